@@ -1,0 +1,123 @@
+import jpeg from "jpeg-js";
+import { PNG } from "pngjs";
+
+/**
+ * What the offline stand-in can learn from an image without a model: its format
+ * and size from the header and, for PNG and JPEG, its dominant colours.
+ */
+export type ImageFormat = "PNG" | "JPEG" | "GIF" | "WebP" | "AVIF" | "HEIC";
+
+export type ColourName =
+  | "black" | "white" | "grey" | "red" | "orange" | "yellow" | "green" | "blue" | "purple" | "pink" | "brown";
+
+export interface ImageFacts {
+  format: ImageFormat;
+  size?: { width: number; height: number };
+  /** Most common first; empty when this format is not decoded here. */
+  colours: ColourName[];
+}
+
+/** Gemini refuses bytes it cannot read with 400, so the stand-in does too. */
+export class UnreadableImageError extends Error {}
+
+const maxSampledPixels = 20_000;
+const minColourShare = 0.1;
+
+export function readImage(bytes: Buffer): ImageFacts {
+  const format = detectFormat(bytes);
+  if (!format) throw new UnreadableImageError("not a PNG, JPEG, GIF, WebP, AVIF or HEIC image");
+  try {
+    if (format === "PNG" || format === "JPEG") {
+      const { width, height, data } = format === "PNG" ? PNG.sync.read(bytes) : decodeJpeg(bytes);
+      return { format, size: { width, height }, colours: dominantColours(data, width * height) };
+    }
+    return { format, size: readHeaderSize(format, bytes), colours: [] };
+  } catch (error) {
+    throw new UnreadableImageError(`cannot decode the ${format} image: ${String(error)}`);
+  }
+}
+
+function decodeJpeg(bytes: Buffer) {
+  return jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: 50, maxMemoryUsageInMB: 512 });
+}
+
+function detectFormat(b: Buffer): ImageFormat | undefined {
+  if (b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return "PNG";
+  if (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return "JPEG";
+  const ascii = (start: number, end: number) => b.toString("latin1", start, end);
+  if (ascii(0, 6) === "GIF87a" || ascii(0, 6) === "GIF89a") return "GIF";
+  if (ascii(0, 4) === "RIFF" && ascii(8, 12) === "WEBP") return "WebP";
+  if (ascii(4, 8) !== "ftyp") return undefined;
+  const boxEnd = Math.min(b.readUInt32BE(0), b.length);
+  const brands = [ascii(8, 12)];
+  for (let at = 16; at + 4 <= boxEnd; at += 4) brands.push(ascii(at, at + 4));
+  if (brands.some((brand) => brand === "avif" || brand === "avis")) return "AVIF";
+  const heifBrands = ["heic", "heix", "heim", "heis", "hevc", "hevx", "hevm", "hevs", "mif1", "msf1"];
+  return brands.some((brand) => heifBrands.includes(brand)) ? "HEIC" : undefined;
+}
+
+function readHeaderSize(format: ImageFormat, b: Buffer): ImageFacts["size"] {
+  if (format === "GIF") return { width: b.readUInt16LE(6), height: b.readUInt16LE(8) };
+  if (format === "WebP") return readWebpSize(b);
+  return readIspeSize(b);
+}
+
+function readWebpSize(b: Buffer): ImageFacts["size"] {
+  const chunk = b.toString("latin1", 12, 16);
+  if (chunk === "VP8 ") return { width: b.readUInt16LE(26) & 0x3fff, height: b.readUInt16LE(28) & 0x3fff };
+  if (chunk === "VP8L") {
+    const bits = b.readUInt32LE(21);
+    return { width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1 };
+  }
+  if (chunk === "VP8X") return { width: b.readUIntLE(24, 3) + 1, height: b.readUIntLE(27, 3) + 1 };
+  return undefined;
+}
+
+/** AVIF and HEIC keep sizes in `ispe` boxes; thumbnails and grid tiles have their own, so take the largest. */
+function readIspeSize(b: Buffer): ImageFacts["size"] {
+  let best: ImageFacts["size"];
+  for (let at = b.indexOf("ispe"); at >= 0 && at + 16 <= b.length; at = b.indexOf("ispe", at + 4)) {
+    const size = { width: b.readUInt32BE(at + 8), height: b.readUInt32BE(at + 12) };
+    if (!best || size.width * size.height > best.width * best.height) best = size;
+  }
+  return best;
+}
+
+function dominantColours(rgba: Uint8Array, pixels: number): ColourName[] {
+  const counts = new Map<ColourName, number>();
+  const step = Math.max(1, Math.floor(pixels / maxSampledPixels));
+  let sampled = 0;
+  for (let pixel = 0; pixel < pixels; pixel += step) {
+    const at = pixel * 4;
+    if (rgba[at + 3] < 128) continue;
+    const name = nameColour(rgba[at], rgba[at + 1], rgba[at + 2]);
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+    sampled++;
+  }
+  const ranked = [...counts].sort((a, b) => b[1] - a[1]);
+  const dominant = ranked.filter(([, count]) => count / sampled >= minColourShare).slice(0, 3);
+  return (dominant.length ? dominant : ranked.slice(0, 1)).map(([name]) => name);
+}
+
+function nameColour(r: number, g: number, b: number): ColourName {
+  const max = Math.max(r, g, b) / 255;
+  const min = Math.min(r, g, b) / 255;
+  const lightness = (max + min) / 2;
+  const chroma = max - min;
+  if (lightness < 0.12) return "black";
+  if (lightness > 0.92) return "white";
+  if (chroma < 0.12) return lightness > 0.75 ? "white" : lightness < 0.25 ? "black" : "grey";
+  const hue = hueDegrees(r / 255, g / 255, b / 255, max, chroma);
+  if (hue < 15 || hue >= 345) return lightness > 0.75 ? "pink" : lightness < 0.3 ? "brown" : "red";
+  if (hue < 45) return lightness < 0.4 ? "brown" : "orange";
+  if (hue < 70) return lightness < 0.3 ? "brown" : "yellow";
+  if (hue < 170) return "green";
+  if (hue < 260) return "blue";
+  if (hue < 300) return "purple";
+  return "pink";
+}
+
+function hueDegrees(r: number, g: number, b: number, max: number, chroma: number): number {
+  const sector = max === r ? ((g - b) / chroma + 6) % 6 : max === g ? (b - r) / chroma + 2 : (r - g) / chroma + 4;
+  return sector * 60;
+}

@@ -1,0 +1,133 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import S3rver from "s3rver";
+import { checkBodyDigests } from "./s3/check-body-digests";
+import { S3Faults, type S3Fault } from "./s3/faults";
+import { S3rverForwarder } from "./s3/forward-to-s3rver";
+import { handleAdmin, type AdminDeps } from "./s3/handle-admin";
+import { readBody } from "./s3/read-body";
+import { S3Error, sendS3Error } from "./s3/s3-error";
+import { SigV4Verifier } from "./s3/verify-sigv4";
+
+/**
+ * A local S3 that is private like the real one: s3rver stores the objects (it checks no
+ * signature), and a gate in front of it, the only public entry, verifies SigV4 and the
+ * body digests, injects faults for tests, then forwards to s3rver. Path-style URLs:
+ * `${endpoint}/${bucket}/${key}`.
+ */
+export interface S3Server {
+  endpoint: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+interface GateDeps extends AdminDeps {
+  bucket: string;
+  verifier: SigV4Verifier;
+  forwarder: S3rverForwarder;
+}
+
+export async function startS3Server(opts: {
+  dir: string;
+  port?: number;
+  host?: string;
+  region: string;
+  bucket: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  log?: (line: string) => void;
+}): Promise<S3Server> {
+  const s3rver = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory: opts.dir, configureBuckets: [{ name: opts.bucket }] });
+  const { port: s3rverPort } = await s3rver.run();
+  const forwarder = new S3rverForwarder({ port: s3rverPort, region: opts.region });
+  const stopS3rver = async () => {
+    forwarder.close();
+    s3rver.httpServer?.closeAllConnections();
+    await s3rver.close();
+  };
+
+  const deps: GateDeps = {
+    bucket: opts.bucket,
+    faults: new S3Faults(),
+    verifier: new SigV4Verifier(opts),
+    forwarder,
+    listObjects: async (prefix) =>
+      (await s3rver.store.listObjects(opts.bucket, { prefix })).objects.map(({ key, size }) => ({ key, size })),
+  };
+  const gate = createServer((req, res) => {
+    const started = performance.now();
+    let failure = "";
+    res.on("close", () => {
+      const status = res.headersSent ? res.statusCode : "dropped";
+      // The path only: the query string of a presigned URL carries its signature.
+      opts.log?.(`${req.method} ${req.url?.split("?")[0]} ${status} ${Math.round(performance.now() - started)}ms${failure}`);
+    });
+    handleRequest(req, res, deps).catch((error: unknown) => {
+      if (error instanceof S3Error) return sendS3Error(res, error);
+      failure = ` (${error instanceof Error ? error.message : String(error)})`;
+      if (!res.headersSent) return sendS3Error(res, new S3Error(500, "InternalError", "We encountered an internal error. Please try again."));
+      res.destroy();
+    });
+  });
+
+  const host = opts.host ?? "127.0.0.1";
+  try {
+    await new Promise<void>((resolve, reject) => {
+      gate.once("error", reject);
+      gate.listen(opts.port ?? 0, host, resolve);
+    });
+  } catch (error) {
+    await stopS3rver();
+    throw error;
+  }
+  const { port } = gate.address() as AddressInfo;
+  return {
+    endpoint: `http://${host}:${port}`,
+    port,
+    close: async () => {
+      gate.closeAllConnections();
+      await new Promise<void>((resolve) => gate.close(() => resolve()));
+      await stopS3rver();
+    },
+  };
+}
+
+async function handleRequest(req: IncomingMessage, res: ServerResponse, deps: GateDeps): Promise<void> {
+  const method = req.method ?? "GET";
+  const [rawPath = "/", rawQuery = ""] = (req.url ?? "/").split(/\?(.*)/s);
+  const query = new URLSearchParams(rawQuery);
+  if (rawPath.startsWith("/__admin/")) return handleAdmin(req, res, rawPath, query, deps);
+
+  const fault = deps.faults.take(method, faultKey(rawPath, query, deps.bucket));
+  // The body is read first so the client sees a lost response rather than a failed upload.
+  if (fault?.type === "down") return void (await readBody(req), req.socket.destroy());
+  if (fault?.type === "status") throw faultError(fault);
+  if (fault?.type === "latency") await sleep(fault.ms);
+
+  const body = await readBody(req);
+  // S3 answers CORS preflights (which carry no credentials) from the bucket's CORS rules.
+  if (method !== "OPTIONS") {
+    await deps.verifier.verify({ method, rawPath, query, headers: req.headers });
+    checkBodyDigests(req.headers, body);
+  }
+  await deps.forwarder.forward(req, res, rawPath, rawQuery, body);
+}
+
+/** The object key a fault rule's keyPrefix is matched against; for a listing, its prefix. */
+function faultKey(rawPath: string, query: URLSearchParams, bucket: string): string {
+  const bucketPath = `/${bucket}/`;
+  if (!rawPath.startsWith(bucketPath) || rawPath === bucketPath) return query.get("prefix") ?? "";
+  const rawKey = rawPath.slice(bucketPath.length);
+  try {
+    return decodeURIComponent(rawKey);
+  } catch {
+    return rawKey;
+  }
+}
+
+function faultError(fault: Extract<S3Fault, { type: "status" }>): S3Error {
+  return fault.status === 503
+    ? new S3Error(503, "SlowDown", "Please reduce your request rate.")
+    : new S3Error(500, "InternalError", "We encountered an internal error. Please try again.");
+}

@@ -1,0 +1,38 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { S3Faults } from "./faults";
+import { readBody } from "./read-body";
+
+export interface AdminDeps {
+  faults: S3Faults;
+  listObjects(prefix: string): Promise<{ key: string; size: number }[]>;
+}
+
+/**
+ * The test-only admin API (no auth, loopback only):
+ * POST/DELETE /__admin/faults, and GET /__admin/objects?prefix= read from s3rver's storage
+ * so a test can assert "nothing was written" without signing a request.
+ */
+export async function handleAdmin(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, deps: AdminDeps) {
+  if (path === "/__admin/faults" && req.method === "DELETE") {
+    deps.faults.clear();
+    return send(res, 204);
+  }
+  if (path === "/__admin/faults" && req.method === "POST") {
+    try {
+      deps.faults.add(JSON.parse((await readBody(req)).toString("utf8")));
+    } catch (error) {
+      return send(res, 400, { message: error instanceof Error ? error.message : String(error) });
+    }
+    return send(res, 204);
+  }
+  if (path === "/__admin/objects" && req.method === "GET") {
+    return send(res, 200, { objects: await deps.listObjects(query.get("prefix") ?? "") });
+  }
+  return send(res, 404, { message: "admin routes: POST|DELETE /__admin/faults, GET /__admin/objects?prefix=" });
+}
+
+function send(res: ServerResponse, status: number, body?: unknown) {
+  if (body === undefined) return void res.writeHead(status).end();
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) }).end(text);
+}

@@ -1,0 +1,18 @@
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest(({ inject }) => ({
+      wrangler: { configPath: "./wrangler.toml" },
+      miniflare: { bindings: inject("workerVars") },
+    })),
+  ],
+  test: {
+    include: ["worker/test/**/*.test.ts"],
+    globalSetup: ["worker/test/global-setup.ts"],
+    // argon2id costs ~250 ms a hash; a test registering several users needs room.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+  },
+});

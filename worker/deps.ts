@@ -1,0 +1,27 @@
+import { AwsClient } from "aws4fetch";
+import { createDb } from "./db/client";
+import { getConfig, type Config } from "./env";
+
+export interface Deps {
+  config: Config;
+  db: ReturnType<typeof createDb>;
+  s3: AwsClient;
+}
+
+/** Everything a service needs, built the same way for fetch, cron, scripts and tests. */
+export function buildDeps(env: Cloudflare.Env): Deps {
+  const config = getConfig(env);
+  return {
+    config,
+    db: createDb(config.DATABASE_URL, config.NEON_FETCH_ENDPOINT),
+    s3: new AwsClient({
+      accessKeyId: config.AWS_ACCESS_KEY_ID,
+      secretAccessKey: config.AWS_SECRET_ACCESS_KEY,
+      region: config.S3_REGION,
+      service: "s3",
+      // aws4fetch retries 10 times by default: far too long inside a request.
+      retries: 1,
+      initRetryMs: 50,
+    }),
+  };
+}

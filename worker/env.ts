@@ -1,0 +1,96 @@
+import * as v from "valibot";
+import type { RequestIdVariables } from "hono/request-id";
+import type { Deps } from "./deps";
+
+/** Secrets are not in wrangler.toml, so `wrangler types` cannot see them: declare them here. */
+declare global {
+  namespace Cloudflare {
+    interface Env {
+      JWT_SECRET_KEY?: string;
+      DATABASE_URL?: string;
+      AWS_ACCESS_KEY_ID?: string;
+      AWS_SECRET_ACCESS_KEY?: string;
+      S3_BUCKET_NAME?: string;
+      S3_ENDPOINT?: string;
+      NEON_FETCH_ENDPOINT?: string;
+      GEMINI_API_KEY?: string;
+      GEMINI_BASE_URL?: string;
+      ALLOWED_ORIGINS?: string;
+    }
+  }
+}
+
+const text = v.pipe(v.string("is required"), v.trim(), v.nonEmpty("is required"));
+const optionalText = v.optional(v.pipe(v.string(), v.trim()), "");
+const httpUrl = v.pipe(text, v.url("must be a URL"), v.regex(/^https?:\/\//, "must be an http(s) URL"));
+const optionalHttpUrl = v.optional(v.union([v.literal(""), httpUrl], "must be an http(s) URL"), "");
+const integer = (fallback: number, min: number, max: number) =>
+  v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d+$/, "must be a whole number"),
+      v.transform(Number),
+      v.minValue(min, `must be at least ${min}`),
+      v.maxValue(max, `must be at most ${max}`),
+    ),
+    String(fallback),
+  );
+
+const configSchema = v.object({
+  JWT_SECRET_KEY: v.pipe(
+    text,
+    v.check((s) => new TextEncoder().encode(s).length >= 32, "must be at least 32 bytes"),
+  ),
+  DATABASE_URL: v.pipe(text, v.regex(/^postgres(ql)?:\/\/.+/, "must be a postgres:// URL")),
+  NEON_FETCH_ENDPOINT: optionalHttpUrl,
+  S3_BUCKET_NAME: v.pipe(text, v.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid bucket name")),
+  S3_REGION: text,
+  S3_ENDPOINT: optionalHttpUrl,
+  AWS_ACCESS_KEY_ID: text,
+  AWS_SECRET_ACCESS_KEY: text,
+  GEMINI_API_KEY: optionalText,
+  GEMINI_MODEL: v.optional(v.pipe(text, v.regex(/^[\w.-]+$/, "must be a model name")), "gemini-2.5-flash"),
+  GEMINI_BASE_URL: optionalHttpUrl,
+  MAX_UPLOAD_BYTES: integer(10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+  FILE_URL_TTL: integer(900, 60, 604_800),
+  ALLOWED_ORIGINS: optionalText,
+});
+
+export type Config = v.InferOutput<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join("; ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+const cache = new WeakMap<object, Config>();
+
+/** Parses the env once per env object; throws one ConfigError naming every bad key (never a value). */
+export function getConfig(env: Cloudflare.Env | Record<string, unknown>): Config {
+  const cached = cache.get(env);
+  if (cached) return cached;
+  const result = v.safeParse(configSchema, pickStrings(env));
+  if (!result.success) {
+    throw new ConfigError(
+      result.issues.map(
+        (issue) => `${v.getDotPath(issue) ?? "config"} ${issue.received === "undefined" ? "is required" : issue.message}`,
+      ),
+    );
+  }
+  cache.set(env, result.output);
+  return result.output;
+}
+
+/** Bindings (ASSETS, rate limiters) are objects; only string vars are config. */
+function pickStrings(env: object): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
+  );
+}
+
+export interface AppEnv {
+  Bindings: Cloudflare.Env;
+  Variables: RequestIdVariables & { deps: Deps };
+}

@@ -1,0 +1,27 @@
+import { Hono } from "hono";
+import { requestId } from "hono/request-id";
+import type { AppEnv } from "./env";
+import { errorResponse } from "./lib/error-response";
+import { provideDeps } from "./middleware/deps";
+import { auth } from "./routes/auth";
+import { health } from "./routes/health";
+import { runScheduledSweep } from "./services/sweep";
+import { buildDeps } from "./deps";
+
+const app = new Hono<AppEnv>()
+  .use(requestId({ headerName: "X-Request-Id" }))
+  .use(provideDeps);
+
+const routes = app.route("/healthz", health).route("/auth", auth);
+
+app.notFound((c) => c.json({ message: `No route for ${c.req.method} ${c.req.path}`, code: "not_found" }, 404));
+app.onError(errorResponse);
+
+export type AppType = typeof routes;
+
+export default {
+  fetch: app.fetch,
+  async scheduled(controller, env, ctx) {
+    ctx.waitUntil(runScheduledSweep(buildDeps(env), new Date(controller.scheduledTime)));
+  },
+} satisfies ExportedHandler<Env>;

@@ -1,0 +1,27 @@
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { ConfigError } from "../env";
+import { AppError, codeForStatus } from "./errors";
+
+/** The one place errors become responses: `{message, code}`, never a stack or SQL. */
+export function errorResponse(error: Error, c: Context) {
+  if (error instanceof AppError) {
+    const field = error.field ? { field: error.field } : {};
+    return c.json({ message: error.message, code: error.code, ...field }, error.status, error.headers);
+  }
+  if (error instanceof HTTPException) {
+    const status = error.status as ContentfulStatusCode;
+    const headers = Object.fromEntries(error.getResponse().headers);
+    delete headers["content-type"];
+    delete headers["content-length"];
+    return c.json({ message: error.message || "Request failed", code: codeForStatus(status) }, status, headers);
+  }
+  if (error instanceof ConfigError) {
+    // Names of the bad variables help the operator and reveal no value.
+    console.error(error.message);
+    return c.json({ message: error.message, code: "config_invalid" }, 500);
+  }
+  console.error(`unhandled error [${c.get("requestId") ?? "-"}]`, error.name, error.message);
+  return c.json({ message: "Internal server error", code: "internal" }, 500);
+}

@@ -1,0 +1,25 @@
+import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../env";
+import { AppError } from "../lib/errors";
+
+const periodSeconds = 60;
+
+const tooMany = () =>
+  new AppError(429, "rate_limited", "Too many attempts; try again in a minute", {
+    headers: { "Retry-After": String(periodSeconds) },
+  });
+
+/** Per client IP, before any parsing or hashing: cheap to refuse, whatever the body. */
+export function limitByIp(action: string) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const ip = c.req.header("cf-connecting-ip") ?? "unknown";
+    if (!(await c.env.AUTH_IP_LIMITER.limit({ key: `${action}:ip:${ip}` })).success) throw tooMany();
+    await next();
+  });
+}
+
+/** Per target email, so one account cannot be guessed at from many IPs. */
+export async function limitByEmail(c: Context<AppEnv>, action: string, email: string) {
+  if (!(await c.env.AUTH_EMAIL_LIMITER.limit({ key: `${action}:email:${email}` })).success) throw tooMany();
+}

@@ -1,0 +1,112 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { Deps } from "../deps";
+import { users, type User } from "../db/schema";
+import { isUniqueViolation } from "../lib/db-errors";
+import { AppError } from "../lib/errors";
+import { dummyHash, passwordHasher } from "./passwords";
+import { startSession } from "./sessions";
+import { invalidToken, type AccessClaims } from "./tokens";
+
+type AccountDeps = Pick<Deps, "config" | "db">;
+
+export interface PublicUser {
+  id: string;
+  username: string;
+  email: string;
+}
+
+export const toPublicUser = ({ id, username, email }: User): PublicUser => ({ id, username, email });
+
+const failedLoginsBeforeLock = 5;
+const maxLockSeconds = 15 * 60;
+
+export async function registerUser(deps: AccountDeps, input: { username: string; email: string; password: string }) {
+  const passwordHash = passwordHasher.hash(input.password);
+  try {
+    const [user] = await deps.db
+      .insert(users)
+      .values({ username: input.username, email: input.email, passwordHash })
+      .returning();
+    return toPublicUser(user);
+  } catch (error) {
+    if (isUniqueViolation(error, "users_email_key")) {
+      throw new AppError(409, "email_taken", "An account with this email already exists", { field: "email" });
+    }
+    if (isUniqueViolation(error, "users_username_lower_key")) {
+      throw new AppError(409, "username_taken", "This username is taken", { field: "username" });
+    }
+    throw error;
+  }
+}
+
+const badCredentials = () =>
+  new AppError(401, "invalid_credentials", "Email or password is incorrect", { headers: { "WWW-Authenticate": "Bearer" } });
+
+/** Unknown email and wrong password cost one argon2id verify each and fail alike. */
+export async function loginUser(deps: AccountDeps, input: { email: string; password: string }, now = new Date()) {
+  const [user] = await deps.db.select().from(users).where(eq(users.email, input.email));
+  const { ok, needsRehash } = passwordHasher.verify(user?.passwordHash ?? dummyHash, input.password);
+  if (!user) throw badCredentials();
+
+  if (user.lockedUntil && user.lockedUntil > now) {
+    const retryAfter = Math.ceil((user.lockedUntil.getTime() - now.getTime()) / 1000);
+    throw new AppError(429, "login_locked", "Too many failed sign-ins; try again later", {
+      headers: { "Retry-After": String(retryAfter) },
+    });
+  }
+  if (!ok) {
+    await recordFailedLogin(deps, user.id);
+    throw badCredentials();
+  }
+  await deps.db
+    .update(users)
+    .set({ failedLogins: 0, lockedUntil: null, ...(needsRehash ? { passwordHash: passwordHasher.hash(input.password) } : {}) })
+    .where(eq(users.id, user.id));
+  return { user: toPublicUser(user), ...(await startSession(deps, user)) };
+}
+
+/** Exponential lock after five failures in a row: 2 s, 4 s, … capped at 15 minutes. */
+async function recordFailedLogin(deps: AccountDeps, userId: string) {
+  const failures = sql`${users.failedLogins} + 1`;
+  await deps.db
+    .update(users)
+    .set({
+      failedLogins: failures,
+      lockedUntil: sql`case when ${failures} >= ${failedLoginsBeforeLock}
+        then now() + make_interval(secs => least(power(2, ${failures} - ${failedLoginsBeforeLock} + 1), ${maxLockSeconds}))
+        else ${users.lockedUntil} end`,
+    })
+    .where(eq(users.id, userId));
+}
+
+/** The user behind a verified access token, if it is still theirs to use. */
+export async function findUserForToken(deps: AccountDeps, claims: AccessClaims): Promise<User> {
+  if (!/^[0-9a-f-]{36}$/i.test(claims.sub)) throw invalidToken();
+  const [user] = await deps.db
+    .select()
+    .from(users)
+    .where(and(eq(users.id, claims.sub), eq(users.tokenVersion, claims.tv)));
+  if (!user) throw invalidToken();
+  return user;
+}
+
+export async function changePassword(deps: AccountDeps, user: User, input: { current_password: string; new_password: string }) {
+  const { ok } = passwordHasher.verify(user.passwordHash, input.current_password);
+  if (!ok) throw new AppError(403, "invalid_credentials", "Current password is incorrect", { field: "current_password" });
+  const [updated] = await deps.db
+    .update(users)
+    .set({ passwordHash: passwordHasher.hash(input.new_password), tokenVersion: sql`${users.tokenVersion} + 1`, failedLogins: 0, lockedUntil: null })
+    .where(eq(users.id, user.id))
+    .returning();
+  return { user: toPublicUser(updated), ...(await startSession(deps, updated, { revokeOthers: true })) };
+}
+
+export async function verifyPasswordOf(user: User, password: string) {
+  if (!passwordHasher.verify(user.passwordHash, password).ok) {
+    throw new AppError(403, "invalid_credentials", "Password is incorrect", { field: "password" });
+  }
+}
+
+export async function deleteUser(deps: AccountDeps, userId: string) {
+  await deps.db.delete(users).where(eq(users.id, userId));
+}

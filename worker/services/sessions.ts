@@ -1,0 +1,90 @@
+import { and, eq, isNull, sql } from "drizzle-orm";
+import type { Deps } from "../deps";
+import { refreshTokens, users, type User } from "../db/schema";
+import { AppError } from "../lib/errors";
+import {
+  accessTokenTtlSeconds,
+  hashRefreshToken,
+  issueAccessToken,
+  newRefreshToken,
+  refreshTokenTtlSeconds,
+} from "./tokens";
+
+type SessionDeps = Pick<Deps, "config" | "db">;
+
+export interface Session {
+  accessToken: string;
+  expiresIn: number;
+  refreshToken: string;
+}
+
+const invalidRefresh = (code = "invalid_refresh_token", message = "Session has expired; sign in again") =>
+  new AppError(401, code, message, { headers: { "WWW-Authenticate": "Bearer" } });
+
+/** A new token family: one per sign-in. `revokeOthers` ends every other session of the user. */
+export async function startSession(deps: SessionDeps, user: User, opts: { revokeOthers?: boolean } = {}): Promise<Session> {
+  if (opts.revokeOthers) {
+    await deps.db
+      .update(refreshTokens)
+      .set({ revokedAt: sql`now()` })
+      .where(and(eq(refreshTokens.userId, user.id), isNull(refreshTokens.revokedAt)));
+  }
+  const { token, hash } = newRefreshToken();
+  await deps.db.insert(refreshTokens).values({
+    userId: user.id,
+    familyId: crypto.randomUUID(),
+    tokenHash: hash,
+    expiresAt: new Date(Date.now() + refreshTokenTtlSeconds * 1000),
+  });
+  return {
+    accessToken: await issueAccessToken(deps.config.JWT_SECRET_KEY, user.id, user.tokenVersion),
+    expiresIn: accessTokenTtlSeconds,
+    refreshToken: token,
+  };
+}
+
+/**
+ * Rotation in one statement: the old token is marked used and its successor inserted
+ * atomically, so two concurrent refreshes with one token cannot both succeed. Presenting
+ * a token that was already used means it leaked: the whole family is revoked.
+ */
+export async function rotateSession(deps: SessionDeps, presented: string): Promise<Session & { user: User }> {
+  const oldHash = hashRefreshToken(presented);
+  const { token, hash } = newRefreshToken();
+  const expiresAt = new Date(Date.now() + refreshTokenTtlSeconds * 1000);
+  const rotated = await deps.db.execute<{ user_id: string }>(sql`
+    with used as (
+      update ${refreshTokens} set used_at = now()
+      where token_hash = ${oldHash} and used_at is null and revoked_at is null and expires_at > now()
+      returning user_id, family_id
+    )
+    insert into ${refreshTokens} (user_id, family_id, token_hash, expires_at)
+    select user_id, family_id, ${hash}, ${expiresAt.toISOString()}::timestamptz from used
+    returning user_id`);
+  const userId = rotated.rows[0]?.user_id;
+  if (!userId) {
+    await revokeFamilyIfReused(deps, oldHash);
+    throw invalidRefresh();
+  }
+  const [user] = await deps.db.select().from(users).where(eq(users.id, userId));
+  if (!user) throw invalidRefresh();
+  return {
+    user,
+    accessToken: await issueAccessToken(deps.config.JWT_SECRET_KEY, user.id, user.tokenVersion),
+    expiresIn: accessTokenTtlSeconds,
+    refreshToken: token,
+  };
+}
+
+async function revokeFamilyIfReused(deps: SessionDeps, tokenHash: string) {
+  await deps.db.execute(sql`
+    update ${refreshTokens} set revoked_at = coalesce(revoked_at, now())
+    where family_id = (select family_id from ${refreshTokens} where token_hash = ${tokenHash} and used_at is not null)`);
+}
+
+export async function endSession(deps: SessionDeps, presented: string) {
+  await deps.db
+    .update(refreshTokens)
+    .set({ revokedAt: sql`now()` })
+    .where(and(eq(refreshTokens.tokenHash, hashRefreshToken(presented)), isNull(refreshTokens.revokedAt)));
+}

@@ -1,0 +1,235 @@
+import { AwsClient } from "aws4fetch";
+import { describe, expect, inject, it } from "vitest";
+
+// Talks to the local S3 gate (scripts/local/s3.ts) as the worker does: aws4fetch, path-style.
+const endpoint = inject("s3Endpoint");
+const bucket = inject("s3Bucket");
+
+const client = (overrides: { accessKeyId?: string; secretAccessKey?: string } = {}) =>
+  new AwsClient({
+    accessKeyId: inject("s3AccessKeyId"),
+    secretAccessKey: inject("s3SecretAccessKey"),
+    service: "s3",
+    region: inject("s3Region"),
+    retries: 0,
+    ...overrides,
+  });
+const s3 = client();
+
+/** A key prefix of this test's own, so parallel files never see each other's objects or faults. */
+const newPrefix = () => `test/${crypto.randomUUID()}`;
+const objectUrl = (key: string) => `${endpoint}/${bucket}/${key.split("/").map(encodeURIComponent).join("/")}`;
+
+async function put(key: string, body: string | Uint8Array = "hello", headers: HeadersInit = {}) {
+  return s3.fetch(objectUrl(key), { method: "PUT", body, headers });
+}
+
+async function errorCode(res: Response): Promise<string | undefined> {
+  expect(res.headers.get("content-type")).toBe("application/xml");
+  return /<Code>([^<]+)<\/Code>/.exec(await res.text())?.[1];
+}
+
+async function storedKeys(prefix: string): Promise<string[]> {
+  const res = await fetch(`${endpoint}/__admin/objects?prefix=${encodeURIComponent(prefix)}`);
+  const { objects } = await res.json<{ objects: { key: string; size: number }[] }>();
+  return objects.map((object) => object.key);
+}
+
+async function addFaults(rule: Record<string, unknown>) {
+  const res = await fetch(`${endpoint}/__admin/faults`, { method: "POST", body: JSON.stringify(rule) });
+  expect(res.status).toBe(204);
+}
+
+/** aws4fetch would presign for 24 h by default; the expiry is fixed before signing. */
+async function presign(key: string, options: { expires?: string; datetime?: string } = {}): Promise<URL> {
+  const url = new URL(objectUrl(key));
+  url.searchParams.set("X-Amz-Expires", options.expires ?? "300");
+  const signed = await s3.sign(url.toString(), { aws: { signQuery: true, datetime: options.datetime } });
+  return new URL(signed.url);
+}
+
+async function sha256(body: string, encoding: "hex" | "base64"): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body)));
+  return encoding === "hex" ? [...digest].map((b) => b.toString(16).padStart(2, "0")).join("") : btoa(String.fromCharCode(...digest));
+}
+
+describe("S3 gate: signed requests", () => {
+  it("stores a signed PUT and returns the exact bytes, content type and disposition on GET", async () => {
+    const key = `${newPrefix()}/photo.png`;
+    const bytes = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x00, 0xff, 0x10]);
+    const disposition = 'inline; filename="photo.png"';
+    expect((await put(key, bytes, { "content-type": "image/png", "content-disposition": disposition })).status).toBe(200);
+
+    const res = await s3.fetch(objectUrl(key));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("image/png");
+    expect(res.headers.get("content-disposition")).toBe(disposition);
+    expect(new Uint8Array(await res.arrayBuffer())).toEqual(bytes);
+  });
+
+  it("verifies keys with spaces, parentheses and unicode", async () => {
+    const key = `${newPrefix()}/my photo (1) ü 日本.jpg`;
+    expect((await put(key, "unicode")).status).toBe(200);
+    const res = await s3.fetch(objectUrl(key));
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe("unicode");
+  });
+
+  it("rejects a request signed with the wrong secret with 403 SignatureDoesNotMatch", async () => {
+    const key = `${newPrefix()}/a.txt`;
+    await put(key);
+    const res = await client({ secretAccessKey: "not-the-secret" }).fetch(objectUrl(key));
+    expect(res.status).toBe(403);
+    expect(await errorCode(res)).toBe("SignatureDoesNotMatch");
+  });
+
+  it("rejects an unknown access key id with 403 InvalidAccessKeyId", async () => {
+    const res = await client({ accessKeyId: "AKIDUNKNOWN" }).fetch(objectUrl(`${newPrefix()}/a.txt`));
+    expect(res.status).toBe(403);
+    expect(await errorCode(res)).toBe("InvalidAccessKeyId");
+  });
+
+  it("keeps the bucket private: an unsigned GET of an existing object is 403 AccessDenied", async () => {
+    const key = `${newPrefix()}/private.txt`;
+    await put(key);
+    const res = await fetch(objectUrl(key));
+    expect(res.status).toBe(403);
+    expect(await errorCode(res)).toBe("AccessDenied");
+  });
+
+  it("rejects a body that does not match x-amz-content-sha256 with 400", async () => {
+    const prefix = newPrefix();
+    const res = await put(`${prefix}/a.txt`, "actual body", { "x-amz-content-sha256": await sha256("declared body", "hex") });
+    expect(res.status).toBe(400);
+    expect(await errorCode(res)).toBe("XAmzContentSHA256Mismatch");
+    expect(await storedKeys(prefix)).toEqual([]);
+  });
+
+  it("accepts a body matching its x-amz-content-sha256 and x-amz-checksum-sha256", async () => {
+    const key = `${newPrefix()}/a.txt`;
+    const res = await put(key, "body", {
+      "x-amz-content-sha256": await sha256("body", "hex"),
+      "x-amz-checksum-sha256": await sha256("body", "base64"),
+    });
+    expect(res.status).toBe(200);
+    expect(await (await s3.fetch(objectUrl(key))).text()).toBe("body");
+  });
+
+  it("rejects a wrong x-amz-checksum-sha256 with 400 BadDigest and stores nothing", async () => {
+    const prefix = newPrefix();
+    const res = await put(`${prefix}/a.txt`, "body", { "x-amz-checksum-sha256": await sha256("other", "base64") });
+    expect(res.status).toBe(400);
+    expect(await errorCode(res)).toBe("BadDigest");
+    expect(await storedKeys(prefix)).toEqual([]);
+  });
+
+  it("lists objects under a prefix with ListObjectsV2", async () => {
+    const prefix = newPrefix();
+    await put(`${prefix}/one.txt`);
+    await put(`${prefix}/two.txt`);
+    await put(`${newPrefix()}/elsewhere.txt`);
+    const res = await s3.fetch(`${endpoint}/${bucket}?list-type=2&prefix=${encodeURIComponent(`${prefix}/`)}`);
+    expect(res.status).toBe(200);
+    const keys = [...(await res.text()).matchAll(/<Key>([^<]+)<\/Key>/g)].map((match) => match[1]);
+    expect(keys).toEqual([`${prefix}/one.txt`, `${prefix}/two.txt`]);
+  });
+
+  it("deletes an object, after which GET is 404 NoSuchKey", async () => {
+    const key = `${newPrefix()}/gone.txt`;
+    await put(key);
+    expect((await s3.fetch(objectUrl(key), { method: "DELETE" })).status).toBe(204);
+    const res = await s3.fetch(objectUrl(key));
+    expect(res.status).toBe(404);
+    expect(await errorCode(res)).toBe("NoSuchKey");
+  });
+});
+
+describe("S3 gate: presigned URLs", () => {
+  it("serves a presigned GET", async () => {
+    const key = `${newPrefix()}/shared (copy).txt`;
+    await put(key, "shared");
+    const res = await fetch(await presign(key));
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe("shared");
+  });
+
+  it("rejects a presigned URL whose key was changed", async () => {
+    const prefix = newPrefix();
+    await put(`${prefix}/mine.txt`);
+    await put(`${prefix}/other.txt`);
+    const url = await presign(`${prefix}/mine.txt`);
+    url.pathname = url.pathname.replace("mine.txt", "other.txt");
+    const res = await fetch(url);
+    expect(res.status).toBe(403);
+    expect(await errorCode(res)).toBe("SignatureDoesNotMatch");
+  });
+
+  it("rejects a presigned URL whose expiry was extended", async () => {
+    const key = `${newPrefix()}/a.txt`;
+    await put(key);
+    const url = await presign(key, { expires: "60" });
+    url.searchParams.set("X-Amz-Expires", "604800");
+    const res = await fetch(url);
+    expect(res.status).toBe(403);
+    expect(await errorCode(res)).toBe("SignatureDoesNotMatch");
+  });
+
+  it("rejects an expired presigned URL with 403 AccessDenied", async () => {
+    const key = `${newPrefix()}/a.txt`;
+    await put(key);
+    const res = await fetch(await presign(key, { datetime: "20200101T000000Z" }));
+    expect(res.status).toBe(403);
+    const body = await res.text();
+    expect(body).toContain("<Code>AccessDenied</Code>");
+    expect(body).toContain("Request has expired");
+  });
+});
+
+describe("S3 gate: fault switches", () => {
+  it("fails one PUT under a prefix with 500, leaving other methods and prefixes alone", async () => {
+    const prefix = newPrefix();
+    await put(`${prefix}/faulty/existing.txt`, "before");
+    await addFaults({ method: "PUT", keyPrefix: `${prefix}/faulty/`, faults: [{ type: "status", status: 500 }] });
+
+    expect((await s3.fetch(objectUrl(`${prefix}/faulty/existing.txt`))).status).toBe(200);
+    expect((await put(`${prefix}/healthy/a.txt`)).status).toBe(200);
+    const failed = await put(`${prefix}/faulty/a.txt`);
+    expect(failed.status).toBe(500);
+    expect(await errorCode(failed)).toBe("InternalError");
+    expect(await storedKeys(`${prefix}/faulty/a.txt`)).toEqual([]);
+
+    expect((await put(`${prefix}/faulty/a.txt`)).status).toBe(200);
+  });
+
+  it("drops the connection for a 'down' fault, then serves normally", async () => {
+    const prefix = newPrefix();
+    await addFaults({ keyPrefix: prefix, faults: [{ type: "down" }] });
+    await expect(put(`${prefix}/a.txt`)).rejects.toThrow();
+    expect((await put(`${prefix}/a.txt`)).status).toBe(200);
+  });
+
+  it("applies faults in order: 503 SlowDown, then latency, then normal service", async () => {
+    const prefix = newPrefix();
+    await addFaults({ keyPrefix: prefix, faults: [{ type: "status", status: 503 }, { type: "latency", ms: 20 }] });
+    const slowDown = await put(`${prefix}/a.txt`);
+    expect(slowDown.status).toBe(503);
+    expect(await errorCode(slowDown)).toBe("SlowDown");
+    expect((await put(`${prefix}/a.txt`, "delayed")).status).toBe(200);
+    expect(await (await s3.fetch(objectUrl(`${prefix}/a.txt`))).text()).toBe("delayed");
+  });
+
+  it("keeps a persistent fault for every matching request", async () => {
+    const prefix = newPrefix();
+    await addFaults({ method: "GET", keyPrefix: prefix, persistent: { type: "status", status: 503 } });
+    expect((await s3.fetch(objectUrl(`${prefix}/a.txt`))).status).toBe(503);
+    expect((await s3.fetch(objectUrl(`${prefix}/b.txt`))).status).toBe(503);
+  });
+
+  it("rejects a malformed fault rule with 400", async () => {
+    const res = await fetch(`${endpoint}/__admin/faults`, {
+      method: "POST",
+      body: JSON.stringify({ faults: [{ type: "status", status: 418 }] }),
+    });
+    expect(res.status).toBe(400);
+  });
+});
