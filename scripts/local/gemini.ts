@@ -125,7 +125,9 @@ async function generateContent(
     return;
   }
   const reply = replyTo(request, call.model, fault);
-  finish(fault ? `fault:${fault.type}` : reply.status === 200 ? "ok" : "invalid_request", reply);
+  // An image Gemini could not read is refused before any scripted fault would show.
+  const unreadable = reply.status === 400 && fault?.type !== "status";
+  finish(unreadable ? "invalid_request" : fault ? `fault:${fault.type}` : "ok", reply);
 }
 
 async function handleFaultsAdmin(req: IncomingMessage, res: ServerResponse, url: URL, faults: GeminiFaults) {

@@ -86,8 +86,9 @@ export async function startS3Server(opts: {
     endpoint: `http://${host}:${port}`,
     port,
     close: async () => {
+      const closed = new Promise<void>((resolve) => gate.close(() => resolve()));
       gate.closeAllConnections();
-      await new Promise<void>((resolve) => gate.close(() => resolve()));
+      await closed;
       await stopS3rver();
     },
   };
@@ -100,8 +101,7 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, deps: Ga
   if (rawPath.startsWith("/__admin/")) return handleAdmin(req, res, rawPath, query, deps);
 
   const fault = deps.faults.take(method, faultKey(rawPath, query, deps.bucket));
-  // The body is read first so the client sees a lost response rather than a failed upload.
-  if (fault?.type === "down") return void (await readBody(req), req.socket.destroy());
+  if (fault?.type === "down") return void req.socket.destroy();
   if (fault?.type === "status") throw faultError(fault);
   if (fault?.type === "latency") await sleep(fault.ms);
 

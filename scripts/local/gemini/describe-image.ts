@@ -15,7 +15,7 @@ export interface ResponseSchema {
   maxLength?: unknown;
 }
 
-export interface ImageDescription {
+interface ImageDescription {
   description: string;
   alt_text: string;
   tags: string[];

@@ -13,7 +13,7 @@ export type GeminiFault =
   | { type: "timeout" }
   | { type: "empty" };
 
-export interface FaultPlan {
+interface FaultPlan {
   latencyMs: number;
   fault?: GeminiFault;
 }

@@ -3,7 +3,7 @@ import { breakSchema, conformToSchema, describeImage, type ResponseSchema } from
 import type { GeminiFault } from "./faults";
 import { readImage, UnreadableImageError } from "./read-image";
 
-/** Parsing a generateContent body and shaping Google's answers; no I/O. */
+/** What the server sends; shaped here without I/O so the HTTP layer only writes it. */
 export interface Reply {
   status: number;
   body: string;
@@ -16,7 +16,7 @@ export interface InlineImage {
   sha256: string;
 }
 
-export interface GenerateRequest {
+interface GenerateRequest {
   image: InlineImage;
   promptChars: number;
   wantsJson: boolean;

@@ -5,9 +5,9 @@ import { PNG } from "pngjs";
  * What the offline stand-in can learn from an image without a model: its format
  * and size from the header and, for PNG and JPEG, its dominant colours.
  */
-export type ImageFormat = "PNG" | "JPEG" | "GIF" | "WebP" | "AVIF" | "HEIC";
+type ImageFormat = "PNG" | "JPEG" | "GIF" | "WebP" | "AVIF" | "HEIC";
 
-export type ColourName =
+type ColourName =
   | "black" | "white" | "grey" | "red" | "orange" | "yellow" | "green" | "blue" | "purple" | "pink" | "brown";
 
 export interface ImageFacts {

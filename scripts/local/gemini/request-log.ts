@@ -14,7 +14,7 @@ export type RequestOutcome =
   | "client_gone"
   | `fault:${Exclude<GeminiFault["type"], "latency">}`;
 
-export interface RequestRecord {
+interface RequestRecord {
   at: string;
   model: string;
   sha256: string | null;

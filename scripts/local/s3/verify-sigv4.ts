@@ -172,7 +172,9 @@ function readHeaderAuthorization(header: string, headers: IncomingHttpHeaders): 
 function readQueryAuthorization(query: URLSearchParams): Authorization {
   const malformed = (message: string) => new S3Error(400, "AuthorizationQueryParametersError", message);
   if (query.get("X-Amz-Algorithm") !== algorithm) throw malformed(`X-Amz-Algorithm only supports "${algorithm}"`);
-  const [credential, amzDate, expires, signedHeaders, signature] = presignQueryParams.slice(1, 6).map((name) => query.get(name));
+  const [credential, amzDate, expires, signedHeaders, signature] = ["Credential", "Date", "Expires", "SignedHeaders", "Signature"].map(
+    (name) => query.get(`X-Amz-${name}`),
+  );
   if (!credential || !amzDate || !expires || !signedHeaders || !signature) {
     throw malformed("Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.");
   }

@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import { app, bearer, json, newSignedInUser, signIn } from "../helpers";
+
+const refreshWithBody = (token: string) => app("/auth/refresh", json({ refresh_token: token }));
+const refreshWithCookie = (token: string) =>
+  app("/auth/refresh", { method: "POST", headers: { cookie: `refresh_token=${token}` } });
+
+describe("refresh tokens", () => {
+  it("rotates on every use: a new access token and a new refresh token, in body and cookie", async () => {
+    const { refreshToken } = await newSignedInUser();
+    const res = await refreshWithCookie(refreshToken);
+    expect(res.status).toBe(200);
+    const body = await res.json<{ access_token: string; refresh_token: string }>();
+    expect(body.refresh_token).not.toBe(refreshToken);
+    expect(res.headers.get("set-cookie")).toContain(`refresh_token=${body.refresh_token}`);
+    expect((await app("/auth/me", { headers: bearer(body.access_token) })).status).toBe(200);
+    expect((await refreshWithBody(body.refresh_token)).status).toBe(200);
+  });
+
+  it("revokes the whole family when a rotated token is used again", async () => {
+    const { refreshToken: first } = await newSignedInUser();
+    const second = (await (await refreshWithBody(first)).json<{ refresh_token: string }>()).refresh_token;
+    const replay = await refreshWithBody(first);
+    expect(replay.status).toBe(401);
+    expect(await replay.json()).toMatchObject({ code: "invalid_refresh_token" });
+    // The thief's replay also ends the legitimate holder's session.
+    expect((await refreshWithBody(second)).status).toBe(401);
+  });
+
+  it("keeps other sign-ins alive when one family is revoked", async () => {
+    const { user, refreshToken } = await newSignedInUser();
+    const laptop = await signIn(user);
+    await refreshWithBody(refreshToken);
+    await refreshWithBody(refreshToken);
+    expect((await refreshWithBody(laptop.refreshToken)).status).toBe(200);
+  });
+
+  it("lets only one of two concurrent refreshes with the same token win", async () => {
+    const { refreshToken } = await newSignedInUser();
+    const statuses = await Promise.all([refreshWithBody(refreshToken), refreshWithBody(refreshToken)].map((p) => p.then((r) => r.status)));
+    expect(statuses.sort()).toEqual([200, 401]);
+  });
+
+  it("refuses an unknown token and a missing one", async () => {
+    expect((await refreshWithBody("x".repeat(43))).status).toBe(401);
+    const none = await app("/auth/refresh", { method: "POST" });
+    expect(none.status).toBe(401);
+    expect(await none.json()).toMatchObject({ code: "invalid_refresh_token" });
+  });
+
+  it("refuses a refresh token used as an access token", async () => {
+    const { refreshToken } = await newSignedInUser();
+    expect((await app("/auth/me", { headers: bearer(refreshToken) })).status).toBe(401);
+  });
+
+  it("logout revokes the refresh token and clears the cookie", async () => {
+    const { refreshToken } = await newSignedInUser();
+    const res = await app("/auth/logout", { method: "POST", headers: { cookie: `refresh_token=${refreshToken}` } });
+    expect(res.status).toBe(204);
+    expect(res.headers.get("set-cookie")).toMatch(/refresh_token=;.*Max-Age=0/);
+    expect((await refreshWithBody(refreshToken)).status).toBe(401);
+  });
+
+  it("a password change ends every session", async () => {
+    const { user, accessToken, refreshToken } = await newSignedInUser();
+    const res = await app("/auth/password", json({ current_password: user.password, new_password: "another fine passphrase" }, { headers: bearer(accessToken) }));
+    expect(res.status).toBe(200);
+    expect((await refreshWithBody(refreshToken)).status).toBe(401);
+    expect((await app("/auth/login", json({ email: user.email, password: "another fine passphrase" }))).status).toBe(200);
+  });
+
+  it("a password change needs the current password", async () => {
+    const { accessToken } = await newSignedInUser();
+    const res = await app("/auth/password", json({ current_password: "not my password", new_password: "another fine passphrase" }, { headers: bearer(accessToken) }));
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ code: "invalid_credentials", field: "current_password" });
+  });
+
+  it("deleting the account needs the password", async () => {
+    const { accessToken } = await newSignedInUser();
+    const res = await app("/auth/me", json({ password: "not my password" }, { method: "DELETE", headers: bearer(accessToken) }));
+    expect(res.status).toBe(403);
+    expect((await app("/auth/me", { headers: bearer(accessToken) })).status).toBe(200);
+  });
+});
