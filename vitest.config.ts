@@ -5,7 +5,8 @@ export default defineConfig({
   plugins: [
     cloudflareTest(({ inject }) => ({
       wrangler: { configPath: "./wrangler.toml" },
-      miniflare: { bindings: inject("workerVars") },
+      // A short Gemini timeout keeps the timeout-fault tests quick.
+      miniflare: { bindings: { ...inject("workerVars"), GEMINI_TIMEOUT_MS: "2000" } },
     })),
   ],
   test: {

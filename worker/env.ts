@@ -51,6 +51,7 @@ const configSchema = v.object({
   GEMINI_API_KEY: optionalText,
   GEMINI_MODEL: v.optional(v.pipe(text, v.regex(/^[\w.-]+$/, "must be a model name")), "gemini-2.5-flash"),
   GEMINI_BASE_URL: optionalHttpUrl,
+  GEMINI_TIMEOUT_MS: integer(20_000, 1000, 60_000),
   MAX_UPLOAD_BYTES: integer(10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
   FILE_URL_TTL: integer(900, 60, 604_800),
   ALLOWED_ORIGINS: optionalText,

@@ -5,6 +5,7 @@ import { errorResponse } from "./lib/error-response";
 import { provideDeps } from "./middleware/deps";
 import { auth } from "./routes/auth";
 import { health } from "./routes/health";
+import { imageRoutes } from "./routes/images";
 import { runScheduledSweep } from "./services/sweep";
 import { buildDeps } from "./deps";
 
@@ -12,7 +13,7 @@ const app = new Hono<AppEnv>()
   .use(requestId({ headerName: "X-Request-Id" }))
   .use(provideDeps);
 
-const routes = app.route("/healthz", health).route("/auth", auth);
+const routes = app.route("/healthz", health).route("/auth", auth).route("/images", imageRoutes);
 
 app.notFound((c) => c.json({ message: `No route for ${c.req.method} ${c.req.path}`, code: "not_found" }, 404));
 app.onError(errorResponse);

@@ -103,7 +103,8 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, deps: Ga
   const fault = deps.faults.take(method, faultKey(rawPath, query, deps.bucket));
   if (fault?.type === "down") return void req.socket.destroy();
   if (fault?.type === "status") throw faultError(fault);
-  if (fault?.type === "latency") await sleep(fault.ms);
+  // Unref'd so a pending delay never holds the process open after close().
+  if (fault?.type === "latency") await sleep(fault.ms, undefined, { ref: false });
 
   const body = await readBody(req);
   // S3 answers CORS preflights (which carry no credentials) from the bucket's CORS rules.

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { check, customType, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
 const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
 
@@ -44,5 +44,67 @@ export const refreshTokens = pgTable(
   ],
 );
 
+export const analysisStatuses = ["pending", "processing", "done", "failed", "skipped"] as const;
+export type AnalysisStatus = (typeof analysisStatuses)[number];
+
+const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
+
+export const images = pgTable(
+  "images",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    key: text().notNull(),
+    fileName: text().notNull(),
+    contentType: text().notNull(),
+    size: integer().notNull(),
+    width: integer().notNull(),
+    height: integer().notNull(),
+    sha256: text().notNull(),
+    // Millisecond precision so a keyset cursor survives the round trip through a JS Date.
+    createdAt: timestamp({ withTimezone: true }).notNull().default(sql`date_trunc('milliseconds', now())`),
+    analysisStatus: text({ enum: analysisStatuses }).notNull().default("pending"),
+    analysisAttempts: integer().notNull().default(0),
+    analysisError: text(),
+    /** A claimed analysis belongs to its worker until then; after it, the sweep may take it over. */
+    leaseUntil: timestamp({ withTimezone: true }),
+    nextAttemptAt: timestamp({ withTimezone: true }),
+    description: text(),
+    altText: text(),
+    tags: text().array().notNull().default(sql`'{}'::text[]`),
+    extractedText: text(),
+    model: text(),
+    analyzedAt: timestamp({ withTimezone: true }),
+    search: tsvector().generatedAlwaysAs(
+      sql`setweight(to_tsvector('english', coalesce(description, '')), 'A')
+        || setweight(to_tsvector('english', immutable_array_to_string(tags, ' ')), 'A')
+        || setweight(to_tsvector('english', coalesce(alt_text, '')), 'B')
+        || setweight(to_tsvector('english', coalesce(extracted_text, '')), 'C')
+        || setweight(to_tsvector('simple', file_name), 'D')`,
+    ),
+  },
+  (t) => [
+    uniqueIndex("images_key_key").on(t.key),
+    uniqueIndex("images_user_sha256_key").on(t.userId, t.sha256),
+    index("images_user_created_idx").on(t.userId, t.createdAt.desc(), t.id.desc()),
+    index("images_analysis_due_idx").on(t.analysisStatus, t.nextAttemptAt),
+    index("images_search_idx").using("gin", t.search),
+    index("images_tags_idx").using("gin", t.tags),
+    check("images_analysis_status_check", sql`${t.analysisStatus} in ('pending', 'processing', 'done', 'failed', 'skipped')`),
+  ],
+);
+
+/** Objects whose delete failed: the sweep retries them, so nothing is left in the bucket. */
+export const pendingObjectDeletions = pgTable("pending_object_deletions", {
+  key: text().primaryKey(),
+  attempts: integer().notNull().default(0),
+  lastError: text(),
+  createdAt: createdAt(),
+});
+
 export type User = typeof users.$inferSelect;
+/** An image row as the app reads it: the search vector stays in the database. */
+export type Image = Omit<typeof images.$inferSelect, "search">;
 export type RefreshToken = typeof refreshTokens.$inferSelect;

@@ -1,7 +1,15 @@
+import { eq } from "drizzle-orm";
 import type { Deps } from "../deps";
+import { images } from "../db/schema";
 import { deleteUser } from "./accounts";
+import { deleteObjectOrQueue } from "./object-cleanup";
 
-/** Removes the account and everything it owns; rows cascade from users. */
+/**
+ * Removes the account and everything it owns. Rows go first (they cascade from users),
+ * then the objects; an object whose delete fails is queued for the sweep.
+ */
 export async function deleteAccount(deps: Deps, userId: string) {
+  const owned = await deps.db.select({ key: images.key }).from(images).where(eq(images.userId, userId));
   await deleteUser(deps, userId);
+  for (const { key } of owned) await deleteObjectOrQueue(deps, key);
 }

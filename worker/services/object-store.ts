@@ -1,6 +1,14 @@
+import type { AwsClient } from "aws4fetch";
 import type { Config } from "../env";
+import { AppError } from "../lib/errors";
 
 type S3Location = Pick<Config, "S3_ENDPOINT" | "S3_BUCKET_NAME" | "S3_REGION">;
+interface StoreDeps {
+  config: S3Location & Pick<Config, "FILE_URL_TTL">;
+  s3: AwsClient;
+}
+
+const requestTimeoutMs = 15_000;
 
 /** Path-style under a custom endpoint (local stand-in, R2, MinIO); virtual-hosted on AWS. */
 export function bucketUrl(config: S3Location): string {
@@ -9,5 +17,105 @@ export function bucketUrl(config: S3Location): string {
 }
 
 export function objectUrl(config: S3Location, key: string): string {
-  return `${bucketUrl(config)}/${key.split("/").map(encodeURIComponent).join("/")}`;
+  return `${bucketUrl(config)}/${key.split("/").map(encodeRfc3986).join("/")}`;
+}
+
+const encodeRfc3986 = (segment: string) =>
+  encodeURIComponent(segment).replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
+
+export const storageUnavailable = (cause?: unknown) =>
+  new AppError(503, "storage_unavailable", "Image storage is unavailable; try again shortly", {
+    cause,
+    headers: { "Retry-After": "5" },
+  });
+
+/** Stores bytes with their checksum, so the bucket refuses anything altered on the way. */
+export async function putObject(
+  deps: StoreDeps,
+  key: string,
+  body: Uint8Array,
+  meta: { contentType: string; fileName: string; sha256Hex: string },
+) {
+  const res = await deps.s3
+    .fetch(objectUrl(deps.config, key), {
+      method: "PUT",
+      body,
+      headers: {
+        "content-type": meta.contentType,
+        "content-disposition": contentDisposition(meta.fileName),
+        "x-amz-content-sha256": meta.sha256Hex,
+        "x-amz-checksum-sha256": hexToBase64(meta.sha256Hex),
+      },
+      signal: AbortSignal.timeout(requestTimeoutMs),
+    })
+    .catch((error: unknown) => {
+      throw storageUnavailable(error);
+    });
+  if (!res.ok) throw storageUnavailable(new Error(`S3 PUT answered ${res.status}`));
+}
+
+export async function getObjectBytes(deps: StoreDeps, key: string): Promise<Uint8Array> {
+  const res = await deps.s3
+    .fetch(objectUrl(deps.config, key), { signal: AbortSignal.timeout(requestTimeoutMs) })
+    .catch((error: unknown) => {
+      throw storageUnavailable(error);
+    });
+  if (!res.ok) throw storageUnavailable(new Error(`S3 GET answered ${res.status}`));
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+/** Deleting a missing object is success: the goal is that it is gone. */
+export async function deleteObject(deps: StoreDeps, key: string) {
+  const res = await deps.s3.fetch(objectUrl(deps.config, key), {
+    method: "DELETE",
+    signal: AbortSignal.timeout(requestTimeoutMs),
+  });
+  if (!res.ok && res.status !== 404) throw new Error(`S3 DELETE answered ${res.status}`);
+}
+
+/** A GET URL valid for FILE_URL_TTL seconds; X-Amz-Expires is set before signing (aws4fetch defaults to 24 h). */
+export async function presignGet(deps: StoreDeps, key: string, now = Date.now()) {
+  const url = new URL(objectUrl(deps.config, key));
+  url.searchParams.set("X-Amz-Expires", String(deps.config.FILE_URL_TTL));
+  const signed = await deps.s3.sign(url.toString(), {
+    method: "GET",
+    aws: { signQuery: true, datetime: new Date(now).toISOString().replace(/[:-]|\.\d{3}/g, "") },
+  });
+  return { url: signed.url, expiresAt: new Date(now + deps.config.FILE_URL_TTL * 1000) };
+}
+
+export interface ListedObject {
+  key: string;
+  lastModified: Date;
+}
+
+/** One page of ListObjectsV2; the XML is small and regular enough to read without a parser. */
+export async function listObjects(deps: StoreDeps, prefix: string, continuationToken?: string) {
+  const url = new URL(bucketUrl(deps.config));
+  url.searchParams.set("list-type", "2");
+  url.searchParams.set("prefix", prefix);
+  url.searchParams.set("max-keys", "1000");
+  if (continuationToken) url.searchParams.set("continuation-token", continuationToken);
+  const res = await deps.s3.fetch(url.toString(), { signal: AbortSignal.timeout(requestTimeoutMs) });
+  if (!res.ok) throw new Error(`S3 LIST answered ${res.status}`);
+  const xml = await res.text();
+  const objects: ListedObject[] = [...xml.matchAll(/<Contents>([\s\S]*?)<\/Contents>/g)].map(([, entry]) => ({
+    key: decodeXml(/<Key>([\s\S]*?)<\/Key>/.exec(entry)?.[1] ?? ""),
+    lastModified: new Date(/<LastModified>([\s\S]*?)<\/LastModified>/.exec(entry)?.[1] ?? 0),
+  }));
+  const next = /<NextContinuationToken>([\s\S]*?)<\/NextContinuationToken>/.exec(xml)?.[1];
+  return { objects, nextToken: next ? decodeXml(next) : undefined };
+}
+
+const decodeXml = (text: string) =>
+  text.replace(/&(lt|gt|quot|apos|amp);/g, (_, name: string) => ({ lt: "<", gt: ">", quot: '"', apos: "'", amp: "&" })[name] ?? "");
+
+/** RFC 6266: an ASCII fallback plus the exact UTF-8 name, so any name is safe in the header. */
+function contentDisposition(fileName: string) {
+  const ascii = fileName.replace(/[^\x20-\x7e]|["\\]/g, "_");
+  return `inline; filename="${ascii}"; filename*=UTF-8''${encodeRfc3986(fileName)}`;
+}
+
+function hexToBase64(hex: string) {
+  return btoa(String.fromCharCode(...(hex.match(/../g) ?? []).map((h) => parseInt(h, 16))));
 }

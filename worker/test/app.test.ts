@@ -24,7 +24,7 @@ describe("app shell", () => {
   it("says which dependency is down when the bucket fails", async () => {
     await fetch(new URL("/__admin/faults", inject("s3Endpoint")), {
       method: "POST",
-      body: JSON.stringify({ method: "HEAD", faults: [{ type: "status", status: 500 }] }),
+      body: JSON.stringify({ method: "HEAD", faults: [{ type: "status", status: 500 }, { type: "status", status: 500 }] }), // the client retries once
     });
     const res = await app("/healthz");
     expect(res.status).toBe(503);

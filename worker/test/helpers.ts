@@ -1,4 +1,5 @@
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
+import { createDb } from "../db/client";
 
 /** Calls the real worker as a client would, from a per-test IP so rate limits never collide. */
 export function app(path: string, init: RequestInit & { ip?: string } = {}) {
@@ -71,3 +72,6 @@ export async function eventually<T>(check: () => Promise<T>, { timeoutMs = 5000,
   }
   throw lastError;
 }
+
+/** The test database through the same driver and endpoint the worker uses. */
+export const testDb = () => createDb(env.DATABASE_URL!, env.NEON_FETCH_ENDPOINT ?? "");

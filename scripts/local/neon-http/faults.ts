@@ -1,7 +1,8 @@
 /**
  * Fault switches for tests: a scripted list consumed one per matching request,
- * or a persistent fault until cleared. `match` is a case-insensitive substring
- * of any statement's SQL, so a test can fail "insert into \"images\"" only.
+ * or a persistent fault until cleared. `match` is one or more case-insensitive
+ * substrings that must all occur in one statement's SQL or parameters, so a test can
+ * fail `insert into "images"` for its own user id only while other tests run on.
  */
 export type DbFault =
   | { type: "error"; code?: string; message?: string }
@@ -10,7 +11,7 @@ export type DbFault =
   | { type: "down" };
 
 interface Rule {
-  match: string;
+  match: string[];
   faults: DbFault[];
   persistent?: DbFault;
 }
@@ -20,7 +21,9 @@ export class DbFaults {
 
   add(input: unknown): void {
     const body = (input ?? {}) as { match?: unknown; faults?: unknown; persistent?: unknown };
-    const match = typeof body.match === "string" ? body.match.toLowerCase() : "";
+    const match = (Array.isArray(body.match) ? body.match : [body.match])
+      .filter((m): m is string => typeof m === "string" && m !== "")
+      .map((m) => m.toLowerCase());
     const faults = Array.isArray(body.faults) ? (body.faults as DbFault[]) : [];
     const persistent = body.persistent as DbFault | undefined;
     if (!faults.length && !persistent) throw new Error("give faults: [...] or persistent: {...}");
@@ -32,10 +35,10 @@ export class DbFaults {
   }
 
   /** The fault this request meets, if any; scripted faults are used up. */
-  take(sqlTexts: string[]): DbFault | undefined {
-    const lowered = sqlTexts.map((text) => text.toLowerCase());
+  take(statements: { query: string; params: (string | null)[] }[]): DbFault | undefined {
+    const lowered = statements.map((s) => `${s.query} ${s.params.join(" ")}`.toLowerCase());
     for (const rule of this.#rules) {
-      if (rule.match && !lowered.some((text) => text.includes(rule.match))) continue;
+      if (rule.match.length && !lowered.some((text) => rule.match.every((m) => text.includes(m)))) continue;
       const next = rule.faults.shift();
       if (next) return next;
       if (rule.persistent) return rule.persistent;

@@ -3,7 +3,7 @@ import { pipeline } from "node:stream/promises";
 import { Sha256 } from "@aws-crypto/sha256-js";
 import { HttpRequest } from "@smithy/protocol-http";
 import { SignatureV4 } from "@smithy/signature-v4";
-import { presignQueryParams } from "./verify-sigv4";
+import { presignQueryParams } from "./read-authorization";
 
 /** What the gate already checked (auth, digests) or what belongs to one hop only. */
 const consumedRequestHeader =

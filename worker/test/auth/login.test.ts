@@ -1,13 +1,10 @@
-import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createDb } from "../../db/client";
 import { users } from "../../db/schema";
 import { dummyHash, passwordHasher } from "../../services/passwords";
-import { app, bearer, json, registerUser, randomIp, userInput } from "../helpers";
+import { app, bearer, json, randomIp, registerUser, testDb, userInput } from "../helpers";
 
 const login = (body: unknown, ip = randomIp()) => app("/auth/login", json(body, { headers: { "cf-connecting-ip": ip } }));
-const db = () => createDb(env.DATABASE_URL!, env.NEON_FETCH_ENDPOINT ?? "");
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -68,9 +65,9 @@ describe("POST /auth/login", () => {
   it("rehashes a password stored with older accepted parameters on the next login", async () => {
     const user = await registerUser();
     const legacy = passwordHasher.hash(user.password, { m: 7168, t: 5, p: 1 });
-    await db().update(users).set({ passwordHash: legacy }).where(eq(users.id, user.id));
+    await testDb().update(users).set({ passwordHash: legacy }).where(eq(users.id, user.id));
     expect((await login({ email: user.email, password: user.password })).status).toBe(200);
-    const [row] = await db().select().from(users).where(eq(users.id, user.id));
+    const [row] = await testDb().select().from(users).where(eq(users.id, user.id));
     expect(row.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     expect((await login({ email: user.email, password: user.password })).status).toBe(200);
   });
@@ -78,7 +75,7 @@ describe("POST /auth/login", () => {
   it("refuses a stored hash whose parameters are not on the allow-list", async () => {
     const user = await registerUser();
     const planted = passwordHasher.hash(user.password, { m: 64, t: 1, p: 1 });
-    await db().update(users).set({ passwordHash: planted }).where(eq(users.id, user.id));
+    await testDb().update(users).set({ passwordHash: planted }).where(eq(users.id, user.id));
     expect((await login({ email: user.email, password: user.password })).status).toBe(401);
   });
 

@@ -1,0 +1,101 @@
+import { type ImageSize, type Problem, ascii, corrupt, cutOff, isProblem, u16be, u32be } from "./image-bytes";
+
+/**
+ * Size of an AVIF or HEIC image: the primary item's `ispe` property, found via
+ * meta → pitm (which item) and meta → iprp → ipma (which properties) → ipco.
+ * Phones store photos as grids of 512×512 tiles, so the first `ispe` is often a
+ * tile's; it is only the fallback when no association names the primary item.
+ */
+export function readHeifSize(bytes: Uint8Array): ImageSize | Problem {
+  const meta = findBox(bytes, { start: 0, end: bytes.length }, "meta");
+  if (isProblem(meta)) return meta;
+  if (!meta || meta.end - meta.start < 4) return corrupt("has no metadata box.");
+  const metaChildren = { start: meta.start + 4, end: meta.end }; // meta is a FullBox: version + flags first
+  const iprp = findBox(bytes, metaChildren, "iprp");
+  const pitm = findBox(bytes, metaChildren, "pitm");
+  if (!iprp || isProblem(iprp)) return iprp ?? corrupt("has no image properties.");
+  if (pitm && isProblem(pitm)) return pitm;
+  const ipco = findBox(bytes, iprp, "ipco");
+  const ipma = findBox(bytes, iprp, "ipma");
+  if (!ipco || isProblem(ipco)) return ipco ?? corrupt("has no image properties.");
+  if (ipma && isProblem(ipma)) return ipma;
+
+  const sizes = new Map<number, ImageSize>(); // by 1-based ipco index, as ipma counts them
+  const problem = walkBoxes(bytes, ipco, (box, index) => {
+    if (box.type !== "ispe" || box.end - box.start < 12) return;
+    sizes.set(index + 1, { width: u32be(bytes, box.start + 4), height: u32be(bytes, box.start + 8) });
+  });
+  if (problem) return problem;
+  const primary = pitm && ipma ? propertiesOf(bytes, ipma, readItemId(bytes, pitm)).find((i) => sizes.has(i)) : undefined;
+  const size = (primary === undefined ? undefined : sizes.get(primary)) ?? sizes.values().next().value;
+  return size ?? corrupt("does not declare its image size.");
+}
+
+interface Span {
+  start: number;
+  end: number;
+}
+
+interface Box extends Span {
+  type: string;
+}
+
+/** The first child of `type`, once every sibling has been checked to fit. */
+function findBox(bytes: Uint8Array, parent: Span, type: string): Box | Problem | undefined {
+  let found: Box | undefined;
+  const problem = walkBoxes(bytes, parent, (box) => {
+    if (box.type === type) found ??= box;
+  });
+  return problem ?? found;
+}
+
+/** Visits boxes laid end to end in `parent` (size 0: to the end; size 1: 64-bit size follows). */
+function walkBoxes(bytes: Uint8Array, parent: Span, visit: (box: Box, index: number) => void): Problem | undefined {
+  const overrun = parent.end === bytes.length ? cutOff : corrupt("has a box that overruns its parent.");
+  for (let at = parent.start, index = 0; at < parent.end; index++) {
+    if (at + 8 > parent.end) return overrun;
+    let size = u32be(bytes, at);
+    let headerLength = 8;
+    if (size === 1) {
+      if (at + 16 > parent.end) return overrun;
+      size = u32be(bytes, at + 8) * 2 ** 32 + u32be(bytes, at + 12);
+      headerLength = 16;
+    } else if (size === 0) {
+      size = parent.end - at;
+    }
+    if (size < headerLength) return corrupt("has a malformed box.");
+    if (at + size > parent.end) return overrun;
+    visit({ type: ascii(bytes, at + 4), start: at + headerLength, end: at + size }, index);
+    at += size;
+  }
+  return undefined;
+}
+
+/** pitm (FullBox): a 16-bit item id in version 0, 32-bit after. */
+function readItemId(bytes: Uint8Array, pitm: Box): number | undefined {
+  const idLength = bytes[pitm.start] === 0 ? 2 : 4;
+  if (pitm.end - pitm.start < 4 + idLength) return undefined;
+  return idLength === 2 ? u16be(bytes, pitm.start + 4) : u32be(bytes, pitm.start + 4);
+}
+
+/** The ipco indexes (1-based) that ipma (FullBox) associates with `itemId`. */
+function propertiesOf(bytes: Uint8Array, ipma: Box, itemId: number | undefined): number[] {
+  if (ipma.end - ipma.start < 8) return [];
+  const idLength = bytes[ipma.start] < 1 ? 2 : 4;
+  const indexLength = bytes[ipma.start + 3] & 1 ? 2 : 1;
+  let at = ipma.start + 8;
+  for (let entries = u32be(bytes, ipma.start + 4); entries > 0 && at + idLength + 1 <= ipma.end; entries--) {
+    const id = idLength === 2 ? u16be(bytes, at) : u32be(bytes, at);
+    const count = bytes[at + idLength];
+    at += idLength + 1;
+    if (at + count * indexLength > ipma.end) return [];
+    if (id === itemId) {
+      // The top bit of each index flags the property as essential.
+      return Array.from({ length: count }, (_, i) =>
+        indexLength === 2 ? u16be(bytes, at + 2 * i) & 0x7fff : bytes[at + i] & 0x7f,
+      );
+    }
+    at += count * indexLength;
+  }
+  return [];
+}

@@ -1,0 +1,94 @@
+import { readHeifSize } from "./heif-size";
+import { type ImageSize, type Problem, ascii, isProblem, u32be } from "./image-bytes";
+import { readGif, readJpeg, readPng, readWebp } from "./image-headers";
+
+export type ImageFormat = "jpeg" | "png" | "webp" | "gif" | "avif" | "heic";
+
+export interface SniffedImage {
+  format: ImageFormat;
+  contentType: string;
+  extension: string;
+  width: number;
+  height: number;
+}
+
+export type SniffResult =
+  | { ok: true; image: SniffedImage }
+  | { ok: false; reason: "empty" | "unsupported" | "truncated" | "corrupt"; message: string };
+
+interface FormatInfo {
+  label: string;
+  contentType: string;
+  extension: string;
+  read: (bytes: Uint8Array) => ImageSize | Problem;
+}
+
+const formats: Record<ImageFormat, FormatInfo> = {
+  jpeg: { label: "JPEG", contentType: "image/jpeg", extension: "jpg", read: readJpeg },
+  png: { label: "PNG", contentType: "image/png", extension: "png", read: readPng },
+  webp: { label: "WebP", contentType: "image/webp", extension: "webp", read: readWebp },
+  gif: { label: "GIF", contentType: "image/gif", extension: "gif", read: readGif },
+  avif: { label: "AVIF", contentType: "image/avif", extension: "avif", read: readHeifSize },
+  heic: { label: "HEIC", contentType: "image/heic", extension: "heic", read: readHeifSize },
+};
+
+const notAnImage = "Only JPEG, PNG, WebP, GIF, AVIF and HEIC images are accepted.";
+
+/**
+ * Identifies an upload by its bytes alone (the file name and Content-Type are the
+ * client's word) and reads its pixel size from the header. The input is hostile:
+ * this never throws, and a file that is cut short or carries data past its end is
+ * refused rather than guessed at.
+ */
+export function sniffImage(bytes: Uint8Array): SniffResult {
+  if (bytes.length === 0) return { ok: false, reason: "empty", message: "The file is empty." };
+  const format = detectFormat(bytes);
+  if (typeof format !== "string") return { ok: false, reason: "unsupported", message: format.unsupported };
+  const { label, contentType, extension, read } = formats[format];
+  const size = read(bytes);
+  if (isProblem(size)) return { ok: false, reason: size.reason, message: `This ${label} file ${size.detail}` };
+  if (size.width === 0 || size.height === 0) {
+    return { ok: false, reason: "corrupt", message: `This ${label} file declares an empty image (${size.width}×${size.height}).` };
+  }
+  return { ok: true, image: { format, contentType, extension, ...size } };
+}
+
+function detectFormat(bytes: Uint8Array): ImageFormat | { unsupported: string } {
+  if (startsWith(bytes, [0xff, 0xd8, 0xff])) return "jpeg";
+  if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return "png";
+  if (hasAscii(bytes, 0, "GIF87a") || hasAscii(bytes, 0, "GIF89a")) return "gif";
+  if (hasAscii(bytes, 0, "RIFF") && hasAscii(bytes, 8, "WEBP")) return "webp";
+  if (hasAscii(bytes, 4, "ftyp") && bytes.length >= 12) return heifFormat(bytes);
+  return { unsupported: notAnImage };
+}
+
+const avifBrands = new Set(["avif", "avis"]);
+const heicBrands = new Set(["heic", "heix", "hevc", "hevx", "heim", "heis"]);
+
+/**
+ * AVIF, HEIC, MP4 and QuickTime share the ISO-BMFF container; the `ftyp` brands
+ * say which. The major brand wins; otherwise any compatible brand will do, so
+ * `mif1` + `heic` is HEIC and `mp41` + `avif` is AVIF.
+ */
+function heifFormat(bytes: Uint8Array): ImageFormat | { unsupported: string } {
+  const major = ascii(bytes, 8);
+  if (avifBrands.has(major)) return "avif";
+  if (heicBrands.has(major)) return "heic";
+  const brandsEnd = Math.min(bytes.length, u32be(bytes, 0));
+  const compatible: string[] = [];
+  for (let at = 16; at + 4 <= brandsEnd; at += 4) compatible.push(ascii(bytes, at));
+  if (compatible.some((brand) => avifBrands.has(brand))) return "avif";
+  if (compatible.some((brand) => heicBrands.has(brand))) return "heic";
+  if (major === "mif1" || major === "msf1" || compatible.includes("mif1")) {
+    return { unsupported: "HEIF images are accepted only when encoded as AVIF or HEIC." };
+  }
+  return { unsupported: notAnImage };
+}
+
+function startsWith(bytes: Uint8Array, signature: number[]): boolean {
+  return bytes.length >= signature.length && signature.every((byte, i) => bytes[i] === byte);
+}
+
+function hasAscii(bytes: Uint8Array, at: number, text: string): boolean {
+  return bytes.length >= at + text.length && ascii(bytes, at, text.length) === text;
+}

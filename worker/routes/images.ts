@@ -1,0 +1,85 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { createMiddleware } from "hono/factory";
+import * as v from "valibot";
+import type { AppEnv } from "../env";
+import { AppError } from "../lib/errors";
+import { readImageParts } from "../lib/multipart";
+import { validate } from "../lib/validate";
+import { requireUser } from "../middleware/auth";
+import { analyzeNowIfNeeded, requestReanalysis } from "../services/analysis-requests";
+import { runAnalysis } from "../services/analysis";
+import { deleteOwnImage, getOwnImage, listImages } from "../services/image-queries";
+import { storeUploads } from "../services/image-batch";
+import { toImageView } from "../services/image-view";
+import { presignGet } from "../services/object-store";
+
+/** A request may carry a few images; anything larger is refused from Content-Length alone. */
+const uploadBodyLimit = createMiddleware<AppEnv>(async (c, next) => {
+  const maxSize = c.var.deps.config.MAX_UPLOAD_BYTES * 3 + 64 * 1024;
+  return bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new AppError(413, "payload_too_large", `An upload request may be at most ${maxSize} bytes`);
+    },
+  })(c, next);
+});
+
+const listInput = v.object({
+  limit: v.optional(
+    v.pipe(v.string(), v.regex(/^\d{1,3}$/, "must be a whole number from 1 to 100"), v.transform(Number), v.minValue(1, "must be a whole number from 1 to 100"), v.maxValue(100, "must be a whole number from 1 to 100")),
+    "50",
+  ),
+  cursor: v.optional(v.pipe(v.string(), v.maxLength(512, "is not one this API returned"))),
+  tag: v.optional(v.pipe(v.string(), v.trim(), v.toLowerCase(), v.maxLength(64, "must be at most 64 characters"))),
+  format: v.optional(v.picklist(["array", "page"], "must be array or page"), "page"),
+  q: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(200, "must be at most 200 characters"))),
+});
+
+export const imageRoutes = new Hono<AppEnv>()
+  .use(requireUser)
+  .post("/upload", uploadBodyLimit, async (c) => {
+    const files = await readImageParts(c.req.raw);
+    const outcome = await storeUploads(c.var.deps, c.var.user.id, files);
+    for (const image of outcome.added) {
+      if (image.analysisStatus === "pending") c.executionCtx.waitUntil(runAnalysis(c.var.deps, image.id));
+    }
+    return c.json(outcome.body, outcome.status);
+  })
+  .get("/", validate("query", listInput), async (c) => {
+    const query = c.req.valid("query");
+    const page = await listImages(c.var.deps, c.var.user.id, {
+      limit: query.limit,
+      cursor: query.cursor,
+      tag: query.tag || undefined,
+      q: query.q || undefined,
+    });
+    const views = await Promise.all(page.images.map((image) => toImageView(c.var.deps, image)));
+    if (query.format === "array") {
+      return c.json(views.map(({ id, file_name, file_url, ai_description }) => ({ id, file_name, file_url, ai_description })), 200);
+    }
+    return c.json({ images: views, next_cursor: page.nextCursor }, 200);
+  })
+  .get("/analyze/:id", async (c) => {
+    const image = await analyzeNowIfNeeded(c.var.deps, c.var.user.id, c.req.param("id"));
+    return c.json(await toImageView(c.var.deps, image), 200);
+  })
+  .post("/:id/analyze", async (c) => {
+    await requestReanalysis(c.var.deps, c.var.user.id, c.req.param("id"));
+    c.executionCtx.waitUntil(runAnalysis(c.var.deps, c.req.param("id")));
+    return c.json({ message: "Analysis queued", id: c.req.param("id"), analysis_status: "pending" as const }, 202);
+  })
+  .get("/:id", async (c) => {
+    const image = await getOwnImage(c.var.deps, c.var.user.id, c.req.param("id"));
+    return c.json(await toImageView(c.var.deps, image), 200);
+  })
+  .get("/:id/file", async (c) => {
+    const image = await getOwnImage(c.var.deps, c.var.user.id, c.req.param("id"));
+    const { url } = await presignGet(c.var.deps, image.key);
+    c.header("Cache-Control", "no-store");
+    return c.redirect(url, 302);
+  })
+  .delete("/:id", async (c) => {
+    await deleteOwnImage(c.var.deps, c.var.user.id, c.req.param("id"));
+    return c.body(null, 204);
+  });

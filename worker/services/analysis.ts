@@ -1,0 +1,141 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { Deps } from "../deps";
+import { images } from "../db/schema";
+import { AnalysisError, analyzeWithGemini } from "./gemini";
+import { getObjectBytes } from "./object-store";
+
+type AnalysisDeps = Pick<Deps, "config" | "db" | "s3">;
+
+export const maxAttempts = 5;
+/** Attempts one request's waitUntil may make before leaving the rest to the sweep. */
+export const attemptsPerRun = 3;
+const leaseMs = 60_000;
+/** waitUntil may run 30 s past the response; stay well inside it. */
+const runDeadlineMs = 25_000;
+const maxBackoffMs = 10 * 60_000;
+
+interface Claimed {
+  id: string;
+  key: string;
+  contentType: string;
+  attempts: number;
+}
+
+/**
+ * Takes an image for analysis in one statement, so two workers never analyse the same
+ * image: pending ones, processing ones whose lease ran out, failed ones whose retry is due.
+ * The attempt count it returns fences the result: a worker whose lease was taken over
+ * cannot overwrite the newer attempt.
+ */
+export async function claimImage(deps: AnalysisDeps, id: string, now: Date): Promise<Claimed | undefined> {
+  const at = now.toISOString();
+  const [row] = await deps.db
+    .update(images)
+    .set({
+      analysisStatus: "processing",
+      analysisAttempts: sql`${images.analysisAttempts} + 1`,
+      leaseUntil: new Date(now.getTime() + leaseMs),
+    })
+    .where(and(eq(images.id, id), claimable(at)))
+    .returning({ id: images.id, key: images.key, contentType: images.contentType, attempts: images.analysisAttempts });
+  return row;
+}
+
+function claimable(at: string) {
+  return sql`(
+    ${images.analysisStatus} = 'pending'
+    or (${images.analysisStatus} = 'processing' and ${images.leaseUntil} < ${at}::timestamptz)
+    or (${images.analysisStatus} = 'failed' and ${images.nextAttemptAt} <= ${at}::timestamptz and ${images.analysisAttempts} < ${maxAttempts})
+  )`;
+}
+
+async function complete(deps: AnalysisDeps, claimed: Claimed, result: Awaited<ReturnType<typeof analyzeWithGemini>>) {
+  await deps.db
+    .update(images)
+    .set({
+      analysisStatus: "done",
+      description: result.description,
+      altText: result.altText,
+      tags: result.tags,
+      extractedText: result.extractedText,
+      model: result.model,
+      analyzedAt: sql`now()`,
+      analysisError: null,
+      leaseUntil: null,
+      nextAttemptAt: null,
+    })
+    .where(fenced(claimed));
+}
+
+/** Failed with a due time while retries remain; failed for good otherwise (next_attempt_at null). */
+async function fail(deps: AnalysisDeps, claimed: Claimed, error: AnalysisError, now: Date) {
+  const retry = error.retryable && claimed.attempts < maxAttempts;
+  const delay = retry ? (error.retryAfterMs ?? backoffMs(claimed.attempts)) : 0;
+  await deps.db
+    .update(images)
+    .set({
+      analysisStatus: "failed",
+      analysisError: error.code,
+      leaseUntil: null,
+      nextAttemptAt: retry ? new Date(now.getTime() + Math.min(delay, maxBackoffMs)) : null,
+    })
+    .where(fenced(claimed));
+  return retry ? Math.min(delay, maxBackoffMs) : undefined;
+}
+
+const fenced = (claimed: Claimed) =>
+  and(eq(images.id, claimed.id), eq(images.analysisStatus, "processing"), eq(images.analysisAttempts, claimed.attempts));
+
+/** 1 s, 2 s, 4 s … with jitter, so a burst of failures does not retry in lockstep. */
+function backoffMs(attempt: number) {
+  const base = 1000 * 2 ** (attempt - 1);
+  return Math.round(base * (0.75 + Math.random() * 0.5));
+}
+
+/**
+ * Analyses one image: up to `attemptsPerRun` attempts, honouring Retry-After, inside
+ * a total deadline. Whatever is left (or a crash) is picked up by the sweep.
+ */
+export async function runAnalysis(deps: AnalysisDeps, id: string, opts: { now?: () => Date; deadlineMs?: number } = {}) {
+  const now = opts.now ?? (() => new Date());
+  const deadline = Date.now() + (opts.deadlineMs ?? runDeadlineMs);
+  for (let attempt = 1; attempt <= attemptsPerRun; attempt++) {
+    const claimed = await claimImage(deps, id, now());
+    if (!claimed) return;
+    let waitMs: number | undefined;
+    try {
+      const bytes = await getObjectBytes(deps, claimed.key).catch((error: unknown) => {
+        throw new AnalysisError("upstream_error", "The image could not be read from storage", true, undefined, { cause: error });
+      });
+      await complete(deps, claimed, await analyzeWithGemini(deps.config, { bytes, contentType: claimed.contentType }));
+      return;
+    } catch (error) {
+      const failure = error instanceof AnalysisError ? error : new AnalysisError("upstream_error", "Analysis failed", true, undefined, { cause: error });
+      waitMs = await fail(deps, claimed, failure, now());
+    }
+    if (waitMs === undefined || Date.now() + waitMs + 1000 > deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, waitMs));
+  }
+}
+
+/** The sweep's share: a small batch of due images, each claimed atomically by whoever gets there first. */
+export async function analyzeDueImages(deps: AnalysisDeps, now: Date, opts: { batch?: number; userId?: string } = {}) {
+  const due = await deps.db
+    .select({ id: images.id })
+    .from(images)
+    .where(and(claimable(now.toISOString()), opts.userId ? eq(images.userId, opts.userId) : undefined))
+    .orderBy(images.createdAt)
+    .limit(opts.batch ?? 5);
+  await Promise.all(due.map(({ id }) => runAnalysis(deps, id, { now: () => now })));
+  return due.length;
+}
+
+/** Back to pending for a fresh start (re-analysis): a new attempt budget and no old error. */
+export async function resetAnalysis(deps: AnalysisDeps, userId: string, id: string) {
+  const [row] = await deps.db
+    .update(images)
+    .set({ analysisStatus: "pending", analysisAttempts: 0, analysisError: null, nextAttemptAt: null, leaseUntil: null })
+    .where(and(eq(images.id, id), eq(images.userId, userId), inArray(images.analysisStatus, ["pending", "done", "failed", "skipped"])))
+    .returning({ id: images.id });
+  return row !== undefined;
+}

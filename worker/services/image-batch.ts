@@ -1,0 +1,66 @@
+import type { Deps } from "../deps";
+import type { Image } from "../db/schema";
+import { AppError } from "../lib/errors";
+import type { UploadedFile } from "../lib/multipart";
+import { storeUpload, type StoredImage } from "./image-upload";
+import { toImageView, type ImageView } from "./image-view";
+
+type FileResult =
+  | { file_name: string | null; status: 200 | 201; duplicate: boolean; image: ImageView; file_url: string }
+  | { file_name: string | null; status: number; error: { message: string; code: string } };
+
+/**
+ * One file keeps the original contract (201 {message, file_url, image}; its error is the
+ * response's error). Several files each get a result; the request fails only if all do.
+ * `added` lists the images stored by this request (not duplicates), for analysis.
+ */
+export async function storeUploads(deps: Deps, userId: string, files: UploadedFile[]) {
+  const added: Image[] = [];
+  const store = async (file: UploadedFile) => {
+    const stored = await storeUpload(deps, userId, file);
+    if (!stored.duplicate) added.push(stored.image);
+    return stored;
+  };
+  if (files.length === 1) {
+    const stored = await store(files[0]);
+    return { added, status: stored.duplicate ? (200 as const) : (201 as const), body: await singleBody(deps, stored) };
+  }
+  const results: FileResult[] = [];
+  for (const file of files) {
+    try {
+      const stored = await store(file);
+      const image = await toImageView(deps, stored.image);
+      results.push({ file_name: file.name ?? null, status: stored.duplicate ? 200 : 201, duplicate: stored.duplicate, image, file_url: image.file_url });
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      results.push({ file_name: file.name ?? null, status: error.status, error: { message: error.message, code: error.code } });
+    }
+  }
+  const firstStored = results.find((r) => "image" in r);
+  const stored = results.filter((r) => "image" in r).length;
+  if (!firstStored || !("image" in firstStored)) {
+    const first = results[0] as Extract<FileResult, { error: unknown }>;
+    throw new AppError(first.status as 400, first.error.code, `No image was stored: ${first.error.message}`);
+  }
+  return {
+    added,
+    status: 201 as const,
+    body: {
+      message: `${stored} of ${files.length} images stored`,
+      file_url: firstStored.file_url,
+      image: firstStored.image,
+      duplicate: firstStored.duplicate,
+      results,
+    },
+  };
+}
+
+async function singleBody(deps: Deps, stored: StoredImage) {
+  const image = await toImageView(deps, stored.image);
+  return {
+    message: stored.duplicate ? "Image already uploaded" : "Image uploaded",
+    file_url: image.file_url,
+    image,
+    duplicate: stored.duplicate,
+  };
+}

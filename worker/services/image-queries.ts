@@ -1,0 +1,90 @@
+import { and, desc, eq, getTableColumns, sql, type SQL } from "drizzle-orm";
+import type { Deps } from "../deps";
+import { images, type Image } from "../db/schema";
+import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { AppError } from "../lib/errors";
+import { deleteObjectOrQueue } from "./object-cleanup";
+
+const { search: _search, ...columns } = getTableColumns(images);
+/** Every column but the search vector, which only the database needs. */
+export const imageColumns = columns;
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const imageNotFound = () => new AppError(404, "image_not_found", "No such image");
+
+export interface ListQuery {
+  limit: number;
+  cursor?: string;
+  tag?: string;
+  /** Words to search for (websearch syntax: quotes, OR, -word); results come best match first. */
+  q?: string;
+}
+
+/**
+ * Keyset pagination, stable while new uploads arrive: newest first on (created_at, id),
+ * or with `q` best match first on (rank, created_at, id). The rank is an integer
+ * (ts_rank scaled) so the cursor carries it exactly.
+ */
+export async function listImages(deps: Pick<Deps, "db">, userId: string, query: ListQuery) {
+  const filters: (SQL | undefined)[] = [eq(images.userId, userId)];
+  const tsQuery = query.q ? sql`websearch_to_tsquery('english', ${query.q})` : undefined;
+  const rank = sql<number>`(round(ts_rank(${images.search}, ${tsQuery ?? sql`''::tsquery`}) * 1000000))::int`;
+  if (tsQuery) filters.push(sql`${images.search} @@ ${tsQuery}`);
+  if (query.tag) filters.push(sql`${images.tags} @> array[${query.tag}]::text[]`);
+  if (query.cursor) filters.push(tsQuery ? afterRanked(query.cursor, rank) : afterNewest(query.cursor));
+
+  const rows = await deps.db
+    .select({ ...imageColumns, rank })
+    .from(images)
+    .where(and(...filters))
+    .orderBy(...(tsQuery ? [desc(rank)] : []), desc(images.createdAt), desc(images.id))
+    .limit(query.limit + 1);
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  const more = rows.length > query.limit && last;
+  const nextCursor = more
+    ? encodeCursor(tsQuery ? [last.rank, last.createdAt.toISOString(), last.id] : [last.createdAt.toISOString(), last.id])
+    : null;
+  return { images: page.map(({ rank: _rank, ...image }): Image => image), nextCursor };
+}
+
+function afterNewest(cursor: string) {
+  const [createdAt, id] = decodeCursor(cursor, ["string", "string"]) as [string, string];
+  checkCursorParts(createdAt, id);
+  return sql`(${images.createdAt}, ${images.id}) < (${createdAt}::timestamptz, ${id}::uuid)`;
+}
+
+function afterRanked(cursor: string, rank: SQL<number>) {
+  const [lastRank, createdAt, id] = decodeCursor(cursor, ["number", "string", "string"]) as [number, string, string];
+  checkCursorParts(createdAt, id);
+  if (!Number.isInteger(lastRank)) throw invalidCursor();
+  return sql`(${rank}, ${images.createdAt}, ${images.id}) < (${lastRank}::int, ${createdAt}::timestamptz, ${id}::uuid)`;
+}
+
+function checkCursorParts(createdAt: string, id: string) {
+  if (!uuidPattern.test(id) || Number.isNaN(Date.parse(createdAt))) throw invalidCursor();
+}
+
+const invalidCursor = () => new AppError(400, "invalid_cursor", "cursor is not one this API returned", { field: "cursor" });
+
+/** Ownership is part of the query: another user's image and a malformed id are both 404. */
+export async function getOwnImage(deps: Pick<Deps, "db">, userId: string, id: string): Promise<Image> {
+  if (!uuidPattern.test(id)) throw imageNotFound();
+  const [row] = await deps.db
+    .select(imageColumns)
+    .from(images)
+    .where(and(eq(images.id, id), eq(images.userId, userId)));
+  if (!row) throw imageNotFound();
+  return row;
+}
+
+/** Row first, then object: a failed object delete is queued for the sweep, never a dangling row. */
+export async function deleteOwnImage(deps: Deps, userId: string, id: string) {
+  if (!uuidPattern.test(id)) throw imageNotFound();
+  const [row] = await deps.db
+    .delete(images)
+    .where(and(eq(images.id, id), eq(images.userId, userId)))
+    .returning({ key: images.key });
+  if (!row) throw imageNotFound();
+  await deleteObjectOrQueue(deps, row.key);
+}

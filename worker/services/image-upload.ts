@@ -1,0 +1,112 @@
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex } from "@noble/hashes/utils.js";
+import { and, eq } from "drizzle-orm";
+import type { Deps } from "../deps";
+import { images, type Image } from "../db/schema";
+import { isUniqueViolation } from "../lib/db-errors";
+import { AppError } from "../lib/errors";
+import { sanitizeFileName } from "../lib/file-name";
+import { sniffImage } from "../lib/image-sniff";
+import { imageColumns } from "./image-queries";
+import { deleteObject, putObject } from "./object-store";
+import { recordFailedDeletion } from "./object-cleanup";
+
+export const maxImageSide = 12_000;
+export const maxImagePixels = 50_000_000;
+
+export interface StoredImage {
+  image: Image;
+  duplicate: boolean;
+}
+
+const databaseUnavailable = (cause?: unknown) =>
+  new AppError(503, "database_unavailable", "The image could not be saved; try again shortly", {
+    cause,
+    headers: { "Retry-After": "5" },
+  });
+
+/** Every check a client can fail, before any byte is stored. */
+export function inspectUpload(bytes: Uint8Array, maxBytes: number) {
+  if (bytes.length === 0) throw new AppError(400, "empty_file", "The file is empty");
+  if (bytes.length > maxBytes) {
+    throw new AppError(413, "file_too_large", `Images may be at most ${maxBytes} bytes`);
+  }
+  const sniffed = sniffImage(bytes);
+  if (!sniffed.ok) {
+    if (sniffed.reason === "unsupported") {
+      throw new AppError(415, "unsupported_type", "Only JPEG, PNG, WebP, GIF, AVIF and HEIC images are accepted");
+    }
+    throw new AppError(400, sniffed.reason === "truncated" ? "truncated_file" : "corrupt_file", sniffed.message);
+  }
+  const { width, height } = sniffed.image;
+  if (width > maxImageSide || height > maxImageSide || width * height > maxImagePixels) {
+    throw new AppError(422, "image_too_large", `Images may be at most ${maxImageSide} px a side and ${maxImagePixels / 1e6} megapixels`);
+  }
+  return sniffed.image;
+}
+
+/**
+ * Stores one upload: object first, then its row. A failed insert deletes the object
+ * again, so a client error or an outage never leaves an object without its row.
+ */
+export async function storeUpload(
+  deps: Deps,
+  userId: string,
+  file: { bytes: Uint8Array; name: string | undefined },
+): Promise<StoredImage> {
+  const sniffed = inspectUpload(file.bytes, deps.config.MAX_UPLOAD_BYTES);
+  const digest = bytesToHex(sha256(file.bytes));
+  const existing = await findBySha256(deps, userId, digest);
+  if (existing) return { image: existing, duplicate: true };
+
+  const fileName = sanitizeFileName(file.name, sniffed.extension);
+  const key = `users/${userId}/${crypto.randomUUID()}.${sniffed.extension}`;
+  await putObject(deps, key, file.bytes, { contentType: sniffed.contentType, fileName, sha256Hex: digest });
+
+  try {
+    const [image] = await deps.db
+      .insert(images)
+      .values({
+        userId,
+        key,
+        fileName,
+        contentType: sniffed.contentType,
+        size: file.bytes.length,
+        width: sniffed.width,
+        height: sniffed.height,
+        sha256: digest,
+        analysisStatus: deps.config.GEMINI_API_KEY ? "pending" : "skipped",
+      })
+      .returning(imageColumns);
+    return { image, duplicate: false };
+  } catch (error) {
+    await compensate(deps, key);
+    // The same bytes raced in through another request: theirs won, ours is gone again.
+    if (isUniqueViolation(error, "images_user_sha256_key")) {
+      const winner = await findBySha256(deps, userId, digest);
+      if (winner) return { image: winner, duplicate: true };
+    }
+    throw databaseUnavailable(error);
+  }
+}
+
+async function findBySha256(deps: Deps, userId: string, digest: string) {
+  try {
+    const [row] = await deps.db
+      .select(imageColumns)
+      .from(images)
+      .where(and(eq(images.userId, userId), eq(images.sha256, digest)));
+    return row;
+  } catch (error) {
+    throw databaseUnavailable(error);
+  }
+}
+
+async function compensate(deps: Deps, key: string) {
+  try {
+    await deleteObject(deps, key);
+  } catch (error) {
+    // The database may be down too; then the sweep's orphan scan removes the object.
+    await recordFailedDeletion(deps, key, error).catch(() => {});
+  }
+}

@@ -1,0 +1,59 @@
+import { inject } from "vitest";
+import { app, bearer } from "./helpers";
+
+export interface FilePart {
+  bytes: Uint8Array;
+  name?: string;
+  type?: string;
+}
+
+/** POST /images/upload as a browser would: multipart, field `image` unless told otherwise. */
+export function upload(token: string, parts: FilePart | FilePart[], field = "image") {
+  const form = new FormData();
+  for (const part of Array.isArray(parts) ? parts : [parts]) {
+    form.append(field, new File([part.bytes], part.name ?? "photo.png", { type: part.type ?? "application/octet-stream" }));
+  }
+  return app("/images/upload", { method: "POST", headers: bearer(token), body: form });
+}
+
+export interface ImageBody {
+  id: string;
+  file_name: string;
+  content_type: string;
+  size: number;
+  width: number;
+  height: number;
+  sha256: string;
+  created_at: string;
+  file_url: string;
+  analysis_status: string;
+  ai_description: string | null;
+  tags: string[];
+}
+
+export async function uploadOk(token: string, part: FilePart): Promise<ImageBody> {
+  const res = await upload(token, part);
+  if (res.status !== 201) throw new Error(`upload failed: ${res.status} ${await res.text()}`);
+  return (await res.json<{ image: ImageBody }>()).image;
+}
+
+/** What the bucket holds under a prefix, read through the stand-in's admin API (no signing). */
+export async function storedObjects(prefix: string): Promise<{ key: string; size: number }[]> {
+  const res = await fetch(`${inject("s3Endpoint")}/__admin/objects?prefix=${encodeURIComponent(prefix)}`);
+  return (await res.json<{ objects: { key: string; size: number }[] }>()).objects;
+}
+
+export async function s3Fault(rule: Record<string, unknown>) {
+  const res = await fetch(`${inject("s3Endpoint")}/__admin/faults`, { method: "POST", body: JSON.stringify(rule) });
+  if (res.status !== 204) throw new Error(`s3 fault refused: ${await res.text()}`);
+}
+
+export async function dbFault(rule: Record<string, unknown>) {
+  const res = await fetch(new URL("/__admin/faults", inject("neonUrl")), { method: "POST", body: JSON.stringify(rule) });
+  if (res.status !== 204) throw new Error(`db fault refused: ${await res.text()}`);
+}
+
+export async function sha256Hex(bytes: Uint8Array) {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
