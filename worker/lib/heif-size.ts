@@ -7,14 +7,17 @@ import { type ImageSize, type Problem, ascii, corrupt, cutOff, isProblem, u16be,
  * tile's; it is only the fallback when no association names the primary item.
  */
 export function readHeifSize(bytes: Uint8Array): ImageSize | Problem {
-  const meta = findBox(bytes, { start: 0, end: bytes.length }, "meta");
-  if (isProblem(meta)) return meta;
-  if (!meta || meta.end - meta.start < 4) return corrupt("has no metadata box.");
+  const file = { start: 0, end: bytes.length };
+  const meta = findBox(bytes, file, "meta");
+  if (!meta || isProblem(meta)) return meta ?? corrupt("has no metadata box.");
+  if (meta.end - meta.start < 4) return corrupt("has a malformed metadata box.");
   const metaChildren = { start: meta.start + 4, end: meta.end }; // meta is a FullBox: version + flags first
   const iprp = findBox(bytes, metaChildren, "iprp");
   const pitm = findBox(bytes, metaChildren, "pitm");
   if (!iprp || isProblem(iprp)) return iprp ?? corrupt("has no image properties.");
   if (pitm && isProblem(pitm)) return pitm;
+  // Pixels live in a top-level mdat (or, rarely, meta's idat); a file cut after meta has neither.
+  if (!findBox(bytes, file, "mdat") && !findBox(bytes, metaChildren, "idat")) return cutOff;
   const ipco = findBox(bytes, iprp, "ipco");
   const ipma = findBox(bytes, iprp, "ipma");
   if (!ipco || isProblem(ipco)) return ipco ?? corrupt("has no image properties.");

@@ -74,7 +74,7 @@ function readJpegStream(bytes: Uint8Array, start: number): { size: ImageSize; en
     if (at + length > bytes.length) return cutOff;
     if (isStartOfFrame(marker) && !size) {
       if (length < 8) return corrupt("has a malformed frame header.");
-      size = { height: u16be(bytes, at + 3), width: u16be(bytes, at + 5) };
+      size = { width: u16be(bytes, at + 5), height: u16be(bytes, at + 3) };
     }
     at += length;
     if (marker === 0xda) {

@@ -19,6 +19,8 @@ export async function toImageView(deps: Pick<Deps, "config" | "s3">, image: Imag
     analysis_status: image.analysisStatus,
     analysis_attempts: image.analysisAttempts,
     analysis_error: image.analysisError,
+    /** When a failed analysis will be tried again; null when it will not. */
+    analysis_retry_at: image.analysisStatus === "failed" ? (image.nextAttemptAt?.toISOString() ?? null) : null,
     // `ai_description` is the original API's name; it stays equal to `description`.
     ai_description: image.description,
     description: image.description,

@@ -1,5 +1,5 @@
 import { inject } from "vitest";
-import { app, bearer } from "./helpers";
+import { app, bearer, eventually } from "./helpers";
 
 export interface FilePart {
   bytes: Uint8Array;
@@ -27,6 +27,7 @@ export interface ImageBody {
   created_at: string;
   file_url: string;
   analysis_status: string;
+  analysis_attempts: number;
   ai_description: string | null;
   tags: string[];
 }
@@ -56,4 +57,44 @@ export async function dbFault(rule: Record<string, unknown>) {
 export async function sha256Hex(bytes: Uint8Array) {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
   return [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export async function geminiFault(rule: Record<string, unknown>) {
+  const res = await fetch(`${inject("geminiUrl")}/__admin/faults`, { method: "POST", body: JSON.stringify(rule) });
+  if (res.status !== 204) throw new Error(`gemini fault refused: ${await res.text()}`);
+}
+
+export interface GeminiCall {
+  at: string;
+  model: string;
+  sha256: string;
+  apiKeyInHeader: boolean;
+  urlHadKey: boolean;
+  outcome: string;
+}
+
+export async function geminiCalls(sha256: string): Promise<GeminiCall[]> {
+  const res = await fetch(`${inject("geminiUrl")}/__admin/requests?sha256=${sha256}`);
+  return (await res.json<{ requests: GeminiCall[] }>()).requests;
+}
+
+export async function getImage(token: string, id: string) {
+  const res = await app(`/images/${id}`, { headers: bearer(token) });
+  if (res.status !== 200) throw new Error(`GET /images/${id}: ${res.status}`);
+  return res.json<ImageBody & Record<string, unknown>>();
+}
+
+/**
+ * Polls the image until its analysis reaches one of `statuses` and, when given, that many
+ * attempts (a failure with a retry still to come is also `failed`).
+ */
+export function analysisReaches(token: string, id: string, statuses: string[], opts: { attempts?: number; timeoutMs?: number } = {}) {
+  return eventually(async () => {
+    const image = await getImage(token, id);
+    if (!statuses.includes(image.analysis_status)) throw new Error(`analysis_status is ${image.analysis_status}`);
+    if (opts.attempts !== undefined && image.analysis_attempts !== opts.attempts) {
+      throw new Error(`analysis_attempts is ${image.analysis_attempts}`);
+    }
+    return image;
+  }, { timeoutMs: opts.timeoutMs ?? 15_000 });
 }

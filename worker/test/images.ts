@@ -1,28 +1,47 @@
-/**
- * Test images built inside workerd, where node:zlib and pngjs are unavailable:
- * CompressionStream("deflate") yields the zlib stream PNG's IDAT chunk expects.
- */
-const pngSignature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+import { BitWriter, ascii, concat, crc32, randomBytes, u16be, u16le, u24le, u32be, u32le } from "./bytes";
+import { encodeJpeg } from "./jpeg-encoder";
 
-/** A solid-colour 8-bit RGB PNG. */
-export async function makePng(width: number, height: number, rgb: [number, number, number]): Promise<Uint8Array> {
+/**
+ * Test images built inside workerd, where node:zlib, pngjs and Buffer are missing.
+ * Each call returns unique bytes (uploads are deduplicated by SHA-256, so tests
+ * must never share one); the noise lives in pixel data, not in metadata a
+ * stripping step could remove.
+ */
+
+type Rgb = [number, number, number];
+
+/** A one-colour 8-bit RGB PNG; `deterministic` drops the noise for byte-exact comparisons. */
+export async function makePng(width: number, height: number, rgb: Rgb, opts: { deterministic?: boolean } = {}): Promise<Uint8Array> {
   const rowLength = 1 + width * 3; // each scanline starts with filter type 0
   const pixels = new Uint8Array(rowLength * height);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) pixels.set(rgb, y * rowLength + 1 + x * 3);
   }
-  const header = new Uint8Array(13);
-  const view = new DataView(header.buffer);
-  view.setUint32(0, width);
-  view.setUint32(4, height);
-  header[8] = 8; // bits per channel
-  header[9] = 2; // colour type: RGB
-  return concat([
-    new Uint8Array(pngSignature),
-    chunk("IHDR", header),
-    chunk("IDAT", await deflate(pixels)),
-    chunk("IEND", new Uint8Array()),
-  ]);
+  // Flipping the low two bits of the first 64 pixels is invisible yet gives up to 384 random bits.
+  const noisy = opts.deterministic ? 0 : Math.min(64, width * height);
+  const noise = randomBytes(noisy * 3);
+  for (let i = 0; i < noisy * 3; i++) {
+    const pixel = Math.floor(i / 3);
+    pixels[Math.floor(pixel / width) * rowLength + 1 + (pixel % width) * 3 + (i % 3)] ^= noise[i] & 3;
+  }
+  return png(width, height, await deflate(pixels));
+}
+
+/** A PNG whose header claims any size over one byte of pixel data: a pixel flood. */
+export function pngHeaderClaiming(width: number, height: number): Uint8Array {
+  const oneZeroByte = new Uint8Array([0x78, 0x01, 0x01, 0x01, 0x00, 0xfe, 0xff, 0x00, 0x00, 0x01, 0x00, 0x01]); // stored zlib block
+  return png(width, height, oneZeroByte);
+}
+
+function png(width: number, height: number, idat: Uint8Array): Uint8Array {
+  const header = concat([u32be(width), u32be(height), new Uint8Array([8, 2, 0, 0, 0])]); // 8-bit RGB
+  const signature = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return concat([signature, pngChunk("IHDR", header), pngChunk("IDAT", idat), pngChunk("IEND", new Uint8Array())]);
+}
+
+function pngChunk(type: string, body: Uint8Array): Uint8Array {
+  const typed = concat([ascii(type), body]);
+  return concat([u32be(body.length), typed, u32be(crc32(typed))]);
 }
 
 async function deflate(bytes: Uint8Array): Promise<Uint8Array> {
@@ -30,34 +49,124 @@ async function deflate(bytes: Uint8Array): Promise<Uint8Array> {
   return new Uint8Array(await new Response(compressed).arrayBuffer());
 }
 
-function chunk(type: string, body: Uint8Array): Uint8Array {
-  const typed = concat([new TextEncoder().encode(type), body]);
-  const out = new Uint8Array(12 + body.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, body.length);
-  out.set(typed, 4);
-  view.setUint32(8 + body.length, crc32(typed));
-  return out;
+/** A one-colour baseline JPEG with invisible noise in its first four blocks. */
+export function makeJpeg(width: number, height: number, rgb: Rgb): Uint8Array {
+  return encodeJpeg(width, height, rgb, { noisyBlocks: 4 });
 }
 
-const crcTable = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(bytes: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (const byte of bytes) crc = crcTable[(crc ^ byte) & 0xff] ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
+/** A JPEG whose frame header claims any size over a single block of data. */
+export function jpegClaiming(width: number, height: number): Uint8Array {
+  return encodeJpeg(width, height, [128, 128, 128], { noisyBlocks: 1, maxBlocks: 1 });
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
+/** A GIF with a random 4-colour palette and random first 64 pixels. */
+export function makeGif(width: number, height: number): Uint8Array {
+  const pixels = new Uint8Array(width * height);
+  pixels.set(randomBytes(Math.min(64, pixels.length)).map((byte) => byte & 3));
+  return gif(width, height, randomBytes(12), lzwUncompressed(pixels));
+}
+
+/** A GIF whose screen and frame claim any size over no pixel data at all. */
+export function gifClaiming(width: number, height: number): Uint8Array {
+  return gif(width, height, randomBytes(12), lzwUncompressed(new Uint8Array()));
+}
+
+function gif(width: number, height: number, palette: Uint8Array, lzw: Uint8Array): Uint8Array {
+  const subBlocks: Uint8Array[] = [];
+  for (let at = 0; at < lzw.length; at += 255) {
+    const block = lzw.subarray(at, at + 255);
+    subBlocks.push(new Uint8Array([block.length]), block);
   }
-  return out;
+  return concat([
+    ascii("GIF89a"), u16le(width), u16le(height), new Uint8Array([0x81, 0, 0]), palette, // 4-colour global table
+    new Uint8Array([0x2c]), u16le(0), u16le(0), u16le(width), u16le(height), new Uint8Array([0]),
+    new Uint8Array([2]), ...subBlocks, new Uint8Array([0]), // LZW minimum code size 2
+    new Uint8Array([0x3b]),
+  ]);
 }
+
+/**
+ * LZW with 3-bit codes that never grow: a clear code (4) before every second
+ * pixel keeps the table below 8 entries. End of information is 5.
+ */
+function lzwUncompressed(pixels: Uint8Array): Uint8Array {
+  const out = new BitWriter("lsb-first");
+  pixels.forEach((pixel, i) => {
+    if (i % 2 === 0) out.write(4, 3);
+    out.write(pixel, 3);
+  });
+  out.write(5, 3);
+  return out.finish(0);
+}
+
+/**
+ * A WebP with correct RIFF and chunk sizes and dimension fields but a random
+ * bitstream: valid as far as a header sniffer looks, not decodable. VP8X also
+ * carries a VP8L chunk, capped at VP8L's 16384 px, as real files carry image data.
+ */
+export function makeWebp(width: number, height: number, kind: "vp8" | "vp8l" | "vp8x"): Uint8Array {
+  const vp8l = (w: number, h: number) =>
+    riffChunk("VP8L", concat([new Uint8Array([0x2f]), u32le((w - 1) | ((h - 1) << 14)), randomBytes(16)]));
+  const chunks = {
+    vp8: () => [riffChunk("VP8 ", concat([u24le((1 << 4) | (16 << 5)), new Uint8Array([0x9d, 0x01, 0x2a]), u16le(width), u16le(height), randomBytes(16)]))],
+    vp8l: () => [vp8l(width, height)],
+    vp8x: () => [
+      riffChunk("VP8X", concat([new Uint8Array(4), u24le(width - 1), u24le(height - 1)])),
+      vp8l(Math.min(width, 16384), Math.min(height, 16384)),
+    ],
+  }[kind]();
+  const body = concat([ascii("WEBP"), ...chunks]);
+  return concat([ascii("RIFF"), u32le(body.length), body]);
+}
+
+const riffChunk = (fourcc: string, data: Uint8Array) =>
+  concat([ascii(fourcc), u32le(data.length), data, new Uint8Array(data.length & 1)]);
+
+/** An AVIF with its size in the primary item's ispe and a random mdat: box-valid, not decodable. */
+export function makeAvif(width: number, height: number): Uint8Array {
+  return avifWithBrands("avif", ["avif", "mif1", "miaf"], width, height);
+}
+
+export function avifWithBrands(major: string, compatible: string[], width = 64, height = 48): Uint8Array {
+  return heif(major, compatible, [ispe(width, height)], [[1, [1]]]);
+}
+
+/** A HEIC laid out as phones write it: a 512×512 tile's ispe comes before the primary grid's. */
+export function makeHeic(width: number, height: number): Uint8Array {
+  return heif("heic", ["mif1", "heic"], [ispe(512, 512), ispe(width, height)], [[2, [1]], [1, [2]]]);
+}
+
+/** ftyp, then meta with primary item 1 and its properties (ipma: item id → 1-based ipco indexes), then mdat. */
+function heif(major: string, compatible: string[], properties: Uint8Array[], associations: [number, number[]][]) {
+  const ipma = associations.map(([item, indexes]) => concat([u16be(item), new Uint8Array([indexes.length, ...indexes])]));
+  return concat([
+    isoBox("ftyp", ascii(major), u32be(0), ...compatible.map(ascii)),
+    fullBox("meta",
+      fullBox("hdlr", u32be(0), ascii("pict"), new Uint8Array(13)),
+      fullBox("pitm", u16be(1)),
+      isoBox("iprp", isoBox("ipco", ...properties), fullBox("ipma", u32be(associations.length), ...ipma)),
+    ),
+    isoBox("mdat", randomBytes(32)),
+  ]);
+}
+
+export function isoBox(type: string, ...payload: Uint8Array[]): Uint8Array {
+  const body = concat(payload);
+  return concat([u32be(8 + body.length), ascii(type), body]);
+}
+
+/** A version 0 FullBox with no flags. */
+const fullBox = (type: string, ...payload: Uint8Array[]) => isoBox(type, new Uint8Array(4), ...payload);
+const ispe = (width: number, height: number) => fullBox("ispe", u32be(width), u32be(height));
+
+export const appendBytes = (image: Uint8Array, extra: Uint8Array) => concat([image, extra]);
+export const truncate = (bytes: Uint8Array, length: number) => bytes.slice(0, length);
+
+export const svgWithScript = () =>
+  ascii('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(document.domain)</script></svg>');
+
+export const htmlDocument = () =>
+  ascii("<!DOCTYPE html>\n<html><body><script>fetch('/auth/me').then((r) => r.text()).then(alert)</script></body></html>");
+
+/** The smallest valid ZIP: an empty archive's end-of-central-directory record. */
+export const zipBytes = () => concat([new Uint8Array([0x50, 0x4b, 0x05, 0x06]), new Uint8Array(18)]);

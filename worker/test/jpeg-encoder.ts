@@ -63,8 +63,9 @@ function encodeScan(
   const noise = crypto.getRandomValues(new Uint8Array(Math.min(blocks, noisyBlocks) * 3 * 16));
   const out = new BitWriter("msb-first");
   const writeCode = (table: typeof dcTable, symbol: number) => {
-    const { code, length } = table.codes.get(symbol) ?? { code: 0, length: 0 };
-    out.write(code, length);
+    const entry = table.codes.get(symbol);
+    if (!entry) throw new Error(`no Huffman code for symbol ${symbol}`);
+    out.write(entry.code, entry.length);
   };
   for (let block = 0; block < blocks; block++) {
     for (let c = 0; c < 3; c++) {
@@ -87,6 +88,9 @@ function encodeScan(
 /** Inside scan data an FF byte is followed by 00 so it is not read as a marker. */
 function stuffBytes(scan: Uint8Array): Uint8Array {
   const out: number[] = [];
-  for (const byte of scan) byte === 0xff ? out.push(0xff, 0x00) : out.push(byte);
+  for (const byte of scan) {
+    out.push(byte);
+    if (byte === 0xff) out.push(0x00);
+  }
   return new Uint8Array(out);
 }

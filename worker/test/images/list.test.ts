@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { app, bearer, newSignedInUser } from "../helpers";
+import { app, bearer, newSignedInUser, signIn } from "../helpers";
 import { uploadOk, type ImageBody } from "../image-helpers";
 import { makePng } from "../images";
 
@@ -68,11 +68,12 @@ describe("GET /images", () => {
   );
 
   it("signs file URLs afresh on every read; an expired one is refused by the bucket", async () => {
-    const { accessToken } = await newSignedInUser();
+    const { user, accessToken } = await newSignedInUser();
     const image = await uploadOk(accessToken, { bytes: await makePng(8, 8, blue) });
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(Date.now() - 2 * 60 * 60 * 1000);
-    const stale = await (await app(`/images/${image.id}`, { headers: bearer(accessToken) })).json<ImageBody>();
+    const then = await signIn(user); // a token valid two hours ago, so the URL is signed then
+    const stale = await (await app(`/images/${image.id}`, { headers: bearer(then.accessToken) })).json<ImageBody>();
     vi.useRealTimers();
     const expired = await fetch(stale.file_url);
     expect(expired.status).toBe(403);
