@@ -6,6 +6,7 @@ import { provideDeps } from "./middleware/deps";
 import { auth } from "./routes/auth";
 import { health } from "./routes/health";
 import { imageRoutes } from "./routes/images";
+import { sharedPage } from "./routes/shared-page";
 import { runScheduledSweep } from "./services/sweep";
 import { buildDeps } from "./deps";
 
@@ -13,7 +14,7 @@ const app = new Hono<AppEnv>()
   .use(requestId({ headerName: "X-Request-Id" }))
   .use(provideDeps);
 
-const routes = app.route("/healthz", health).route("/auth", auth).route("/images", imageRoutes);
+const routes = app.route("/healthz", health).route("/auth", auth).route("/images", imageRoutes).route("/s", sharedPage);
 
 app.notFound((c) => c.json({ message: `No route for ${c.req.method} ${c.req.path}`, code: "not_found" }, 404));
 app.onError(errorResponse);

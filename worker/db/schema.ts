@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, customType, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, check, customType, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
 const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
 
@@ -14,6 +14,9 @@ export const users = pgTable(
     tokenVersion: integer().notNull().default(0),
     failedLogins: integer().notNull().default(0),
     lockedUntil: timestamp({ withTimezone: true }),
+    /** Account defaults for privacy: keep camera/location metadata, never send images to the AI. */
+    keepMetadata: boolean().notNull().default(false),
+    neverSendToAi: boolean().notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [
@@ -63,6 +66,10 @@ export const images = pgTable(
     width: integer().notNull(),
     height: integer().notNull(),
     sha256: text().notNull(),
+    /** What metadata stripping removed on upload, e.g. "GPS location"; empty when kept or absent. */
+    metadataRemoved: text().array().notNull().default(sql`'{}'::text[]`),
+    /** Never sent to the AI: analysis is skipped by every path while this is set. */
+    noAi: boolean().notNull().default(false),
     // Millisecond precision so a keyset cursor survives the round trip through a JS Date.
     createdAt: timestamp({ withTimezone: true }).notNull().default(sql`date_trunc('milliseconds', now())`),
     analysisStatus: text({ enum: analysisStatuses }).notNull().default("pending"),
@@ -77,6 +84,10 @@ export const images = pgTable(
     extractedText: text(),
     model: text(),
     analyzedAt: timestamp({ withTimezone: true }),
+    /** SHA-256 of the prompt and response schema the analysis used: which instructions produced the text. */
+    promptHash: text(),
+    /** The owner has edited the AI's description, alt text or tags since. */
+    editedByUser: boolean().notNull().default(false),
     search: tsvector().generatedAlwaysAs(
       sql`setweight(to_tsvector('english', coalesce(description, '')), 'A')
         || setweight(to_tsvector('english', immutable_array_to_string(tags, ' ')), 'A')
@@ -96,6 +107,24 @@ export const images = pgTable(
   ],
 );
 
+/** Public, expiring links to one image; only a hash of the token is stored. */
+export const shares = pgTable(
+  "shares",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    imageId: uuid()
+      .notNull()
+      .references(() => images.id, { onDelete: "cascade" }),
+    tokenHash: text().notNull(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    maxViews: integer(),
+    views: integer().notNull().default(0),
+    revokedAt: timestamp({ withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("shares_token_hash_key").on(t.tokenHash), index("shares_image_idx").on(t.imageId)],
+);
+
 /** Objects whose delete failed: the sweep retries them, so nothing is left in the bucket. */
 export const pendingObjectDeletions = pgTable("pending_object_deletions", {
   key: text().primaryKey(),
@@ -107,4 +136,5 @@ export const pendingObjectDeletions = pgTable("pending_object_deletions", {
 export type User = typeof users.$inferSelect;
 /** An image row as the app reads it: the search vector stays in the database. */
 export type Image = Omit<typeof images.$inferSelect, "search">;
+export type Share = typeof shares.$inferSelect;
 export type RefreshToken = typeof refreshTokens.$inferSelect;

@@ -1,4 +1,4 @@
-import { type ImageSize, type Problem, ascii, corrupt, cutOff, isProblem, u16be, u32be } from "./image-bytes";
+import { type ImageSize, type Problem, corrupt, cutOff, fourcc, isProblem, u16be, u32be } from "./image-bytes";
 
 /**
  * Size of an AVIF or HEIC image: the primary item's `ispe` property, found via
@@ -8,25 +8,25 @@ import { type ImageSize, type Problem, ascii, corrupt, cutOff, isProblem, u16be,
  */
 export function readHeifSize(bytes: Uint8Array): ImageSize | Problem {
   const file = { start: 0, end: bytes.length };
-  const meta = findBox(bytes, file, "meta");
+  const meta = findBox(bytes, file, boxTypes.meta);
   if (!meta || isProblem(meta)) return meta ?? corrupt("has no metadata box.");
   if (meta.end - meta.start < 4) return corrupt("has a malformed metadata box.");
   const metaChildren = { start: meta.start + 4, end: meta.end }; // meta is a FullBox: version + flags first
-  const iprp = findBox(bytes, metaChildren, "iprp");
-  const pitm = findBox(bytes, metaChildren, "pitm");
+  const iprp = findBox(bytes, metaChildren, boxTypes.iprp);
+  const pitm = findBox(bytes, metaChildren, boxTypes.pitm);
   if (!iprp || isProblem(iprp)) return iprp ?? corrupt("has no image properties.");
   if (pitm && isProblem(pitm)) return pitm;
   // Pixels live in a top-level mdat (or, rarely, meta's idat); a file cut after meta has neither.
-  if (!findBox(bytes, file, "mdat") && !findBox(bytes, metaChildren, "idat")) return cutOff;
-  const ipco = findBox(bytes, iprp, "ipco");
-  const ipma = findBox(bytes, iprp, "ipma");
+  if (!findBox(bytes, file, boxTypes.mdat) && !findBox(bytes, metaChildren, boxTypes.idat)) return cutOff;
+  const ipco = findBox(bytes, iprp, boxTypes.ipco);
+  const ipma = findBox(bytes, iprp, boxTypes.ipma);
   if (!ipco || isProblem(ipco)) return ipco ?? corrupt("has no image properties.");
   if (ipma && isProblem(ipma)) return ipma;
 
   const sizes = new Map<number, ImageSize>(); // by 1-based ipco index, as ipma counts them
-  const problem = walkBoxes(bytes, ipco, (box, index) => {
-    if (box.type !== "ispe" || box.end - box.start < 12) return;
-    sizes.set(index + 1, { width: u32be(bytes, box.start + 4), height: u32be(bytes, box.start + 8) });
+  const problem = walkBoxes(bytes, ipco, (type, start, end, index) => {
+    if (type !== boxTypes.ispe || end - start < 12) return;
+    sizes.set(index + 1, { width: u32be(bytes, start + 4), height: u32be(bytes, start + 8) });
   });
   if (problem) return problem;
   const primary = pitm && ipma ? propertiesOf(bytes, ipma, readItemId(bytes, pitm)).find((i) => sizes.has(i)) : undefined;
@@ -40,20 +40,35 @@ interface Span {
 }
 
 interface Box extends Span {
-  type: string;
+  type: number;
 }
 
+const boxTypes = {
+  meta: fourcc("meta"),
+  iprp: fourcc("iprp"),
+  pitm: fourcc("pitm"),
+  mdat: fourcc("mdat"),
+  idat: fourcc("idat"),
+  ipco: fourcc("ipco"),
+  ipma: fourcc("ipma"),
+  ispe: fourcc("ispe"),
+};
+
 /** The first child of `type`, once every sibling has been checked to fit. */
-function findBox(bytes: Uint8Array, parent: Span, type: string): Box | Problem | undefined {
+function findBox(bytes: Uint8Array, parent: Span, type: number): Box | Problem | undefined {
   let found: Box | undefined;
-  const problem = walkBoxes(bytes, parent, (box) => {
-    if (box.type === type) found ??= box;
+  const problem = walkBoxes(bytes, parent, (boxType, start, end) => {
+    if (boxType === type) found ??= { type, start, end };
   });
   return problem ?? found;
 }
 
-/** Visits boxes laid end to end in `parent` (size 0: to the end; size 1: 64-bit size follows). */
-function walkBoxes(bytes: Uint8Array, parent: Span, visit: (box: Box, index: number) => void): Problem | undefined {
+/** Visits boxes laid end to end in `parent` (size 0: to the end; size 1: 64-bit size follows); start is past the header. */
+function walkBoxes(
+  bytes: Uint8Array,
+  parent: Span,
+  visit: (type: number, start: number, end: number, index: number) => void,
+): Problem | undefined {
   const overrun = parent.end === bytes.length ? cutOff : corrupt("has a box that overruns its parent.");
   for (let at = parent.start, index = 0; at < parent.end; index++) {
     if (at + 8 > parent.end) return overrun;
@@ -68,7 +83,7 @@ function walkBoxes(bytes: Uint8Array, parent: Span, visit: (box: Box, index: num
     }
     if (size < headerLength) return corrupt("has a malformed box.");
     if (at + size > parent.end) return overrun;
-    visit({ type: ascii(bytes, at + 4), start: at + headerLength, end: at + size }, index);
+    visit(u32be(bytes, at + 4), at + headerLength, at + size, index);
     at += size;
   }
   return undefined;

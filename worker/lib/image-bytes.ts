@@ -37,6 +37,10 @@ export function ascii(bytes: Uint8Array, at: number, length = 4): string {
   return String.fromCharCode(...bytes.subarray(at, at + length));
 }
 
+/** A chunk or box type as the big-endian number it is stored as: comparing numbers beats building strings. */
+export const fourcc = (type: string) =>
+  ((type.charCodeAt(0) << 24) | (type.charCodeAt(1) << 16) | (type.charCodeAt(2) << 8) | type.charCodeAt(3)) >>> 0;
+
 export const u16be = (bytes: Uint8Array, at: number) => (bytes[at] << 8) | bytes[at + 1];
 export const u16le = (bytes: Uint8Array, at: number) => bytes[at] | (bytes[at + 1] << 8);
 export const u24le = (bytes: Uint8Array, at: number) => bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16);

@@ -4,6 +4,7 @@ import {
   ascii,
   corrupt,
   cutOff,
+  fourcc,
   isProblem,
   rejectDataAfterEnd,
   u16be,
@@ -19,6 +20,8 @@ import {
  * or followed by other data (a polyglot) is caught, not just the header.
  */
 
+const iend = fourcc("IEND");
+
 export function readPng(bytes: Uint8Array): ImageSize | Problem {
   if (bytes.length < 33) return cutOff; // signature + IHDR chunk
   if (u32be(bytes, 8) !== 13 || ascii(bytes, 12) !== "IHDR") return corrupt("does not start with an IHDR header.");
@@ -26,7 +29,7 @@ export function readPng(bytes: Uint8Array): ImageSize | Problem {
   for (let at = 8; at + 12 <= bytes.length; ) {
     const end = at + 12 + u32be(bytes, at);
     if (end > bytes.length) return cutOff;
-    if (ascii(bytes, at + 4) === "IEND") return rejectDataAfterEnd(bytes, end) ?? size;
+    if (u32be(bytes, at + 4) === iend) return rejectDataAfterEnd(bytes, end) ?? size;
     at = end;
   }
   return cutOff;

@@ -7,11 +7,17 @@ export interface UploadedFile {
   bytes: Uint8Array;
 }
 
+/** Per-upload privacy choices; undefined means "use the account default". */
+export interface UploadOptions {
+  keepMetadata?: boolean;
+  noAi?: boolean;
+}
+
 /**
  * The `image` parts of a multipart body. Anything a client can get wrong here is a
  * 4xx: another content type, a broken body, no `image` part, or a part that is not a file.
  */
-export async function readImageParts(request: Request): Promise<UploadedFile[]> {
+export async function readImageParts(request: Request): Promise<{ files: UploadedFile[]; options: UploadOptions }> {
   const type = request.headers.get("content-type") ?? "";
   if (!/^multipart\/form-data\s*;/i.test(type) || !/boundary=/i.test(type)) {
     throw new AppError(415, "unsupported_media_type", "Send the image as multipart/form-data in a field named image");
@@ -32,5 +38,12 @@ export async function readImageParts(request: Request): Promise<UploadedFile[]> 
     if (typeof part === "string") throw new AppError(400, "invalid_request", "The image field must be a file", { field: "image" });
     files.push({ name: part.name || undefined, bytes: new Uint8Array(await part.arrayBuffer()) });
   }
-  return files;
+  return { files, options: { keepMetadata: flag(form, "keep_metadata"), noAi: flag(form, "no_ai") } };
+}
+
+function flag(form: FormData, name: string): boolean | undefined {
+  const value = form.get(name);
+  if (value === null) return undefined;
+  if (value === "true" || value === "false") return value === "true";
+  throw new AppError(400, "invalid_request", `${name} must be true or false`, { field: name });
 }

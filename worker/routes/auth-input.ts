@@ -44,3 +44,11 @@ export const refreshInput = v.object({ refresh_token: v.optional(v.pipe(v.string
 export const changePasswordInput = v.object({ current_password: anyPassword, new_password: newPassword });
 
 export const deleteAccountInput = v.object({ password: anyPassword });
+
+export const settingsInput = v.strictObject(
+  {
+    keep_metadata: v.optional(v.boolean("must be true or false")),
+    never_send_to_ai: v.optional(v.boolean("must be true or false")),
+  },
+  "only keep_metadata and never_send_to_ai can be changed",
+);

@@ -11,7 +11,9 @@ import { changePassword, loginUser, registerUser, toPublicUser, verifyPasswordOf
 import { deleteAccount } from "../services/account-deletion";
 import { endSession, rotateSession, type Session } from "../services/sessions";
 import { refreshTokenTtlSeconds } from "../services/tokens";
-import { changePasswordInput, deleteAccountInput, loginInput, refreshInput, registerInput } from "./auth-input";
+import { changePasswordInput, deleteAccountInput, loginInput, refreshInput, registerInput, settingsInput } from "./auth-input";
+import { settingsOf, updateSettings } from "../services/account-settings";
+import { exportAccount } from "../services/account-export";
 
 const cookieName = "refresh_token";
 const cookieOptions = { httpOnly: true, secure: true, sameSite: "Strict", path: "/auth" } as const;
@@ -67,7 +69,16 @@ export const auth = new Hono<AppEnv>()
     deleteCookie(c, cookieName, cookieOptions);
     return c.body(null, 204);
   })
-  .get("/me", requireUser, (c) => c.json({ user: toPublicUser(c.var.user) }, 200))
+  .get("/me", requireUser, (c) => c.json({ user: toPublicUser(c.var.user), settings: settingsOf(c.var.user) }, 200))
+  .patch("/me", requireUser, jsonBody(), validate("json", settingsInput), async (c) => {
+    const settings = await updateSettings(c.var.deps, c.var.user, c.req.valid("json"));
+    return c.json({ user: toPublicUser(c.var.user), settings }, 200);
+  })
+  .get("/me/export", requireUser, (c) => {
+    c.header("content-disposition", `attachment; filename="image-service-export-${new Date().toISOString().slice(0, 10)}.json"`);
+    c.header("cache-control", "no-store");
+    return c.body(exportAccount(c.var.deps, c.var.user), 200, { "content-type": "application/json; charset=utf-8" });
+  })
   .post("/password", requireUser, jsonBody(), validate("json", changePasswordInput), async (c) => {
     const { user, ...session } = await changePassword(c.var.deps, c.var.user, c.req.valid("json"));
     return c.json({ message: "Password changed; other sessions were signed out", ...sessionBody(c, session), user }, 200);

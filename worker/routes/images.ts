@@ -6,6 +6,10 @@ import type { AppEnv } from "../env";
 import { AppError } from "../lib/errors";
 import { readImageParts } from "../lib/multipart";
 import { validate } from "../lib/validate";
+import { jsonBody } from "../lib/json-body";
+import { limits } from "../lib/ai-text";
+import { updateImage } from "../services/image-edits";
+import { createShare, listShares, maxShareSeconds, revokeShare } from "../services/shares";
 import { requireUser } from "../middleware/auth";
 import { analyzeNowIfNeeded, requestReanalysis } from "../services/analysis-requests";
 import { runAnalysis } from "../services/analysis";
@@ -36,11 +40,27 @@ const listInput = v.object({
   q: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(200, "must be at most 200 characters"))),
 });
 
+const boundedText = (max: number) => v.pipe(v.string("must be a string"), v.check((s) => [...s].length <= max, `must be at most ${max} characters`));
+
+const imagePatchInput = v.strictObject(
+  {
+    no_ai: v.optional(v.boolean("must be true or false")),
+    description: v.optional(boundedText(limits.description)),
+    alt_text: v.optional(boundedText(limits.altText)),
+    tags: v.optional(v.pipe(v.array(boundedText(limits.tagLength), "must be a list of words"), v.maxLength(limits.tags, `may hold at most ${limits.tags} tags`))),
+  },
+  "only no_ai, description, alt_text and tags can be changed",
+);
+
+const shareInput = v.object({
+  expires_in: v.pipe(v.number("must be a number of seconds"), v.integer("must be a whole number"), v.minValue(60, "must be at least 60"), v.maxValue(maxShareSeconds, `must be at most ${maxShareSeconds}`)),
+  max_views: v.optional(v.pipe(v.number("must be a number"), v.integer("must be a whole number"), v.minValue(1, "must be at least 1"), v.maxValue(1_000_000, "must be at most 1000000"))),
+});
+
 export const imageRoutes = new Hono<AppEnv>()
   .use(requireUser)
   .post("/upload", uploadBodyLimit, async (c) => {
-    const files = await readImageParts(c.req.raw);
-    const outcome = await storeUploads(c.var.deps, c.var.user.id, files);
+    const outcome = await storeUploads(c.var.deps, c.var.user, await readImageParts(c.req.raw));
     for (const image of outcome.added) {
       if (image.analysisStatus === "pending") c.executionCtx.waitUntil(runAnalysis(c.var.deps, image.id));
     }
@@ -68,6 +88,20 @@ export const imageRoutes = new Hono<AppEnv>()
     await requestReanalysis(c.var.deps, c.var.user.id, c.req.param("id"));
     c.executionCtx.waitUntil(runAnalysis(c.var.deps, c.req.param("id")));
     return c.json({ message: "Analysis queued", id: c.req.param("id"), analysis_status: "pending" as const }, 202);
+  })
+  .patch("/:id", jsonBody(), validate("json", imagePatchInput), async (c) => {
+    const { image, analyse } = await updateImage(c.var.deps, c.var.user.id, c.req.param("id"), c.req.valid("json"));
+    if (analyse) c.executionCtx.waitUntil(runAnalysis(c.var.deps, image.id));
+    return c.json(await toImageView(c.var.deps, image), 200);
+  })
+  .post("/:id/shares", jsonBody(), validate("json", shareInput), async (c) => {
+    const share = await createShare(c.var.deps, c.var.user.id, c.req.param("id"), c.req.valid("json"), new URL(c.req.url).origin);
+    return c.json(share, 201);
+  })
+  .get("/:id/shares", async (c) => c.json({ shares: await listShares(c.var.deps, c.var.user.id, c.req.param("id")) }, 200))
+  .delete("/:id/shares/:shareId", async (c) => {
+    await revokeShare(c.var.deps, c.var.user.id, c.req.param("id"), c.req.param("shareId"));
+    return c.body(null, 204);
   })
   .get("/:id", async (c) => {
     const image = await getOwnImage(c.var.deps, c.var.user.id, c.req.param("id"));

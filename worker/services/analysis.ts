@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Deps } from "../deps";
 import { images } from "../db/schema";
-import { AnalysisError, analyzeWithGemini } from "./gemini";
+import { AnalysisError, analysisPromptHash, analyzeWithGemini } from "./gemini";
 import { getObjectBytes } from "./object-store";
 
 type AnalysisDeps = Pick<Deps, "config" | "db" | "s3">;
@@ -41,11 +41,14 @@ export async function claimImage(deps: AnalysisDeps, id: string, now: Date): Pro
   return row;
 }
 
+/** Images marked never-to-AI are never claimable, whichever path asks. */
 function claimable(at: string) {
   return sql`(
-    ${images.analysisStatus} = 'pending'
-    or (${images.analysisStatus} = 'processing' and ${images.leaseUntil} < ${at}::timestamptz)
-    or (${images.analysisStatus} = 'failed' and ${images.nextAttemptAt} <= ${at}::timestamptz and ${images.analysisAttempts} < ${maxAttempts})
+    ${images.noAi} = false and (
+      ${images.analysisStatus} = 'pending'
+      or (${images.analysisStatus} = 'processing' and ${images.leaseUntil} < ${at}::timestamptz)
+      or (${images.analysisStatus} = 'failed' and ${images.nextAttemptAt} <= ${at}::timestamptz and ${images.analysisAttempts} < ${maxAttempts})
+    )
   )`;
 }
 
@@ -59,6 +62,8 @@ async function complete(deps: AnalysisDeps, claimed: Claimed, result: Awaited<Re
       tags: result.tags,
       extractedText: result.extractedText,
       model: result.model,
+      promptHash: analysisPromptHash,
+      editedByUser: false,
       analyzedAt: sql`now()`,
       analysisError: null,
       leaseUntil: null,
@@ -135,7 +140,14 @@ export async function resetAnalysis(deps: AnalysisDeps, userId: string, id: stri
   const [row] = await deps.db
     .update(images)
     .set({ analysisStatus: "pending", analysisAttempts: 0, analysisError: null, nextAttemptAt: null, leaseUntil: null })
-    .where(and(eq(images.id, id), eq(images.userId, userId), inArray(images.analysisStatus, ["pending", "done", "failed", "skipped"])))
+    .where(
+      and(
+        eq(images.id, id),
+        eq(images.userId, userId),
+        eq(images.noAi, false),
+        inArray(images.analysisStatus, ["pending", "done", "failed", "skipped"]),
+      ),
+    )
     .returning({ id: images.id });
   return row !== undefined;
 }

@@ -1,4 +1,6 @@
 import type { Candidate, GenerateContentResponsePromptFeedback } from "@google/genai";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex } from "@noble/hashes/utils.js";
 import * as v from "valibot";
 import type { Config } from "../env";
 import { analysisAnswer, sanitizeAnswer, type AnalysisFields } from "../lib/ai-text";
@@ -26,6 +28,9 @@ export const analysisSchema = {
   required: ["description", "alt_text", "tags", "text"],
   propertyOrdering: ["description", "alt_text", "tags", "text"],
 } as const;
+
+/** Provenance: which instructions produced a stored analysis. */
+export const analysisPromptHash = bytesToHex(sha256(new TextEncoder().encode(analysisPrompt + JSON.stringify(analysisSchema))));
 
 export type AnalysisErrorCode =
   | "rate_limited" | "upstream_error" | "timeout" | "unreachable" | "blocked"

@@ -1,7 +1,7 @@
 import type { Deps } from "../deps";
-import type { Image } from "../db/schema";
+import type { Image, User } from "../db/schema";
 import { AppError } from "../lib/errors";
-import type { UploadedFile } from "../lib/multipart";
+import type { UploadedFile, UploadOptions } from "../lib/multipart";
 import { storeUpload, type StoredImage } from "./image-upload";
 import { toImageView, type ImageView } from "./image-view";
 
@@ -14,10 +14,11 @@ type FileResult =
  * response's error). Several files each get a result; the request fails only if all do.
  * `added` lists the images stored by this request (not duplicates), for analysis.
  */
-export async function storeUploads(deps: Deps, userId: string, files: UploadedFile[]) {
+export async function storeUploads(deps: Deps, user: User, upload: { files: UploadedFile[]; options: UploadOptions }) {
+  const { files, options } = upload;
   const added: Image[] = [];
   const store = async (file: UploadedFile) => {
-    const stored = await storeUpload(deps, userId, file);
+    const stored = await storeUpload(deps, user, file, options);
     if (!stored.duplicate) added.push(stored.image);
     return stored;
   };

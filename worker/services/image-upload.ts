@@ -2,11 +2,13 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { and, eq } from "drizzle-orm";
 import type { Deps } from "../deps";
-import { images, type Image } from "../db/schema";
+import { images, type Image, type User } from "../db/schema";
 import { isUniqueViolation } from "../lib/db-errors";
 import { AppError } from "../lib/errors";
 import { sanitizeFileName } from "../lib/file-name";
 import { sniffImage } from "../lib/image-sniff";
+import type { UploadedFile, UploadOptions } from "../lib/multipart";
+import { stripMetadata } from "../lib/strip-metadata";
 import { imageColumns } from "./image-queries";
 import { deleteObject, putObject } from "./object-store";
 import { recordFailedDeletion } from "./object-cleanup";
@@ -51,17 +53,23 @@ export function inspectUpload(bytes: Uint8Array, maxBytes: number) {
  */
 export async function storeUpload(
   deps: Deps,
-  userId: string,
-  file: { bytes: Uint8Array; name: string | undefined },
+  user: Pick<User, "id" | "keepMetadata" | "neverSendToAi">,
+  file: UploadedFile,
+  options: UploadOptions = {},
 ): Promise<StoredImage> {
+  const userId = user.id;
   const sniffed = inspectUpload(file.bytes, deps.config.MAX_UPLOAD_BYTES);
-  const digest = bytesToHex(sha256(file.bytes));
+  // Location and camera details go before anything is stored or hashed, unless the user keeps them.
+  const stripped = (options.keepMetadata ?? user.keepMetadata) ? { bytes: file.bytes, removed: [] } : stripMetadata(file.bytes, sniffed.format);
+  const bytes = stripped.bytes;
+  const noAi = user.neverSendToAi || options.noAi === true;
+  const digest = bytesToHex(sha256(bytes));
   const existing = await findBySha256(deps, userId, digest);
   if (existing) return { image: existing, duplicate: true };
 
   const fileName = sanitizeFileName(file.name, sniffed.extension);
   const key = `users/${userId}/${crypto.randomUUID()}.${sniffed.extension}`;
-  await putObject(deps, key, file.bytes, { contentType: sniffed.contentType, fileName, sha256Hex: digest });
+  await putObject(deps, key, bytes, { contentType: sniffed.contentType, fileName, sha256Hex: digest });
 
   try {
     const [image] = await deps.db
@@ -71,11 +79,13 @@ export async function storeUpload(
         key,
         fileName,
         contentType: sniffed.contentType,
-        size: file.bytes.length,
+        size: bytes.length,
         width: sniffed.width,
         height: sniffed.height,
         sha256: digest,
-        analysisStatus: deps.config.GEMINI_API_KEY ? "pending" : "skipped",
+        metadataRemoved: stripped.removed,
+        noAi,
+        analysisStatus: deps.config.GEMINI_API_KEY && !noAi ? "pending" : "skipped",
       })
       .returning(imageColumns);
     return { image, duplicate: false };

@@ -13,6 +13,8 @@ export async function toImageView(deps: Pick<Deps, "config" | "s3">, image: Imag
     width: image.width,
     height: image.height,
     sha256: image.sha256,
+    metadata_removed: image.metadataRemoved,
+    no_ai: image.noAi,
     created_at: image.createdAt.toISOString(),
     file_url: url,
     file_url_expires_at: expiresAt.toISOString(),
@@ -29,6 +31,8 @@ export async function toImageView(deps: Pick<Deps, "config" | "s3">, image: Imag
     text: image.extractedText,
     model: image.model,
     analyzed_at: image.analyzedAt?.toISOString() ?? null,
+    prompt_hash: image.promptHash,
+    edited_by_user: image.editedByUser,
   };
 }
 

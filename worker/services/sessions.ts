@@ -4,9 +4,9 @@ import { refreshTokens, users, type User } from "../db/schema";
 import { AppError } from "../lib/errors";
 import {
   accessTokenTtlSeconds,
-  hashRefreshToken,
+  hashOpaqueToken,
   issueAccessToken,
-  newRefreshToken,
+  newOpaqueToken,
   refreshTokenTtlSeconds,
 } from "./tokens";
 
@@ -29,7 +29,7 @@ export async function startSession(deps: SessionDeps, user: User, opts: { revoke
       .set({ revokedAt: sql`now()` })
       .where(and(eq(refreshTokens.userId, user.id), isNull(refreshTokens.revokedAt)));
   }
-  const { token, hash } = newRefreshToken();
+  const { token, hash } = newOpaqueToken();
   await deps.db.insert(refreshTokens).values({
     userId: user.id,
     familyId: crypto.randomUUID(),
@@ -49,8 +49,8 @@ export async function startSession(deps: SessionDeps, user: User, opts: { revoke
  * a token that was already used means it leaked: the whole family is revoked.
  */
 export async function rotateSession(deps: SessionDeps, presented: string): Promise<Session & { user: User }> {
-  const oldHash = hashRefreshToken(presented);
-  const { token, hash } = newRefreshToken();
+  const oldHash = hashOpaqueToken(presented);
+  const { token, hash } = newOpaqueToken();
   const expiresAt = new Date(Date.now() + refreshTokenTtlSeconds * 1000);
   const rotated = await deps.db.execute<{ user_id: string }>(sql`
     with used as (
@@ -86,5 +86,5 @@ export async function endSession(deps: SessionDeps, presented: string) {
   await deps.db
     .update(refreshTokens)
     .set({ revokedAt: sql`now()` })
-    .where(and(eq(refreshTokens.tokenHash, hashRefreshToken(presented)), isNull(refreshTokens.revokedAt)));
+    .where(and(eq(refreshTokens.tokenHash, hashOpaqueToken(presented)), isNull(refreshTokens.revokedAt)));
 }

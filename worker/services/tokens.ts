@@ -53,12 +53,12 @@ export async function verifyAccessToken(secret: string, token: string): Promise<
   return { sub, tv: tv as number, jti };
 }
 
-/** Opaque refresh tokens: 32 random bytes for the client, only their SHA-256 in the database. */
-export function newRefreshToken(): { token: string; hash: string } {
+/** Opaque tokens (refresh tokens, share links): 32 random bytes for the client, only their SHA-256 in the database. */
+export function newOpaqueToken(): { token: string; hash: string } {
   const token = btoa(String.fromCharCode(...randomBytes(32))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-  return { token, hash: hashRefreshToken(token) };
+  return { token, hash: hashOpaqueToken(token) };
 }
 
-export function hashRefreshToken(token: string): string {
+export function hashOpaqueToken(token: string): string {
   return bytesToHex(sha256(new TextEncoder().encode(token)));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type SniffResult, sniffImage } from "../lib/image-sniff";
+import { type ImageFormat, type SniffResult, sniffImage } from "../lib/image-sniff";
 import { ascii, concat, randomBytes, u16be, u16le, u32be } from "./bytes";
 import {
   appendBytes, avifWithBrands, gifClaiming, htmlDocument, isoBox, jpegClaiming, makeAvif, makeGif, makeHeic,
@@ -8,7 +8,7 @@ import {
 
 const red: [number, number, number] = [220, 30, 30];
 
-const expectImage = (result: SniffResult, format: string, width: number, height: number) =>
+const expectImage = (result: SniffResult, format: ImageFormat, width: number, height: number) =>
   expect(result).toMatchObject({ ok: true, image: { format, width, height } });
 
 const expectRefused = (result: SniffResult, reason: string, message?: RegExp) => {
@@ -27,7 +27,7 @@ function expectWellFormed(result: SniffResult) {
   }
 }
 
-const samples: [string, () => Uint8Array | Promise<Uint8Array>, number, number][] = [
+const samples: [ImageFormat, () => Uint8Array | Promise<Uint8Array>, number, number][] = [
   ["png", () => makePng(1, 1, red), 1, 1],
   ["png", () => makePng(64, 48, red), 64, 48],
   ["png", () => makePng(300, 7, red), 300, 7],
@@ -48,13 +48,20 @@ const samples: [string, () => Uint8Array | Promise<Uint8Array>, number, number][
   ["heic", () => makeHeic(4032, 3024), 4032, 3024],
 ];
 
-const contentTypes = { png: ["image/png", "png"], jpeg: ["image/jpeg", "jpg"], gif: ["image/gif", "gif"], webp: ["image/webp", "webp"], avif: ["image/avif", "avif"], heic: ["image/heic", "heic"] };
+const contentTypes: Record<ImageFormat, [string, string]> = {
+  png: ["image/png", "png"],
+  jpeg: ["image/jpeg", "jpg"],
+  gif: ["image/gif", "gif"],
+  webp: ["image/webp", "webp"],
+  avif: ["image/avif", "avif"],
+  heic: ["image/heic", "heic"],
+};
 
 describe("sniffImage: formats", () => {
   it.each(samples)("detects %s at %i×%i with its content type and extension", async (format, make, width, height) => {
     const result = sniffImage(await make());
     expectImage(result, format, width, height);
-    const [contentType, extension] = contentTypes[format as keyof typeof contentTypes];
+    const [contentType, extension] = contentTypes[format];
     expect(result).toMatchObject({ image: { contentType, extension } });
   });
 
@@ -92,7 +99,7 @@ describe("sniffImage: formats", () => {
 });
 
 describe("sniffImage: brands", () => {
-  it.each([
+  it.each<[string, string[], ImageFormat]>([
     ["avif", ["mif1", "miaf"], "avif"],
     ["avis", [], "avif"],
     ["mp41", ["avif"], "avif"],

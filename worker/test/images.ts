@@ -1,5 +1,5 @@
 import { BitWriter, ascii, concat, crc32, randomBytes, u16be, u16le, u24le, u32be, u32le } from "./bytes";
-import { encodeJpeg } from "./jpeg-encoder";
+import { encodeJpeg, jpegSegment } from "./jpeg-encoder";
 
 /**
  * Test images built inside workerd, where node:zlib, pngjs and Buffer are missing.
@@ -39,7 +39,7 @@ function png(width: number, height: number, idat: Uint8Array): Uint8Array {
   return concat([signature, pngChunk("IHDR", header), pngChunk("IDAT", idat), pngChunk("IEND", new Uint8Array())]);
 }
 
-function pngChunk(type: string, body: Uint8Array): Uint8Array {
+export function pngChunk(type: string, body: Uint8Array): Uint8Array {
   const typed = concat([ascii(type), body]);
   return concat([u32be(body.length), typed, u32be(crc32(typed))]);
 }
@@ -119,7 +119,7 @@ export function makeWebp(width: number, height: number, kind: "vp8" | "vp8l" | "
   return concat([ascii("RIFF"), u32le(body.length), body]);
 }
 
-const riffChunk = (fourcc: string, data: Uint8Array) =>
+export const riffChunk = (fourcc: string, data: Uint8Array) =>
   concat([ascii(fourcc), u32le(data.length), data, new Uint8Array(data.length & 1)]);
 
 /** An AVIF with its size in the primary item's ispe and a random mdat: box-valid, not decodable. */
@@ -170,3 +170,150 @@ export const htmlDocument = () =>
 
 /** The smallest valid ZIP: an empty archive's end-of-central-directory record. */
 export const zipBytes = () => concat([new Uint8Array([0x50, 0x4b, 0x05, 0x06]), new Uint8Array(18)]);
+
+/** Strings planted in test metadata, for asserting they are gone after stripping. */
+export const planted = {
+  make: "PlantedCam",
+  model: "PC-1 Mark II",
+  xmp: "xap/1.0",
+  extendedXmp: "xmp/extension",
+  iptc: "Photoshop 3.0",
+  city: "Springfield",
+  comment: "shot from my bedroom window",
+  author: "Jane Q. Public",
+} as const;
+
+export interface ExifOptions {
+  littleEndian?: boolean;
+  orientation?: number;
+  camera?: boolean;
+  gps?: boolean;
+}
+
+const tiffType = { ascii: 2, short: 3, long: 4, rational: 5 } as const;
+type TiffEntry = [tag: number, type: number, value: number | Uint8Array];
+
+/**
+ * A TIFF-structured EXIF block as a phone writes it: IFD0 with Make, Model,
+ * Orientation and a GPS IFD pointer, the GPS IFD holding a latitude and longitude.
+ */
+export function exifTiff({ littleEndian = false, orientation, camera = true, gps = true }: ExifOptions = {}): Uint8Array {
+  const tiff = new Uint8Array(512);
+  const view = new DataView(tiff.buffer);
+  tiff.set(ascii(littleEndian ? "II" : "MM"));
+  view.setUint16(2, 42, littleEndian);
+  const rationals = (...values: number[]) => {
+    const bytes = new DataView(new ArrayBuffer(values.length * 8));
+    values.forEach((value, i) => {
+      bytes.setUint32(i * 8, Math.round(value * 100), littleEndian);
+      bytes.setUint32(i * 8 + 4, 100, littleEndian);
+    });
+    return new Uint8Array(bytes.buffer);
+  };
+  // The GPS IFD goes first, at offset 8, so IFD0 can point at it without a second pass.
+  const gpsEnd = !gps ? 8 : writeIfd(view, 8, littleEndian, [
+    [1, tiffType.ascii, ascii("N\0")], [2, tiffType.rational, rationals(52, 31, 12.34)],
+    [3, tiffType.ascii, ascii("E\0")], [4, tiffType.rational, rationals(13, 24, 56.78)],
+  ]);
+  view.setUint32(4, gpsEnd, littleEndian);
+  const end = writeIfd(view, gpsEnd, littleEndian, [
+    ...(camera ? ([[0x010f, tiffType.ascii, ascii(`${planted.make}\0`)], [0x0110, tiffType.ascii, ascii(`${planted.model}\0`)]] as TiffEntry[]) : []),
+    ...(orientation === undefined ? [] : ([[0x0112, tiffType.short, orientation]] as TiffEntry[])),
+    ...(gps ? ([[0x8825, tiffType.long, 8]] as TiffEntry[]) : []),
+  ]);
+  return tiff.slice(0, end);
+}
+
+/** Writes an IFD (entries sorted by tag, next-IFD 0) and its out-of-line values; returns where they end. */
+function writeIfd(view: DataView, at: number, littleEndian: boolean, entries: TiffEntry[]): number {
+  view.setUint16(at, entries.length, littleEndian);
+  let valuesAt = at + 2 + entries.length * 12 + 4;
+  entries.forEach(([tag, type, value], i) => {
+    const entry = at + 2 + i * 12;
+    view.setUint16(entry, tag, littleEndian);
+    view.setUint16(entry + 2, type, littleEndian);
+    if (typeof value === "number") {
+      view.setUint32(entry + 4, 1, littleEndian);
+      if (type === tiffType.short) view.setUint16(entry + 8, value, littleEndian);
+      else view.setUint32(entry + 8, value, littleEndian);
+      return;
+    }
+    view.setUint32(entry + 4, type === tiffType.rational ? value.length / 8 : value.length, littleEndian);
+    if (value.length <= 4) {
+      new Uint8Array(view.buffer).set(value, entry + 8);
+    } else {
+      view.setUint32(entry + 8, valuesAt, littleEndian);
+      new Uint8Array(view.buffer).set(value, valuesAt);
+      valuesAt += value.length + (value.length & 1);
+    }
+  });
+  return valuesAt;
+}
+
+const xmpPacket = () =>
+  ascii(`<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF><rdf:Description xmlns:exif="http://ns.adobe.com/exif/1.0/" exif:GPSLatitude="52,31.2N"/></rdf:RDF></x:xmpmeta>`);
+
+/** A stand-in ICC profile: only its bytes surviving untouched matters here. */
+export const iccProfile = () => concat([ascii("test ICC profile "), randomBytes(300)]); // odd length: exercises WebP padding
+
+export interface JpegMetadata {
+  exif?: Uint8Array;
+  xmp?: boolean;
+  iptc?: boolean;
+  comment?: boolean;
+}
+
+/**
+ * A JPEG carrying the given metadata after its JFIF segment, next to what must
+ * stay: an ICC profile in two APP2 chunks and an Adobe APP14.
+ */
+export function makeJpegWithMetadata(width: number, height: number, { exif, xmp = true, iptc = true, comment = true }: JpegMetadata = {}): Uint8Array {
+  const jpeg = makeJpeg(width, height, [40, 90, 200]);
+  const afterJfif = 4 + ((jpeg[4] << 8) | jpeg[5]);
+  const icc = iccProfile();
+  const iccChunk = (sequence: number, part: Uint8Array) => jpegSegment(0xe2, concat([ascii("ICC_PROFILE\0"), new Uint8Array([sequence, 2]), part]));
+  const iptcRecord = concat([new Uint8Array([0x1c, 0x02, 0x5a]), u16be(planted.city.length), ascii(planted.city)]); // 2:90 City
+  const segments = [
+    exif && jpegSegment(0xe1, concat([ascii("Exif\0\0"), exif])),
+    xmp && jpegSegment(0xe1, concat([ascii("http://ns.adobe.com/xap/1.0/\0"), xmpPacket()])),
+    xmp && jpegSegment(0xe1, concat([ascii("http://ns.adobe.com/xmp/extension/\0"), ascii("0".repeat(32)), u32be(64), u32be(0), randomBytes(64)])),
+    iccChunk(1, icc.subarray(0, 150)),
+    iccChunk(2, icc.subarray(150)),
+    iptc && jpegSegment(0xed, concat([ascii("Photoshop 3.0\x008BIM"), new Uint8Array([0x04, 0x04, 0, 0]), u32be(iptcRecord.length), iptcRecord, new Uint8Array(iptcRecord.length & 1)])),
+    jpegSegment(0xee, concat([ascii("Adobe"), new Uint8Array([0, 100, 0, 0, 0, 0, 1])])), // transform 1: YCbCr
+    comment && jpegSegment(0xfe, ascii(planted.comment)),
+  ].filter((segment): segment is Uint8Array => segment instanceof Uint8Array);
+  return concat([jpeg.subarray(0, afterJfif), ...segments, jpeg.subarray(afterJfif)]);
+}
+
+/** A PNG with eXIf and, unless `text` is false, tEXt, zTXt and an XMP iTXt; iCCP and pHYs always. */
+export async function makePngWithMetadata(width: number, height: number, { exif, text = true }: { exif?: Uint8Array; text?: boolean } = {}) {
+  const png = await makePng(width, height, [40, 90, 200]);
+  const afterIhdr = 8 + 25;
+  const chunks = [
+    pngChunk("iCCP", concat([ascii("ICC profile\0\0"), await deflate(iccProfile())])),
+    pngChunk("pHYs", concat([u32be(2835), u32be(2835), new Uint8Array([1])])),
+    exif && pngChunk("eXIf", exif),
+    text && pngChunk("tEXt", ascii(`Author\0${planted.author}`)),
+    text && pngChunk("zTXt", concat([ascii("Comment\0\0"), await deflate(ascii(planted.comment))])),
+    text && pngChunk("iTXt", concat([ascii("XML:com.adobe.xmp\0\0\0\0\0"), xmpPacket()])),
+  ].filter((chunk): chunk is Uint8Array => chunk instanceof Uint8Array);
+  return concat([png.subarray(0, afterIhdr), ...chunks, png.subarray(afterIhdr)]);
+}
+
+/**
+ * An extended WebP laid out as the spec orders it: VP8X, ICCP, image, EXIF,
+ * XMP, with VP8X flags saying which are there. The ICC profile and XMP have odd
+ * lengths, so their padding bytes are exercised.
+ */
+export function makeWebpWithMetadata(width: number, height: number, { exif, xmp = true }: { exif?: Uint8Array; xmp?: boolean } = {}) {
+  const webp = makeWebp(width, height, "vp8x");
+  const vp8x = webp.slice(12, 30);
+  vp8x[8] |= 0x20 | (exif ? 0x08 : 0) | (xmp ? 0x04 : 0); // ICC, EXIF, XMP
+  const body = concat([
+    ascii("WEBP"), vp8x, riffChunk("ICCP", iccProfile()), webp.subarray(30),
+    exif ? riffChunk("EXIF", exif) : new Uint8Array(),
+    xmp ? riffChunk("XMP ", concat([xmpPacket(), ascii(" ")])) : new Uint8Array(), // 157 bytes: padded
+  ]);
+  return concat([ascii("RIFF"), u32le(body.length), body]);
+}

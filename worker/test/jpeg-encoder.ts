@@ -13,17 +13,17 @@ export function encodeJpeg(
 ): Uint8Array {
   return concat([
     new Uint8Array([0xff, 0xd8]),
-    segment(0xe0, concat([ascii("JFIF\0"), new Uint8Array([1, 1, 0, 0, 1, 0, 1, 0, 0])])),
-    segment(0xdb, new Uint8Array(65).fill(1, 1)), // table 0, 8-bit, all ones
-    segment(0xc0, concat([new Uint8Array([8]), u16be(height), u16be(width), new Uint8Array([3, 1, 0x11, 0, 2, 0x11, 0, 3, 0x11, 0])])),
-    segment(0xc4, new Uint8Array([0x00, ...dcTable.bits, ...dcTable.symbols, 0x10, ...acTable.bits, ...acTable.symbols])),
-    segment(0xda, new Uint8Array([3, 1, 0x00, 2, 0x00, 3, 0x00, 0, 63, 0])),
+    jpegSegment(0xe0, concat([ascii("JFIF\0"), new Uint8Array([1, 1, 0, 0, 1, 0, 1, 0, 0])])),
+    jpegSegment(0xdb, new Uint8Array(65).fill(1, 1)), // table 0, 8-bit, all ones
+    jpegSegment(0xc0, concat([new Uint8Array([8]), u16be(height), u16be(width), new Uint8Array([3, 1, 0x11, 0, 2, 0x11, 0, 3, 0x11, 0])])),
+    jpegSegment(0xc4, new Uint8Array([0x00, ...dcTable.bits, ...dcTable.symbols, 0x10, ...acTable.bits, ...acTable.symbols])),
+    jpegSegment(0xda, new Uint8Array([3, 1, 0x00, 2, 0x00, 3, 0x00, 0, 63, 0])),
     stuffBytes(encodeScan(width, height, rgb, options)),
     new Uint8Array([0xff, 0xd9]),
   ]);
 }
 
-const segment = (marker: number, body: Uint8Array) =>
+export const jpegSegment = (marker: number, body: Uint8Array) =>
   concat([new Uint8Array([0xff, marker]), u16be(body.length + 2), body]);
 
 /** The standard luminance DC table (ITU T.81 K.3), used for all three components. */

@@ -1,0 +1,22 @@
+import { Show } from "solid-js";
+import { currentUser } from "../lib/session";
+import { AccountMenu } from "./account-menu";
+import { SearchBox } from "./search-box";
+
+export function AppHeader() {
+  return (
+    <header class="app-header">
+      <a href="/" class="brand">
+        Images
+      </a>
+      <Show when={currentUser()}>
+        {(user) => (
+          <>
+            <SearchBox />
+            <AccountMenu user={user()} />
+          </>
+        )}
+      </Show>
+    </header>
+  );
+}

@@ -1,0 +1,53 @@
+import type { AnalysisStatus } from "../../../worker/db/schema";
+import type { PublicUser } from "../../../worker/services/accounts";
+
+export type { AnalysisStatus, PublicUser };
+
+/**
+ * The JSON of worker/services/image-view.ts. Importing that type here would drag the
+ * worker's S3 code into web/'s DOM-typed program, where it does not compile, so the
+ * shape is restated and scripts/e2e/api-contract.ts proves both are the same type.
+ */
+export interface ImageView {
+  id: string;
+  file_name: string;
+  content_type: string;
+  size: number;
+  width: number;
+  height: number;
+  sha256: string;
+  created_at: string;
+  file_url: string;
+  file_url_expires_at: string;
+  analysis_status: AnalysisStatus;
+  analysis_attempts: number;
+  analysis_error: string | null;
+  analysis_retry_at: string | null;
+  ai_description: string | null;
+  description: string | null;
+  alt_text: string | null;
+  tags: string[];
+  text: string | null;
+  model: string | null;
+  analyzed_at: string | null;
+}
+
+export interface ImagePage {
+  images: ImageView[];
+  next_cursor: string | null;
+}
+
+export interface SessionBody {
+  access_token: string;
+  token_type: "Bearer";
+  expires_in: number;
+  refresh_token: string;
+  user: PublicUser;
+}
+
+export interface UploadBody {
+  message: string;
+  file_url: string;
+  image: ImageView;
+  duplicate: boolean;
+}

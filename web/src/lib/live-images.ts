@@ -1,0 +1,69 @@
+import { createEffect, createMemo, onCleanup, type Accessor } from "solid-js";
+import { createStore, reconcile } from "solid-js/store";
+import { getImage } from "./api";
+import type { ImageView } from "./api-types";
+
+/** The latest copy of each image fetched by polling; newer than a page fetched earlier. */
+const [live, setLive] = createStore<Record<string, ImageView>>({});
+
+export function remember(image: ImageView) {
+  setLive(image.id, reconcile(image));
+}
+
+export function forget(id: string) {
+  setLive(id, undefined!);
+}
+
+/** Every fetch signs a new URL, so a later expiry means a later, fresher copy. */
+export function freshest(image: ImageView): ImageView {
+  const polled = live[image.id];
+  return polled && polled.file_url_expires_at > image.file_url_expires_at ? polled : image;
+}
+
+/** Done, skipped, or failed with no retry scheduled: nothing more will change by itself. */
+export const isSettled = (image: ImageView) =>
+  image.analysis_status === "done" ||
+  image.analysis_status === "skipped" ||
+  (image.analysis_status === "failed" && !image.analysis_retry_at);
+
+const firstDelayMs = 400;
+const maxDelayMs = 15_000;
+
+/**
+ * While an image's analysis is still running, polls GET /images/:id with exponential
+ * backoff (a scheduled retry waits for its time) until the status settles.
+ */
+export function watchAnalysis(image: Accessor<ImageView | undefined>) {
+  const unsettled = createMemo(() => {
+    const current = image();
+    return current && !isSettled(current) ? current.id : undefined;
+  });
+  createEffect(() => {
+    const id = unsettled();
+    if (!id) return;
+    let delay = firstDelayMs;
+    let timer: ReturnType<typeof setTimeout>;
+    let stopped = false;
+    const poll = async () => {
+      const fresh = await getImage(id).catch(() => undefined);
+      if (stopped) return;
+      if (fresh) remember(fresh);
+      if (fresh && isSettled(fresh)) return;
+      delay = Math.min(delay * 2, maxDelayMs);
+      const retryIn = fresh?.analysis_retry_at ? Date.parse(fresh.analysis_retry_at) - Date.now() : 0;
+      timer = setTimeout(poll, Math.max(delay, Math.min(retryIn, 60_000)));
+    };
+    timer = setTimeout(poll, delay);
+    onCleanup(() => {
+      stopped = true;
+      clearTimeout(timer);
+    });
+  });
+}
+
+/** A presigned URL that has expired (or is about to) is worth one re-fetch when its image fails to load. */
+export async function refreshExpiredUrl(image: ImageView) {
+  if (Date.parse(image.file_url_expires_at) - Date.now() > 30_000) return;
+  const fresh = await getImage(image.id).catch(() => undefined);
+  if (fresh) remember(fresh);
+}

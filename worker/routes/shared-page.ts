@@ -1,0 +1,45 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../env";
+import { escapeHtml, styleHashSource } from "../lib/html";
+import { presignGet } from "../services/object-store";
+import { openShare } from "../services/shares";
+
+const css =
+  "body{margin:0;min-height:100vh;display:grid;place-items:center;background:#111;color:#eee;font:16px system-ui,sans-serif}" +
+  "img{max-width:100vw;max-height:90vh;object-fit:contain}p{margin:1rem;text-align:center}";
+
+function page(status: 200 | 404, head: string, body: string, imgOrigin: string) {
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">${head}<style>${css}</style></head><body>${body}</body></html>`;
+  return new Response(html, {
+    status,
+    headers: {
+      "content-type": "text/html; charset=utf-8",
+      "cache-control": "no-store",
+      "referrer-policy": "no-referrer",
+      "x-content-type-options": "nosniff",
+      "x-robots-tag": "noindex",
+      "content-security-policy": `default-src 'none'; img-src ${imgOrigin}; style-src ${styleHashSource(css)}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+    },
+  });
+}
+
+/**
+ * GET /s/:token — a page rendered by the worker (not the SPA) so chat apps get Open Graph
+ * tags. It shows the image and its alt text, nothing else of the owner's.
+ */
+export const sharedPage = new Hono<AppEnv>().get("/:token", async (c) => {
+  const deps = c.var.deps;
+  const image = await openShare(deps, c.req.param("token"));
+  if (!image) {
+    return page(404, "<title>Link unavailable</title>", "<p>This link has expired, reached its view limit or was revoked.</p>", "'none'");
+  }
+  const { url } = await presignGet(deps, image.key);
+  const alt = escapeHtml(image.altText || "Shared image");
+  const src = escapeHtml(url);
+  const head =
+    `<title>${alt}</title><meta property="og:type" content="website"><meta property="og:title" content="${alt}">` +
+    `<meta property="og:image" content="${src}"><meta property="og:image:width" content="${image.width}">` +
+    `<meta property="og:image:height" content="${image.height}"><meta property="og:image:alt" content="${alt}">` +
+    `<meta name="twitter:card" content="summary_large_image">`;
+  return page(200, head, `<img src="${src}" alt="${alt}" width="${image.width}" height="${image.height}">`, new URL(url).origin);
+});

@@ -1,0 +1,74 @@
+import { and, eq } from "drizzle-orm";
+import type { Deps } from "../deps";
+import { images, type Image } from "../db/schema";
+import { sanitizeAnswer } from "../lib/ai-text";
+import { imageColumns, imageNotFound, getOwnImage } from "./image-queries";
+
+export interface ImagePatch {
+  no_ai?: boolean;
+  description?: string;
+  alt_text?: string;
+  tags?: string[];
+}
+
+/** Stored AI output, cleared when an image is withdrawn from the AI. */
+export const clearedAnalysis: Partial<typeof images.$inferInsert> = {
+  analysisStatus: "skipped",
+  description: null,
+  altText: null,
+  tags: [],
+  extractedText: null,
+  model: null,
+  analyzedAt: null,
+  promptHash: null,
+  editedByUser: false,
+  analysisError: null,
+  nextAttemptAt: null,
+  leaseUntil: null,
+};
+
+/**
+ * The owner's edits: text is cleaned like the AI's (same limits, no control characters)
+ * and marks the analysis as edited by a person. `no_ai: true` deletes the AI's text.
+ */
+export async function updateImage(deps: Deps, userId: string, id: string, patch: ImagePatch): Promise<{ image: Image; analyse: boolean }> {
+  const current = await getOwnImage(deps, userId, id);
+  const changes: Partial<typeof images.$inferInsert> = {};
+  let analyse = false;
+  if (patch.no_ai === true && !current.noAi) Object.assign(changes, { noAi: true, ...clearedAnalysis });
+  if (patch.no_ai === false && current.noAi) {
+    analyse = Boolean(deps.config.GEMINI_API_KEY);
+    Object.assign(changes, { noAi: false, analysisStatus: analyse ? "pending" : "skipped", analysisAttempts: 0 });
+  }
+  const edited = patch.description !== undefined || patch.alt_text !== undefined || patch.tags !== undefined;
+  if (edited) {
+    const clean = sanitizeAnswer({
+      description: patch.description ?? current.description ?? "",
+      alt_text: patch.alt_text ?? current.altText ?? "",
+      tags: patch.tags ?? current.tags,
+      text: "",
+    });
+    Object.assign(changes, {
+      ...(patch.description !== undefined ? { description: clean.description } : {}),
+      ...(patch.alt_text !== undefined ? { altText: clean.altText } : {}),
+      ...(patch.tags !== undefined ? { tags: clean.tags } : {}),
+      editedByUser: true,
+    });
+  }
+  if (Object.keys(changes).length === 0) return { image: current, analyse: false };
+  const [image] = await deps.db
+    .update(images)
+    .set(changes)
+    .where(and(eq(images.id, id), eq(images.userId, userId)))
+    .returning(imageColumns);
+  if (!image) throw imageNotFound();
+  return { image, analyse };
+}
+
+/** The account-wide switch: every image of the user leaves the AI, and its AI text goes. */
+export async function withdrawAllFromAi(deps: Pick<Deps, "db">, userId: string) {
+  await deps.db
+    .update(images)
+    .set({ noAi: true, ...clearedAnalysis })
+    .where(and(eq(images.userId, userId), eq(images.noAi, false)));
+}

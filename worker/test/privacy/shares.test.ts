@@ -1,0 +1,126 @@
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { shares } from "../../db/schema";
+import { app, bearer, json, newSignedInUser, testDb } from "../helpers";
+import { uploadOk } from "../image-helpers";
+import { makePng } from "../images";
+
+const olive: [number, number, number] = [128, 128, 0];
+
+interface ShareBody {
+  id: string;
+  url: string;
+  expires_at: string;
+  max_views: number | null;
+  views: number;
+}
+
+async function sharedImage(body: Record<string, unknown> = { expires_in: 3600 }) {
+  const owner = await newSignedInUser();
+  const image = await uploadOk(owner.accessToken, { bytes: await makePng(30, 20, olive), name: "secret-name.png" });
+  const res = await app(`/images/${image.id}/shares`, json(body, { headers: bearer(owner.accessToken) }));
+  expect(res.status).toBe(201);
+  return { owner, image, share: await res.json<ShareBody>() };
+}
+
+const visit = (url: string) => app(new URL(url).pathname);
+
+describe("share links", () => {
+  it("creates a link that shows the image without an account, with Open Graph tags", async () => {
+    const { owner, share } = await sharedImage({ expires_in: 3600, max_views: 5 });
+    expect(share).toMatchObject({ url: expect.stringMatching(/\/s\/[\w-]{43}$/), max_views: 5, views: 0 });
+    expect(Date.parse(share.expires_at) - Date.now()).toBeGreaterThan(3500_000);
+
+    const res = await visit(share.url);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/html");
+    expect(res.headers.get("content-security-policy")).toContain("default-src 'none'");
+    const html = await res.text();
+    const og = /<meta property="og:image" content="([^"]+)">/.exec(html)?.[1]?.replaceAll("&amp;", "&");
+    expect(og).toContain("X-Amz-Signature=");
+    expect((await fetch(og!)).status).toBe(200);
+    for (const secret of [owner.user.username, owner.user.email, "secret-name"]) expect(html).not.toContain(secret);
+  });
+
+  it("counts views exactly under concurrent access and stops at max_views", async () => {
+    const { owner, image, share } = await sharedImage({ expires_in: 3600, max_views: 3 });
+    const statuses = await Promise.all(Array.from({ length: 8 }, () => visit(share.url).then((r) => r.status)));
+    expect(statuses.filter((s) => s === 200)).toHaveLength(3);
+    expect(statuses.filter((s) => s === 404)).toHaveLength(5);
+    const list = await app(`/images/${image.id}/shares`, { headers: bearer(owner.accessToken) });
+    expect((await list.json<{ shares: ShareBody[] }>()).shares).toMatchObject([{ id: share.id, views: 3, max_views: 3 }]);
+  });
+
+  it("answers 404 once the link has expired", async () => {
+    const { share } = await sharedImage();
+    expect((await visit(share.url)).status).toBe(200);
+    await testDb().update(shares).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(shares.id, share.id));
+    const res = await visit(share.url);
+    expect(res.status).toBe(404);
+    expect(await res.text()).toContain("expired");
+  });
+
+  it("answers 404 once revoked", async () => {
+    const { owner, image, share } = await sharedImage();
+    const del = await app(`/images/${image.id}/shares/${share.id}`, { method: "DELETE", headers: bearer(owner.accessToken) });
+    expect(del.status).toBe(204);
+    expect((await visit(share.url)).status).toBe(404);
+  });
+
+  it("answers 404 for an unknown or malformed token", async () => {
+    expect((await app(`/s/${"a".repeat(43)}`)).status).toBe(404);
+    expect((await app("/s/<script>")).status).toBe(404);
+  });
+
+  it("stores only a hash of the token", async () => {
+    const { share } = await sharedImage();
+    const token = share.url.split("/s/")[1];
+    const [row] = await testDb().select().from(shares).where(eq(shares.id, share.id));
+    expect(row.tokenHash).not.toContain(token);
+    expect(row.tokenHash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it.each([[{ expires_in: 10 }], [{ expires_in: 31 * 86400 }], [{ expires_in: 60, max_views: 0 }], [{}]])("refuses %j with 400", async (body) => {
+    const owner = await newSignedInUser();
+    const image = await uploadOk(owner.accessToken, { bytes: await makePng(8, 8, olive) });
+    const res = await app(`/images/${image.id}/shares`, json(body, { headers: bearer(owner.accessToken) }));
+    expect(res.status).toBe(400);
+  });
+
+  it("only the owner can create, list or revoke links", async () => {
+    const { image, share } = await sharedImage();
+    const other = await newSignedInUser();
+    expect((await app(`/images/${image.id}/shares`, json({ expires_in: 60 }, { headers: bearer(other.accessToken) }))).status).toBe(404);
+    expect((await app(`/images/${image.id}/shares`, { headers: bearer(other.accessToken) })).status).toBe(404);
+    expect((await app(`/images/${image.id}/shares/${share.id}`, { method: "DELETE", headers: bearer(other.accessToken) })).status).toBe(404);
+    expect((await visit(share.url)).status).toBe(200);
+  });
+});
+
+describe("export", () => {
+  it("streams the account's data and image records with fresh signed URLs, and nothing of other users", async () => {
+    const { user, accessToken } = await newSignedInUser();
+    const other = await newSignedInUser();
+    const mine = [
+      await uploadOk(accessToken, { bytes: await makePng(8, 8, olive), name: "one.png" }),
+      await uploadOk(accessToken, { bytes: await makePng(8, 8, olive), name: "two.png" }),
+    ];
+    const theirs = await uploadOk(other.accessToken, { bytes: await makePng(8, 8, olive) });
+    const res = await app("/auth/me/export", { headers: bearer(accessToken) });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename="image-service-export-\d{4}-\d{2}-\d{2}\.json"$/);
+    const text = await res.text();
+    const body = JSON.parse(text) as { user: { id: string; email: string }; settings: object; images: { id: string; file_name: string; file_url: string }[] };
+    expect(body.user).toMatchObject({ id: user.id, email: user.email });
+    expect(body.settings).toEqual({ keep_metadata: false, never_send_to_ai: false });
+    expect(body.images.map((i) => i.id).sort()).toEqual(mine.map((i) => i.id).sort());
+    expect(text).not.toContain(theirs.id);
+    expect(text).not.toContain(other.user.email);
+    expect(text).not.toContain("password");
+    for (const image of body.images) expect((await fetch(image.file_url)).status).toBe(200);
+  });
+
+  it("needs a signed-in user", async () => {
+    expect((await app("/auth/me/export")).status).toBe(401);
+  });
+});
