@@ -1,11 +1,11 @@
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { ConfigError, getConfig } from "../worker/env";
 import { buildWeb } from "./build-web";
 import { startStack, type DatabaseChoice, type Stack } from "./local/stack";
+import { startWranglerDev, type WranglerDev } from "./local/wrangler-dev";
 import { createLogger } from "./log";
 
 /**
@@ -24,9 +24,12 @@ const ports = {
 const passThrough = ["MAX_UPLOAD_BYTES", "FILE_URL_TTL", "GEMINI_MODEL", "ALLOWED_ORIGINS"];
 
 let stack: Stack | undefined;
+let worker: WranglerDev | undefined;
 let stopping = false;
 
 async function main() {
+  process.on("SIGINT", () => void shutdown("stopping", 0));
+  process.on("SIGTERM", () => void shutdown("stopping", 0));
   for (const [name, p] of Object.entries({ worker: port, db: ports.neon, s3: ports.s3, gemini: ports.gemini })) {
     if (!(await isPortFree(p))) fail(`port ${p} (${name}) is already in use; stop what holds it or set ${portVariable(name)}`);
   }
@@ -50,13 +53,21 @@ async function main() {
     if (error instanceof ConfigError) fail(error.message);
     throw error;
   }
-  const envFile = `${dataDir}/dev.env`;
-  await writeFile(envFile, Object.entries(vars).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join("\n") + "\n", { mode: 0o600 });
-  await chmod(envFile, 0o600);
-
   log("dev", "building the SPA");
   await buildWeb({ quiet: true });
-  startWrangler(envFile);
+  log("dev", "starting wrangler dev");
+  worker = await startWranglerDev({
+    port,
+    vars,
+    envFile: `${dataDir}/dev.env`,
+    persistTo: `${dataDir}/wrangler`,
+    log: (line) => log("worker", line),
+  }).catch((error: unknown) => fail(describe(error)));
+  const url = worker.url;
+  log("dev", `ready: UI + API on ${url} (Ctrl-C stops everything)`);
+  void worker.exited.then((code) => shutdown(`wrangler dev exited (code ${code})`, 1));
+  // wrangler dev runs no crons by itself; --test-scheduled exposes the handler.
+  setInterval(() => void fetch(`${url}/cdn-cgi/handler/scheduled?cron=*+*+*+*+*`).catch(() => undefined), 60_000).unref();
 }
 
 function workerVars(local: Record<string, string>): Record<string, string> {
@@ -70,55 +81,14 @@ function workerVars(local: Record<string, string>): Record<string, string> {
   return vars;
 }
 
-function startWrangler(envFile: string) {
-  const child = spawn(
-    "wrangler",
-    ["dev", "--ip", "127.0.0.1", "--port", String(port), "--env-file", envFile, "--persist-to", `${dataDir}/wrangler`,
-      "--show-interactive-dev-session=false", "--test-scheduled"],
-    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, FORCE_COLOR: "0" } },
-  );
-  let announced = false;
-  const onLine = (line: string) => {
-    log("worker", line);
-    if (!announced && /Ready on/i.test(line)) {
-      announced = true;
-      void announceWhenHealthy();
-    }
-  };
-  pipeLines(child.stdout, onLine);
-  pipeLines(child.stderr, onLine);
-  child.on("exit", (code) => {
-    if (stopping) return;
-    void shutdown(`wrangler dev exited (code ${code})`, 1);
-  });
-  process.on("SIGINT", () => void shutdown("stopping", 0, child));
-  process.on("SIGTERM", () => void shutdown("stopping", 0, child));
-  setInterval(() => void triggerSweep(), 60_000).unref();
-}
 
-async function announceWhenHealthy() {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const res = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
-    if (res?.ok) {
-      log("dev", `ready: UI + API on http://127.0.0.1:${port} (Ctrl-C stops everything)`);
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  log("dev", `warning: /healthz is not answering 200 after 60 s`);
-}
 
-/** wrangler dev runs no crons by itself; --test-scheduled exposes the handler. */
-async function triggerSweep() {
-  await fetch(`http://127.0.0.1:${port}/cdn-cgi/handler/scheduled?cron=*+*+*+*+*`).catch(() => undefined);
-}
 
-async function shutdown(reason: string, code: number, child?: ReturnType<typeof spawn>) {
+async function shutdown(reason: string, code: number) {
   if (stopping) return;
   stopping = true;
   log("dev", reason);
-  child?.kill("SIGTERM");
+  await worker?.stop();
   await stack?.close();
   process.exit(code);
 }
@@ -150,15 +120,6 @@ function isPortFree(p: number): Promise<boolean> {
   });
 }
 
-function pipeLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void) {
-  let buffered = "";
-  stream.setEncoding("utf8");
-  stream.on("data", (chunk: string) => {
-    const lines = (buffered + chunk).split("\n");
-    buffered = lines.pop() ?? "";
-    for (const line of lines) if (line.trim()) onLine(line.replace(/\x1b\[[0-9;]*m/g, ""));
-  });
-}
 
 const portVariable = (name: string) =>
   ({ worker: "PORT", db: "LOCAL_DB_PORT", s3: "LOCAL_S3_PORT", gemini: "LOCAL_GEMINI_PORT" })[name] ?? name;
@@ -166,9 +127,13 @@ const redact = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@"
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 function fail(message: string): never {
-  log("dev", `error: ${message}`);
-  void stack?.close();
-  process.exit(1);
+  if (!stopping) log("dev", `error: ${message}`);
+  stopping = true;
+  void Promise.all([worker?.stop(), stack?.close()]).finally(() => process.exit(1));
+  // Nothing after a failure may run on; the exit above follows once everything is down.
+  throw new Error(message);
 }
 
-main().catch((error: unknown) => fail(describe(error)));
+main().catch((error: unknown) => {
+  if (!stopping) fail(describe(error));
+});

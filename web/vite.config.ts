@@ -4,5 +4,5 @@ import solid from "vite-plugin-solid";
 export default defineConfig({
   root: import.meta.dirname,
   plugins: [solid()],
-  build: { outDir: "dist", emptyOutDir: true, target: "es2022" },
+  build: { outDir: "dist", emptyOutDir: true, target: "es2022", modulePreload: { polyfill: false } },
 });

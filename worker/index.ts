@@ -3,6 +3,7 @@ import { requestId } from "hono/request-id";
 import type { AppEnv } from "./env";
 import { errorResponse } from "./lib/error-response";
 import { provideDeps } from "./middleware/deps";
+import { serveSpa } from "./middleware/security-headers";
 import { auth } from "./routes/auth";
 import { health } from "./routes/health";
 import { imageRoutes } from "./routes/images";
@@ -15,6 +16,8 @@ const app = new Hono<AppEnv>()
   .use(provideDeps);
 
 const routes = app.route("/healthz", health).route("/auth", auth).route("/images", imageRoutes).route("/s", sharedPage);
+// Everything else is the SPA (wrangler.toml sends all but /assets/* through the worker first).
+app.get("*", serveSpa);
 
 app.notFound((c) => c.json({ message: `No route for ${c.req.method} ${c.req.path}`, code: "not_found" }, 404));
 app.onError(errorResponse);

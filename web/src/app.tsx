@@ -1,20 +1,47 @@
-import { createResource, Show } from "solid-js";
+import { useLocation, type RouteSectionProps } from "@solidjs/router";
+import { createEffect, ErrorBoundary, on } from "solid-js";
+import { AppHeader } from "./components/app-header";
 
-/** Placeholder shell until the UI issue: shows that the API behind it is alive. */
-export function App() {
-  const [health] = createResource(async () => {
-    const res = await fetch("/healthz");
-    return (await res.json()) as { status: string };
-  });
+/** Layout shell. After client-side navigation, focus moves to the new page's main region (as a page load would). */
+export function App(props: RouteSectionProps) {
+  const location = useLocation();
+  let main!: HTMLElement;
+  createEffect(
+    on(
+      () => location.pathname,
+      () => {
+        // Typing in the search box navigates too; the caret must stay there.
+        if (document.activeElement?.closest("[role=search]")) return;
+        main.focus({ preventScroll: true });
+        window.scrollTo(0, 0);
+      },
+      { defer: true },
+    ),
+  );
   return (
-    <main>
-      <h1>Images</h1>
-      <p>
-        API status:{" "}
-        <Show when={health()} fallback="checking…">
-          {(h) => h().status}
-        </Show>
-      </p>
-    </main>
+    <>
+      <a
+        class="skip-link"
+        href="#main"
+        onClick={(event) => {
+          event.preventDefault();
+          main.focus();
+        }}
+      >
+        Skip to content
+      </a>
+      <AppHeader />
+      <main id="main" ref={main} tabindex="-1">
+        <ErrorBoundary
+          fallback={(error) => (
+            <p class="form-error" role="alert">
+              Something went wrong: {error instanceof Error ? error.message : "unknown error"}. Reload the page to try again.
+            </p>
+          )}
+        >
+          {props.children}
+        </ErrorBoundary>
+      </main>
+    </>
   );
 }

@@ -1,4 +1,32 @@
+import { Navigate, Route, Router } from "@solidjs/router";
 import { render } from "solid-js/web";
 import { App } from "./app";
+import { RequireSession } from "./components/require-session";
+import { restoreSession } from "./lib/api";
+import { Account } from "./pages/account";
+import { Gallery } from "./pages/gallery";
+import { ImageDetail } from "./pages/image-detail";
+import { NotFound } from "./pages/not-found";
+import { SignIn } from "./pages/sign-in";
+import { SignUp } from "./pages/sign-up";
+import "./styles.css";
 
-render(() => <App />, document.getElementById("root")!);
+void restoreSession();
+
+// Page paths never reuse the API's prefixes (/auth, /images, /healthz): those always reach the Worker.
+render(
+  () => (
+    <Router root={App}>
+      <Route path="/login" component={SignIn} />
+      <Route path="/signup" component={SignUp} />
+      <Route path="/" component={RequireSession}>
+        <Route path="/" component={Gallery} />
+        <Route path="/gallery" component={() => <Navigate href="/" />} />
+        <Route path="/i/:id" component={ImageDetail} />
+        <Route path="/account" component={Account} />
+      </Route>
+      <Route path="*" component={NotFound} />
+    </Router>
+  ),
+  document.getElementById("root")!,
+);

@@ -1,4 +1,4 @@
-import { createUniqueId, Show, type JSX } from "solid-js";
+import { createUniqueId, Show, splitProps, type JSX } from "solid-js";
 
 interface FieldProps extends JSX.InputHTMLAttributes<HTMLInputElement> {
   name: string;
@@ -9,25 +9,26 @@ interface FieldProps extends JSX.InputHTMLAttributes<HTMLInputElement> {
 
 /** A labelled input whose error (from the API's `field`) sits right under it and is announced. */
 export function Field(props: FieldProps) {
+  const [own, input] = splitProps(props, ["label", "error", "hint"]);
   const id = createUniqueId();
-  const describedBy = () => [props.error && `${id}-error`, props.hint && `${id}-hint`].filter(Boolean).join(" ") || undefined;
+  const describedBy = () => [own.error && `${id}-error`, own.hint && `${id}-hint`].filter(Boolean).join(" ") || undefined;
   return (
     <div class="field">
-      <label for={id}>{props.label}</label>
+      <label for={id}>{own.label}</label>
       <input
-        {...props}
+        {...input}
         id={id}
-        aria-invalid={props.error ? "true" : undefined}
+        aria-invalid={own.error ? "true" : undefined}
         aria-describedby={describedBy()}
       />
-      <Show when={props.hint}>
+      <Show when={own.hint}>
         <p id={`${id}-hint`} class="hint">
-          {props.hint}
+          {own.hint}
         </p>
       </Show>
-      <Show when={props.error}>
+      <Show when={own.error}>
         <p id={`${id}-error`} class="field-error">
-          {props.error}
+          {own.error}
         </p>
       </Show>
     </div>

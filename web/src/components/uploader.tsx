@@ -1,14 +1,13 @@
-import { createSignal, createUniqueId, onCleanup, onMount } from "solid-js";
+import { createSignal, onCleanup, onMount } from "solid-js";
 import { formatBytes } from "../lib/format";
-import { acceptedTypes, addFiles, maxUploadBytes } from "../lib/uploads";
+import { acceptedTypes, addFiles, maxUploadBytes, uploadInputId } from "../lib/uploads";
 
 // A drop that misses the zone must not make the browser navigate away to the file.
 const keepOnPage = (event: DragEvent) => event.preventDefault();
 
 /** File picker (a real, focusable <input type=file>) and a drop zone around it. */
-export function Uploader(props: { prompt: string }) {
+export function Uploader() {
   const [dragging, setDragging] = createSignal(false);
-  const id = createUniqueId();
   onMount(() => {
     window.addEventListener("dragover", keepOnPage);
     window.addEventListener("drop", keepOnPage);
@@ -37,7 +36,7 @@ export function Uploader(props: { prompt: string }) {
       }}
     >
       <input
-        id={id}
+        id={uploadInputId}
         type="file"
         multiple
         class="visually-hidden file-input"
@@ -48,8 +47,8 @@ export function Uploader(props: { prompt: string }) {
           input.value = "";
         }}
       />
-      <label for={id} class="button primary">
-        {props.prompt}
+      <label for={uploadInputId} class="button primary">
+        Upload images
       </label>
       <p class="hint">
         or drop them here · JPEG, PNG, WebP, GIF, AVIF or HEIC, up to {formatBytes(maxUploadBytes)} each

@@ -16,6 +16,10 @@ export interface ImageView {
   width: number;
   height: number;
   sha256: string;
+  /** Kinds of metadata (EXIF, GPS, …) stripped from the stored file. */
+  metadata_removed: string[];
+  /** The owner chose never to send this image to the AI. */
+  no_ai: boolean;
   created_at: string;
   file_url: string;
   file_url_expires_at: string;
@@ -30,6 +34,8 @@ export interface ImageView {
   text: string | null;
   model: string | null;
   analyzed_at: string | null;
+  prompt_hash: string | null;
+  edited_by_user: boolean;
 }
 
 export interface ImagePage {

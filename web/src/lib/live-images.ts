@@ -1,22 +1,27 @@
-import { createEffect, createMemo, onCleanup, type Accessor } from "solid-js";
-import { createStore, reconcile } from "solid-js/store";
+import { createEffect, createMemo, createSignal, onCleanup, type Accessor, type Signal } from "solid-js";
 import { getImage } from "./api";
 import type { ImageView } from "./api-types";
 
 /** The latest copy of each image fetched by polling; newer than a page fetched earlier. */
-const [live, setLive] = createStore<Record<string, ImageView>>({});
+const live = new Map<string, Signal<ImageView | undefined>>();
+
+function liveCopy(id: string): Signal<ImageView | undefined> {
+  let copy = live.get(id);
+  if (!copy) live.set(id, (copy = createSignal<ImageView>()));
+  return copy;
+}
 
 export function remember(image: ImageView) {
-  setLive(image.id, reconcile(image));
+  liveCopy(image.id)[1](image);
 }
 
 export function forget(id: string) {
-  setLive(id, undefined!);
+  live.delete(id);
 }
 
 /** Every fetch signs a new URL, so a later expiry means a later, fresher copy. */
 export function freshest(image: ImageView): ImageView {
-  const polled = live[image.id];
+  const polled = liveCopy(image.id)[0]();
   return polled && polled.file_url_expires_at > image.file_url_expires_at ? polled : image;
 }
 

@@ -1,5 +1,4 @@
-import { createSignal } from "solid-js";
-import { createStore, produce } from "solid-js/store";
+import { createSignal, type Accessor } from "solid-js";
 import { ApiError, uploadImage } from "./api";
 import type { ImageView } from "./api-types";
 import { formatBytes } from "./format";
@@ -10,28 +9,44 @@ export const acceptedTypes = ["image/jpeg", "image/png", "image/webp", "image/gi
 // Some systems give HEIC files no MIME type; their extension is the only hint.
 const acceptedExtensions = /\.(jpe?g|png|webp|gif|avif|hei[cf])$/i;
 const parallelUploads = 2;
+/** The one file input (in the gallery); other labels may open it too. */
+export const uploadInputId = "upload-input";
 
 export type UploadState = "waiting" | "uploading" | "processing" | "done" | "failed" | "cancelled";
+
+interface Progress {
+  state: UploadState;
+  /** 0..1 of the bytes sent. */
+  sent: number;
+  message?: string;
+  image?: ImageView;
+}
 
 export interface Upload {
   key: number;
   name: string;
   size: number;
   previewUrl?: string;
-  progress: number;
-  state: UploadState;
-  message?: string;
-  image?: ImageView;
+  progress: Accessor<Progress>;
 }
 
-const [uploads, setUploads] = createStore<Upload[]>([]);
+interface Job {
+  upload: Upload;
+  file: File;
+  controller: AbortController;
+  report: (progress: Progress) => void;
+}
+
+const [uploads, setUploads] = createSignal<Upload[]>([]);
 /** Images uploaded during this visit, newest first: the gallery shows them on top. */
 const [recent, setRecent] = createSignal<ImageView[]>([]);
-const files = new Map<number, { file: File; controller: AbortController }>();
+const jobs: Job[] = [];
+let running = 0;
 let nextKey = 1;
 
 export const currentUploads = uploads;
 export const recentUploads = recent;
+export const isActive = (progress: Progress) => ["waiting", "uploading", "processing"].includes(progress.state);
 
 function rejection(file: File): string | undefined {
   const typeOk = file.type ? acceptedTypes.includes(file.type) : acceptedExtensions.test(file.name);
@@ -41,75 +56,61 @@ function rejection(file: File): string | undefined {
   return undefined;
 }
 
-export function addFiles(list: Iterable<File>) {
-  const added: Upload[] = [];
-  for (const file of list) {
-    const key = nextKey++;
+export function addFiles(files: File[]) {
+  const added = files.map((file) => {
     const problem = rejection(file);
-    if (!problem) files.set(key, { file, controller: new AbortController() });
-    added.push({
-      key,
-      name: file.name,
-      size: file.size,
-      previewUrl: problem ? undefined : URL.createObjectURL(file),
-      progress: 0,
-      state: problem ? "failed" : "waiting",
-      message: problem,
-    });
-  }
-  setUploads((current) => [...added, ...current]);
+    const [progress, report] = createSignal<Progress>(problem ? { state: "failed", sent: 0, message: problem } : { state: "waiting", sent: 0 });
+    const upload: Upload = { key: nextKey++, name: file.name, size: file.size, previewUrl: problem ? undefined : URL.createObjectURL(file), progress };
+    if (!problem) jobs.push({ upload, file, controller: new AbortController(), report });
+    return upload;
+  });
+  setUploads((current) => [...added.reverse(), ...current]);
   startWaiting();
 }
 
-const update = (key: number, change: Partial<Upload>) => setUploads((u) => u.key === key, change);
-
 function startWaiting() {
-  const active = uploads.filter((u) => u.state === "uploading" || u.state === "processing").length;
-  const waiting = uploads.filter((u) => u.state === "waiting").reverse();
-  for (const upload of waiting.slice(0, Math.max(0, parallelUploads - active))) void send(upload.key);
+  while (running < parallelUploads) {
+    const job = jobs.find((j) => j.upload.progress().state === "waiting");
+    if (!job) return;
+    void send(job);
+  }
 }
 
-async function send(key: number) {
-  const entry = files.get(key);
-  if (!entry) return;
-  update(key, { state: "uploading" });
+async function send(job: Job) {
+  running++;
+  job.report({ state: "uploading", sent: 0 });
   try {
     const body = await uploadImage(
-      entry.file,
-      (fraction) => update(key, { progress: fraction, state: fraction < 1 ? "uploading" : "processing" }),
-      entry.controller.signal,
+      job.file,
+      (sent) => job.report({ state: sent < 1 ? "uploading" : "processing", sent }),
+      job.controller.signal,
     );
-    update(key, { state: "done", progress: 1, image: body.image, message: body.duplicate ? "Already in your gallery" : undefined });
+    job.report({ state: "done", sent: 1, image: body.image, message: body.duplicate ? "Already in your gallery" : undefined });
     setRecent((images) => [body.image, ...images.filter((i) => i.id !== body.image.id)]);
   } catch (error) {
-    if (entry.controller.signal.aborted) update(key, { state: "cancelled", message: "Cancelled" });
-    else update(key, { state: "failed", message: error instanceof ApiError ? error.message : "Upload failed" });
+    if (job.controller.signal.aborted) job.report({ state: "cancelled", sent: 0, message: "Cancelled" });
+    else job.report({ state: "failed", sent: 0, message: error instanceof ApiError ? error.message : "Upload failed" });
   } finally {
-    files.delete(key);
+    running--;
+    jobs.splice(jobs.indexOf(job), 1);
     startWaiting();
   }
 }
 
-export function cancelUpload(key: number) {
-  const entry = files.get(key);
-  if (!entry) return;
-  entry.controller.abort(new DOMException("Cancelled", "AbortError"));
+export function cancelUpload(upload: Upload) {
+  const job = jobs.find((j) => j.upload === upload);
+  if (!job) return;
+  job.controller.abort(new DOMException("Cancelled", "AbortError"));
   // A waiting upload has no request to abort yet.
-  if (uploads.find((u) => u.key === key)?.state === "waiting") {
-    files.delete(key);
-    update(key, { state: "cancelled", message: "Cancelled" });
+  if (upload.progress().state === "waiting") {
+    jobs.splice(jobs.indexOf(job), 1);
+    job.report({ state: "cancelled", sent: 0, message: "Cancelled" });
   }
 }
 
-export function dismissUpload(key: number) {
-  setUploads(
-    produce((list) => {
-      const index = list.findIndex((u) => u.key === key);
-      if (index < 0) return;
-      if (list[index].previewUrl) URL.revokeObjectURL(list[index].previewUrl!);
-      list.splice(index, 1);
-    }),
-  );
+export function dismissUpload(upload: Upload) {
+  if (upload.previewUrl) URL.revokeObjectURL(upload.previewUrl);
+  setUploads((list) => list.filter((u) => u !== upload));
 }
 
 export function forgetUpload(imageId: string) {

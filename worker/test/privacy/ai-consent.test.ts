@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { buildDeps } from "../../deps";
 import { analyzeDueImages } from "../../services/analysis";
 import { app, bearer, json, newSignedInUser } from "../helpers";
-import { analysisReaches, geminiCalls, getImage, sha256Hex, upload, uploadOk } from "../image-helpers";
+import { analysisReaches, geminiCalls, getImage, sha256Hex, uploadOk } from "../image-helpers";
 import { makePng } from "../images";
 
 const violet: [number, number, number] = [140, 60, 200];

@@ -1,0 +1,118 @@
+import { action, useAction, useSubmission } from "@solidjs/router";
+import { createEffect, createSignal, on, Show } from "solid-js";
+import { ConfirmDialog } from "../components/confirm-dialog";
+import { Field } from "../components/field";
+import { changePassword, deleteAccount } from "../lib/api";
+import { fieldError, formError } from "../lib/form-errors";
+import { usePageTitle } from "../lib/page-title";
+import { currentUser } from "../lib/session";
+
+const changePasswordAction = action(async (form: FormData) => {
+  await changePassword(String(form.get("current_password")), String(form.get("new_password")));
+  return "Password changed. Other devices were signed out.";
+}, "changePassword");
+
+const deleteAccountAction = action((password: string) => deleteAccount(password), "deleteAccount");
+
+export function Account() {
+  usePageTitle(() => "Account");
+  const change = useSubmission(changePasswordAction);
+  const removal = useSubmission(deleteAccountAction);
+  const removeAccount = useAction(deleteAccountAction);
+  const [confirming, setConfirming] = createSignal(false);
+  const close = () => setConfirming(false);
+  let changeForm!: HTMLFormElement;
+  let password!: HTMLInputElement;
+  createEffect(on(() => change.result, (done) => done && changeForm.reset()));
+  return (
+    <section class="account">
+      <h1 tabindex="-1">Account</h1>
+      <p>
+        Signed in as <strong>{currentUser()?.username}</strong> ({currentUser()?.email})
+      </p>
+
+      <h2>Change password</h2>
+      <form
+        ref={changeForm}
+        action={changePasswordAction}
+        method="post"
+        class="stack"
+      >
+        <Field
+          name="current_password"
+          label="Current password"
+          type="password"
+          autocomplete="current-password"
+          required
+          error={fieldError(change.error, "current_password", "Current password")}
+        />
+        <Field
+          name="new_password"
+          label="New password"
+          type="password"
+          autocomplete="new-password"
+          required
+          minLength={8}
+          error={fieldError(change.error, "new_password", "New password")}
+        />
+        <Show when={formError(change.error, ["current_password", "new_password"])}>
+          {(message) => (
+            <p class="form-error" role="alert">
+              {message()}
+            </p>
+          )}
+        </Show>
+        <Show when={!change.pending && change.result}>
+          {(message) => (
+            <p class="notice" role="status">
+              {message()}
+            </p>
+          )}
+        </Show>
+        <button type="submit" class="primary" disabled={change.pending}>
+          Change password
+        </button>
+      </form>
+
+      <h2>Delete account</h2>
+      <form
+        class="stack"
+        onSubmit={(event) => {
+          event.preventDefault();
+          setConfirming(true);
+        }}
+      >
+        <p>Your account and every image in it are deleted for good.</p>
+        <Field
+          ref={password}
+          name="password"
+          label="Password"
+          type="password"
+          autocomplete="current-password"
+          required
+          error={fieldError(removal.error, "password", "Password")}
+        />
+        <Show when={formError(removal.error, ["password"])}>
+          {(message) => (
+            <p class="form-error" role="alert">
+              {message()}
+            </p>
+          )}
+        </Show>
+        <button type="submit" class="danger">
+          Delete account…
+        </button>
+      </form>
+      <ConfirmDialog
+        open={confirming()}
+        title="Delete your account?"
+        confirmLabel={removal.pending ? "Deleting…" : "Delete account"}
+        pending={removal.pending}
+        onClose={close}
+        onConfirm={() => removeAccount(password.value).then(close, close)}
+      >
+        <p>This deletes {currentUser()?.username} and all of its images. It cannot be undone.</p>
+      </ConfirmDialog>
+    </section>
+  );
+}

@@ -1,0 +1,155 @@
+import { createAsync, revalidate, useAction, useParams, useSubmission } from "@solidjs/router";
+import { createEffect, createSignal, ErrorBoundary, For, onCleanup, Show } from "solid-js";
+import { AnalysisBadge } from "../components/analysis-badge";
+import { ConfirmDialog } from "../components/confirm-dialog";
+import { ApiError } from "../lib/api";
+import type { ImageView } from "../lib/api-types";
+import { formatBytes, formatDate } from "../lib/format";
+import { deleteImage, getImage, retryAnalysis } from "../lib/images";
+import { freshest, watchAnalysis } from "../lib/live-images";
+import { usePageTitle } from "../lib/page-title";
+
+export function ImageDetail() {
+  const params = useParams<{ id: string }>();
+  return (
+    <ErrorBoundary
+      fallback={(error) => (
+        <section class="empty">
+          <h1 tabindex="-1">{error instanceof ApiError && error.status === 404 ? "Image not found" : "Could not load the image"}</h1>
+          <p>
+            <a href="/">Back to your images</a>
+          </p>
+        </section>
+      )}
+    >
+      <ImageDetails id={params.id} />
+    </ErrorBoundary>
+  );
+}
+
+function ImageDetails(props: { id: string }) {
+  const fetched = createAsync(() => getImage(props.id));
+  const image = () => {
+    const view = fetched();
+    return view && freshest(view);
+  };
+  watchAnalysis(image);
+  usePageTitle(() => image()?.file_name ?? "Image");
+
+  // The signed URL expires (15 min by default): fetch a new one shortly before.
+  createEffect(() => {
+    const current = image();
+    if (!current) return;
+    const refreshIn = Math.max(Date.parse(current.file_url_expires_at) - Date.now() - 60_000, 10_000);
+    const timer = setTimeout(() => void revalidate(getImage.keyFor(current.id)), refreshIn);
+    onCleanup(() => clearTimeout(timer));
+  });
+
+  return (
+    <Show when={image()} fallback={<p class="loading">Loading…</p>}>
+      {(view) => <ImageSheet image={view()} />}
+    </Show>
+  );
+}
+
+function ImageSheet(props: { image: ImageView }) {
+  const remove = useAction(deleteImage);
+  const removal = useSubmission(deleteImage);
+  const retry = useAction(retryAnalysis);
+  const retrying = useSubmission(retryAnalysis);
+  const [confirming, setConfirming] = createSignal(false);
+  const image = () => props.image;
+  return (
+    <article class="detail">
+      <div class="detail-media">
+        <img
+          src={image().file_url}
+          alt={image().alt_text || `${image().file_name} (no description yet)`}
+          width={image().width}
+          height={image().height}
+        />
+      </div>
+      <div class="detail-info">
+        <h1 tabindex="-1" class="file-name">
+          {image().file_name}
+        </h1>
+        <dl class="facts">
+          <dt>Size</dt>
+          <dd>{formatBytes(image().size)}</dd>
+          <dt>Dimensions</dt>
+          <dd>
+            {image().width} × {image().height} px
+          </dd>
+          <dt>Uploaded</dt>
+          <dd>
+            <time datetime={image().created_at}>{formatDate(image().created_at)}</time>
+          </dd>
+          <dt>Analysis</dt>
+          <dd class="status-line">
+            <AnalysisBadge status={image().analysis_status} />
+            <Show when={image().analysis_status === "failed" && !image().analysis_retry_at}>
+              <button type="button" disabled={retrying.pending} onClick={() => void retry(image().id)}>
+                Retry analysis
+              </button>
+            </Show>
+          </dd>
+        </dl>
+        <Show when={image().analysis_status === "failed" && image().analysis_error}>
+          <p class="hint">
+            {image().analysis_error}
+            {image().analysis_retry_at ? ` Retrying automatically at ${formatDate(image().analysis_retry_at!)}.` : ""}
+          </p>
+        </Show>
+        <Show when={image().description}>
+          <h2>Description</h2>
+          <p class="ai-text">{image().description}</p>
+        </Show>
+        <Show when={image().alt_text}>
+          <h2>Alt text</h2>
+          <p class="ai-text">{image().alt_text}</p>
+        </Show>
+        <Show when={image().tags.length > 0}>
+          <h2>Tags</h2>
+          <ul class="chips" aria-label="Tags">
+            <For each={image().tags}>
+              {(tag) => (
+                <li>
+                  <a class="chip" href={`/?tag=${encodeURIComponent(tag)}`} aria-label={`Show images tagged ${tag}`}>
+                    {tag}
+                  </a>
+                </li>
+              )}
+            </For>
+          </ul>
+        </Show>
+        <Show when={image().text}>
+          <h2>Text in the image</h2>
+          <p class="ai-text extracted">{image().text}</p>
+        </Show>
+        <div class="actions">
+          <a class="button" href="/">
+            Back
+          </a>
+          <button type="button" class="danger" onClick={() => setConfirming(true)}>
+            Delete image
+          </button>
+        </div>
+        <Show when={removal.error}>
+          <p class="form-error" role="alert">
+            {removal.error instanceof ApiError ? removal.error.message : "The image could not be deleted"}
+          </p>
+        </Show>
+      </div>
+      <ConfirmDialog
+        open={confirming()}
+        title="Delete this image?"
+        confirmLabel={removal.pending ? "Deleting…" : "Delete"}
+        pending={removal.pending}
+        onClose={() => setConfirming(false)}
+        onConfirm={() => void remove(image().id).catch(() => setConfirming(false))}
+      >
+        <p>“{image().file_name}” and its description are removed for good.</p>
+      </ConfirmDialog>
+    </article>
+  );
+}
