@@ -12,7 +12,7 @@ import { updateImage } from "../services/image-edits";
 import { createShare, listShares, maxShareSeconds, revokeShare } from "../services/shares";
 import { requireUser } from "../middleware/auth";
 import { analyzeNowIfNeeded, requestReanalysis } from "../services/analysis-requests";
-import { runAnalysis } from "../services/analysis";
+import { analyzeInBackground } from "../services/analysis";
 import { deleteOwnImage, getOwnImage, listImages } from "../services/image-queries";
 import { storeUploads } from "../services/image-batch";
 import { toImageView } from "../services/image-view";
@@ -62,7 +62,7 @@ export const imageRoutes = new Hono<AppEnv>()
   .post("/upload", uploadBodyLimit, async (c) => {
     const outcome = await storeUploads(c.var.deps, c.var.user, await readImageParts(c.req.raw));
     for (const image of outcome.added) {
-      if (image.analysisStatus === "pending") c.executionCtx.waitUntil(runAnalysis(c.var.deps, image.id));
+      if (image.analysisStatus === "pending") c.executionCtx.waitUntil(analyzeInBackground(c.var.deps, image.id));
     }
     return c.json(outcome.body, outcome.status);
   })
@@ -86,12 +86,12 @@ export const imageRoutes = new Hono<AppEnv>()
   })
   .post("/:id/analyze", async (c) => {
     await requestReanalysis(c.var.deps, c.var.user.id, c.req.param("id"));
-    c.executionCtx.waitUntil(runAnalysis(c.var.deps, c.req.param("id")));
+    c.executionCtx.waitUntil(analyzeInBackground(c.var.deps, c.req.param("id")));
     return c.json({ message: "Analysis queued", id: c.req.param("id"), analysis_status: "pending" as const }, 202);
   })
   .patch("/:id", jsonBody(), validate("json", imagePatchInput), async (c) => {
     const { image, analyse } = await updateImage(c.var.deps, c.var.user.id, c.req.param("id"), c.req.valid("json"));
-    if (analyse) c.executionCtx.waitUntil(runAnalysis(c.var.deps, image.id));
+    if (analyse) c.executionCtx.waitUntil(analyzeInBackground(c.var.deps, image.id));
     return c.json(await toImageView(c.var.deps, image), 200);
   })
   .post("/:id/shares", jsonBody(), validate("json", shareInput), async (c) => {

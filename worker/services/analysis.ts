@@ -123,6 +123,13 @@ export async function runAnalysis(deps: AnalysisDeps, id: string, opts: { now?: 
   }
 }
 
+/** For waitUntil: a failure here (say, the database is down) is the sweep's to retry, not an unhandled rejection. */
+export function analyzeInBackground(deps: AnalysisDeps, id: string): Promise<void> {
+  return runAnalysis(deps, id).catch((error: unknown) => {
+    console.error("background analysis stopped; the sweep will retry", id, error instanceof Error ? error.name : "error");
+  });
+}
+
 /** The sweep's share: a small batch of due images, each claimed atomically by whoever gets there first. */
 export async function analyzeDueImages(deps: AnalysisDeps, now: Date, opts: { batch?: number; userId?: string } = {}) {
   const due = await deps.db
