@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import type { AppEnv } from "./env";
 import { errorResponse } from "./lib/error-response";
+import { allowListedOrigins } from "./middleware/cors";
 import { provideDeps } from "./middleware/deps";
 import { serveSpa } from "./middleware/security-headers";
 import { auth } from "./routes/auth";
@@ -13,9 +14,10 @@ import { buildDeps } from "./deps";
 
 const app = new Hono<AppEnv>()
   .use(requestId({ headerName: "X-Request-Id" }))
-  .use(provideDeps);
+  .use(provideDeps)
+  .use(allowListedOrigins);
 
-const routes = app.route("/healthz", health).route("/auth", auth).route("/images", imageRoutes).route("/s", sharedPage);
+export const routes = app.route("/healthz", health).route("/auth", auth).route("/images", imageRoutes).route("/s", sharedPage);
 // Everything else is the SPA (wrangler.toml sends all but /assets/* through the worker first).
 app.get("*", serveSpa);
 

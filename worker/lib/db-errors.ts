@@ -13,3 +13,21 @@ export const isUniqueViolation = (error: unknown, constraint: string) => {
   const pg = postgresError(error);
   return pg.code === "23505" && pg.constraint === constraint;
 };
+
+/** The driver's NeonDbError under drizzle's wrapper (whose own message carries the SQL and its parameters). */
+export function neonDbError(error: unknown): (Error & { code?: unknown }) | undefined {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) if (e.name === "NeonDbError") return e;
+  return undefined;
+}
+
+/**
+ * The database did not answer: the Neon endpoint unreachable or failing over HTTP (no SQLSTATE),
+ * or Postgres refusing work for now (connection, resources, shutdown, serialization). A retry may
+ * succeed, so this is a 503, unlike an error the database answered a query with.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const dbError = neonDbError(error);
+  if (!dbError) return false;
+  const { code } = dbError;
+  return typeof code !== "string" || /^(08|53|57)/.test(code) || code === "40001" || code === "40P01";
+}

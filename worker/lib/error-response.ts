@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ConfigError } from "../env";
+import { isDatabaseUnavailable, neonDbError } from "./db-errors";
 import { AppError, codeForStatus } from "./errors";
 
 /** The one place errors become responses: `{message, code}`, never a stack or SQL. */
@@ -22,6 +23,13 @@ export function errorResponse(error: Error, c: Context) {
     console.error(error.message);
     return c.json({ message: error.message, code: "config_invalid" }, 500);
   }
-  console.error(`unhandled error [${c.get("requestId") ?? "-"}]`, error.name, error.message);
+  // Log the driver's error, not drizzle's wrapper: its message lists the query's parameters (hashes, emails).
+  const dbError = neonDbError(error);
+  const logged = dbError ? [dbError.name, String(dbError.code ?? "-"), dbError.message] : [error.name, error.message];
+  if (isDatabaseUnavailable(error)) {
+    console.error(`database unavailable [${c.get("requestId") ?? "-"}]`, ...logged);
+    return c.json({ message: "The database is unavailable; try again shortly", code: "database_unavailable" }, 503, { "Retry-After": "5" });
+  }
+  console.error(`unhandled error [${c.get("requestId") ?? "-"}]`, ...logged);
   return c.json({ message: "Internal server error", code: "internal" }, 500);
 }

@@ -29,15 +29,18 @@ const uploadBodyLimit = createMiddleware<AppEnv>(async (c, next) => {
   })(c, next);
 });
 
+/** Postgres text cannot hold U+0000: refuse it here rather than fail the query with a 500. */
+const noNul = v.check((s: string) => !s.includes("\u0000"), "must not contain NUL characters");
+
 const listInput = v.object({
   limit: v.optional(
     v.pipe(v.string(), v.regex(/^\d{1,3}$/, "must be a whole number from 1 to 100"), v.transform(Number), v.minValue(1, "must be a whole number from 1 to 100"), v.maxValue(100, "must be a whole number from 1 to 100")),
     "50",
   ),
   cursor: v.optional(v.pipe(v.string(), v.maxLength(512, "is not one this API returned"))),
-  tag: v.optional(v.pipe(v.string(), v.trim(), v.toLowerCase(), v.maxLength(64, "must be at most 64 characters"))),
+  tag: v.optional(v.pipe(v.string(), v.trim(), v.toLowerCase(), v.maxLength(64, "must be at most 64 characters"), noNul)),
   format: v.optional(v.picklist(["array", "page"], "must be array or page"), "page"),
-  q: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(200, "must be at most 200 characters"))),
+  q: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(200, "must be at most 200 characters"), noNul)),
 });
 
 const boundedText = (max: number) => v.pipe(v.string("must be a string"), v.check((s) => [...s].length <= max, `must be at most ${max} characters`));

@@ -15,6 +15,8 @@ export const settingsOf = (user: User): AccountSettings => ({
 
 /** Turning "never send to AI" on also withdraws every existing image and deletes its AI text. */
 export async function updateSettings(deps: Pick<Deps, "db">, user: User, patch: Partial<AccountSettings>): Promise<AccountSettings> {
+  // An empty patch ({} is valid input) has nothing to set; drizzle refuses an empty SET.
+  if (patch.keep_metadata === undefined && patch.never_send_to_ai === undefined) return settingsOf(user);
   const [updated] = await deps.db
     .update(users)
     .set({

@@ -57,12 +57,14 @@ function afterNewest(cursor: string) {
 function afterRanked(cursor: string, rank: SQL<number>) {
   const [lastRank, createdAt, id] = decodeCursor(cursor, ["number", "string", "string"]) as [number, string, string];
   checkCursorParts(createdAt, id);
-  if (!Number.isInteger(lastRank)) throw invalidCursor();
+  if (!Number.isInteger(lastRank) || Math.abs(lastRank) > 2_147_483_647) throw invalidCursor(); // ::int overflows past int4
   return sql`(${rank}, ${images.createdAt}, ${images.id}) < (${lastRank}::int, ${createdAt}::timestamptz, ${id}::uuid)`;
 }
 
 function checkCursorParts(createdAt: string, id: string) {
-  if (!uuidPattern.test(id) || Number.isNaN(Date.parse(createdAt))) throw invalidCursor();
+  // Only toISOString() output round-trips: Date.parse also takes forms Postgres refuses ("2020", "+010000-…", year 0).
+  const isOurTimestamp = /^(?!0000)\d{4}-/.test(createdAt) && !Number.isNaN(Date.parse(createdAt)) && new Date(createdAt).toISOString() === createdAt;
+  if (!uuidPattern.test(id) || !isOurTimestamp) throw invalidCursor();
 }
 
 const invalidCursor = () => new AppError(400, "invalid_cursor", "cursor is not one this API returned", { field: "cursor" });

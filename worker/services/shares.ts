@@ -36,7 +36,7 @@ export async function listShares(deps: Deps, userId: string, imageId: string) {
 
 export async function revokeShare(deps: Deps, userId: string, imageId: string, shareId: string) {
   await getOwnImage(deps, userId, imageId);
-  if (!/^[0-9a-f-]{36}$/i.test(shareId)) throw shareNotFound();
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(shareId)) throw shareNotFound(); // a non-UUID would fail the ::uuid cast
   const [row] = await deps.db
     .update(shares)
     .set({ revokedAt: sql`coalesce(${shares.revokedAt}, now())` })

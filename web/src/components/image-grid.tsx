@@ -38,14 +38,18 @@ export function ImageGrid(props: { filter: GalleryFilter }) {
     if (next && last && last.cursor !== next) setRequests([...requests(), { filter: last.filter, cursor: next }]);
   };
 
-  const [nearEnd, setNearEnd] = createSignal(false);
+  // Infinite scroll. Observing afresh after each page reports where the end is once the
+  // new cards are laid out (a stale "in view" from before would load pages nobody asked for).
   let sentinel!: HTMLDivElement;
   onMount(() => {
-    const observer = new IntersectionObserver(([entry]) => setNearEnd(entry.isIntersecting), { rootMargin: "600px 0px" });
-    observer.observe(sentinel);
+    const observer = new IntersectionObserver(([entry]) => entry.isIntersecting && !loading() && loadMore(), { rootMargin: "400px 0px" });
+    createEffect(() => {
+      if (loading()) return;
+      observer.unobserve(sentinel);
+      observer.observe(sentinel);
+    });
     onCleanup(() => observer.disconnect());
   });
-  createEffect(() => nearEnd() && !loading() && loadMore());
 
   return (
     <>

@@ -41,7 +41,7 @@ export function SearchBox() {
         id="search-input"
         type="search"
         name="q"
-        placeholder="Search descriptions, tags, text"
+        placeholder="Search images"
         autocomplete="off"
         value={text()}
         onInput={(event) => {

@@ -29,29 +29,31 @@ export function UploadList() {
                   <Show when={active()}>
                     <progress max="1" value={upload.progress().sent} aria-label={`Upload of ${upload.name}`} />
                   </Show>
-                  <span class="upload-status" role={upload.progress().state === "failed" ? "alert" : "status"}>
+                  <span class="upload-status" role="status">
                     {statusText(upload)}
                   </span>
                 </div>
-                <Show
-                  when={!active()}
-                  fallback={
-                    <button type="button" onClick={() => cancelUpload(upload)} aria-label={`Cancel upload of ${upload.name}`}>
-                      Cancel
+                <div class="upload-actions">
+                  <Show
+                    when={!active()}
+                    fallback={
+                      <button type="button" onClick={() => cancelUpload(upload)} aria-label={`Cancel upload of ${upload.name}`}>
+                        Cancel
+                      </button>
+                    }
+                  >
+                    <Show when={upload.progress().image}>
+                      {(image) => (
+                        <a class="button" href={`/i/${image().id}`} aria-label={`View ${upload.name}`}>
+                          View
+                        </a>
+                      )}
+                    </Show>
+                    <button type="button" onClick={() => dismissUpload(upload)} aria-label={`Dismiss ${upload.name}`}>
+                      Dismiss
                     </button>
-                  }
-                >
-                  <Show when={upload.progress().image}>
-                    {(image) => (
-                      <a class="button" href={`/i/${image().id}`} aria-label={`View ${upload.name}`}>
-                        View
-                      </a>
-                    )}
                   </Show>
-                  <button type="button" onClick={() => dismissUpload(upload)} aria-label={`Dismiss ${upload.name}`}>
-                    Dismiss
-                  </button>
-                </Show>
+                </div>
               </li>
             );
           }}

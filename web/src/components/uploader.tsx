@@ -1,13 +1,28 @@
+import { createAsync } from "@solidjs/router";
 import { createSignal, onCleanup, onMount } from "solid-js";
+import type { UploadOptions } from "../lib/api-types";
 import { formatBytes } from "../lib/format";
+import { getSettings } from "../lib/settings";
 import { acceptedTypes, addFiles, maxUploadBytes, uploadInputId } from "../lib/uploads";
 
 // A drop that misses the zone must not make the browser navigate away to the file.
 const keepOnPage = (event: DragEvent) => event.preventDefault();
 
-/** File picker (a real, focusable <input type=file>) and a drop zone around it. */
+/**
+ * File picker (a real, focusable <input type=file>) and a drop zone around it, with the
+ * privacy choices for the next uploads; they start as the account's defaults.
+ */
 export function Uploader() {
   const [dragging, setDragging] = createSignal(false);
+  // No settings (a failed request) leaves the choice to the server: the account's defaults.
+  const settings = createAsync(() => getSettings().catch(() => undefined));
+  const [keepChoice, setKeepChoice] = createSignal<boolean>();
+  const [noAiChoice, setNoAiChoice] = createSignal<boolean>();
+  const alwaysNoAi = () => settings()?.never_send_to_ai === true;
+  const options = (): UploadOptions => ({
+    keep_metadata: keepChoice() ?? settings()?.keep_metadata,
+    no_ai: alwaysNoAi() || (noAiChoice() ?? settings()?.never_send_to_ai),
+  });
   onMount(() => {
     window.addEventListener("dragover", keepOnPage);
     window.addEventListener("drop", keepOnPage);
@@ -32,7 +47,7 @@ export function Uploader() {
       onDrop={(event) => {
         event.preventDefault();
         setDragging(false);
-        if (event.dataTransfer?.files.length) addFiles([...event.dataTransfer.files]);
+        if (event.dataTransfer?.files.length) addFiles([...event.dataTransfer.files], options());
       }}
     >
       <input
@@ -43,7 +58,7 @@ export function Uploader() {
         accept={[...acceptedTypes, ".heic", ".heif"].join(",")}
         onChange={(event) => {
           const input = event.currentTarget;
-          addFiles([...(input.files ?? [])]);
+          addFiles([...(input.files ?? [])], options());
           input.value = "";
         }}
       />
@@ -53,6 +68,21 @@ export function Uploader() {
       <p class="hint">
         or drop them here · JPEG, PNG, WebP, GIF, AVIF or HEIC, up to {formatBytes(maxUploadBytes)} each
       </p>
+      <div class="checks">
+        <label class="check">
+          <input type="checkbox" checked={options().keep_metadata ?? false} onChange={(event) => setKeepChoice(event.currentTarget.checked)} />
+          Keep location & camera data
+        </label>
+        <label class="check">
+          <input
+            type="checkbox"
+            checked={options().no_ai ?? false}
+            disabled={alwaysNoAi()}
+            onChange={(event) => setNoAiChoice(event.currentTarget.checked)}
+          />
+          Don't send to AI{alwaysNoAi() ? " (set for your account)" : ""}
+        </label>
+      </div>
     </section>
   );
 }

@@ -57,3 +57,33 @@ export interface UploadBody {
   image: ImageView;
   duplicate: boolean;
 }
+
+/** Account-wide privacy defaults (worker/services/account-settings.ts). */
+export interface AccountSettings {
+  keep_metadata: boolean;
+  never_send_to_ai: boolean;
+}
+
+export interface MeBody {
+  user: PublicUser;
+  settings: AccountSettings;
+}
+
+/** Per-upload privacy choices; a field left out takes the account's default. */
+export interface UploadOptions {
+  keep_metadata?: boolean;
+  no_ai?: boolean;
+}
+
+export type ImagePatch = Partial<Pick<ImageView, "no_ai" | "description" | "alt_text" | "tags">>;
+
+/** A share link (worker/services/shares.ts). `url` comes only once, in the answer that created it. */
+export interface ShareView {
+  id: string;
+  url?: string;
+  expires_at: string;
+  max_views: number | null;
+  views: number;
+  revoked: boolean;
+  created_at: string;
+}

@@ -1,5 +1,5 @@
-import type { ImagePage, ImageView, SessionBody, UploadBody } from "./api-types";
-import { bearerToken, endSession, startSession } from "./session";
+import type { AccountSettings, ImagePage, ImagePatch, ImageView, MeBody, SessionBody, ShareView, UploadBody, UploadOptions } from "./api-types";
+import { bearerToken, endSession, startSession, tokenExpiresSoon } from "./session";
 
 /** The API's error body ({message, code, field?}) as a throwable value. */
 export class ApiError extends Error {
@@ -40,24 +40,31 @@ async function toApiError(res: Response): Promise<ApiError> {
 }
 
 /**
- * JSON call with the access token. A 401 to a request that carried one means the token
+ * A request with the access token. A 401 to a request that carried one means the token
  * expired (or a password change revoked it): refresh once and retry; failing that, the
  * session is over and the user is sent to sign in.
  */
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+async function authorized(method: string, path: string, body?: unknown): Promise<Response> {
+  let sentWith: string | undefined;
   const send = () => {
     const headers: Record<string, string> = {};
-    const token = bearerToken();
-    if (token) headers.authorization = `Bearer ${token}`;
+    sentWith = bearerToken();
+    if (sentWith) headers.authorization = `Bearer ${sentWith}`;
     if (body !== undefined) headers["content-type"] = "application/json";
     return fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   };
   let res = await send();
-  if (res.status === 401 && bearerToken()) {
-    if (await refreshSession()) res = await send();
+  if (res.status === 401 && sentWith) {
+    // Another request may have refreshed meanwhile: then its new token is all we need.
+    if (bearerToken() !== sentWith || (await refreshSession())) res = await send();
     if (res.status === 401) endSession("expired");
   }
   if (!res.ok) throw await toApiError(res);
+  return res;
+}
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await authorized(method, path, body);
   return (res.status === 204 ? undefined : await res.json()) as T;
 }
 
@@ -84,6 +91,17 @@ export async function deleteAccount(password: string) {
   endSession("signed_out");
 }
 
+export const getMe = () => call<MeBody>("GET", "/auth/me");
+
+export const updateSettings = (patch: Partial<AccountSettings>) => call<MeBody>("PATCH", "/auth/me", patch);
+
+/** The export as a file: its name from Content-Disposition, its body as a Blob (the request needs the token, so no plain link). */
+export async function exportAccount() {
+  const res = await authorized("GET", "/auth/me/export");
+  const name = /filename="([^"]+)"/.exec(res.headers.get("content-disposition") ?? "")?.[1];
+  return { name: name ?? "image-service-export.json", blob: await res.blob() };
+}
+
 export function listImages(filter: { q?: string; tag?: string; cursor?: string; limit?: number }) {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(filter)) if (value) params.set(key, String(value));
@@ -94,23 +112,36 @@ export const getImage = (id: string) => call<ImageView>("GET", `/images/${encode
 
 export const deleteImage = (id: string) => call<void>("DELETE", `/images/${encodeURIComponent(id)}`);
 
+export const updateImage = (id: string, patch: ImagePatch) => call<ImageView>("PATCH", `/images/${encodeURIComponent(id)}`, patch);
+
+const sharesPath = (imageId: string) => `/images/${encodeURIComponent(imageId)}/shares`;
+
+export const listShares = (imageId: string) => call<{ shares: ShareView[] }>("GET", sharesPath(imageId));
+
+export const createShare = (imageId: string, input: { expires_in: number; max_views?: number }) =>
+  call<ShareView>("POST", sharesPath(imageId), input);
+
+export const revokeShare = (imageId: string, shareId: string) => call<void>("DELETE", `${sharesPath(imageId)}/${encodeURIComponent(shareId)}`);
+
 export const analyzeImage = (id: string) => call<{ analysis_status: "pending" }>("POST", `/images/${encodeURIComponent(id)}/analyze`);
 
 /**
  * One file per request through XMLHttpRequest, the only browser API that reports upload
- * progress. Refreshes an expired token once, like `call`.
+ * progress. A token about to expire is refreshed first, so a large file is not sent twice;
+ * a 401 still gets one refresh and retry, like `call`.
  */
-export async function uploadImage(file: File, onProgress: (fraction: number) => void, signal: AbortSignal) {
-  let result = await sendUpload(file, onProgress, signal);
+export async function uploadImage(file: File, options: UploadOptions, onProgress: (fraction: number) => void, signal: AbortSignal) {
+  if (tokenExpiresSoon()) await refreshSession();
+  let result = await sendUpload(file, options, onProgress, signal);
   if (result.status === 401) {
-    if (await refreshSession()) result = await sendUpload(file, onProgress, signal);
+    if (await refreshSession()) result = await sendUpload(file, options, onProgress, signal);
     if (result.status === 401) endSession("expired");
   }
   if (result.error) throw result.error;
   return result.body as UploadBody;
 }
 
-function sendUpload(file: File, onProgress: (fraction: number) => void, signal: AbortSignal) {
+function sendUpload(file: File, options: UploadOptions, onProgress: (fraction: number) => void, signal: AbortSignal) {
   return new Promise<{ status: number; body?: UploadBody; error?: ApiError }>((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const xhr = new XMLHttpRequest();
@@ -130,6 +161,7 @@ function sendUpload(file: File, onProgress: (fraction: number) => void, signal: 
     signal.addEventListener("abort", () => xhr.abort(), { once: true });
     const form = new FormData();
     form.append("image", file);
+    for (const [name, value] of Object.entries(options)) if (value !== undefined) form.append(name, String(value));
     xhr.send(form);
   });
 }

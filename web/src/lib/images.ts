@@ -1,5 +1,6 @@
 import { action, query, redirect, revalidate } from "@solidjs/router";
 import * as api from "./api";
+import type { ImagePatch } from "./api-types";
 import { forget } from "./live-images";
 import { forgetUpload } from "./uploads";
 
@@ -28,3 +29,17 @@ export const retryAnalysis = action(async (id: string) => {
   await api.analyzeImage(id);
   await revalidate(getImage.keyFor(id));
 }, "retryAnalysis");
+
+/** The owner's edits and the "never send to AI" switch; every query revalidates afterwards, this image's included. */
+export const editImage = action(async (id: string, patch: ImagePatch) => {
+  await api.updateImage(id, patch);
+}, "editImage");
+
+export const getShares = query(async (imageId: string) => (await api.listShares(imageId)).shares, "shares");
+
+export const createShareLink = action(
+  (imageId: string, input: { expires_in: number; max_views?: number }) => api.createShare(imageId, input),
+  "createShareLink",
+);
+
+export const revokeShareLink = action((imageId: string, shareId: string) => api.revokeShare(imageId, shareId), "revokeShareLink");

@@ -1,5 +1,5 @@
 import { createEffect, createMemo, createSignal, onCleanup, type Accessor, type Signal } from "solid-js";
-import { getImage } from "./api";
+import { ApiError, getImage } from "./api";
 import type { ImageView } from "./api-types";
 
 /** The latest copy of each image fetched by polling; newer than a page fetched earlier. */
@@ -50,8 +50,13 @@ export function watchAnalysis(image: Accessor<ImageView | undefined>) {
     let timer: ReturnType<typeof setTimeout>;
     let stopped = false;
     const poll = async () => {
-      const fresh = await getImage(id).catch(() => undefined);
-      if (stopped) return;
+      let gone = false;
+      const fresh = await getImage(id).catch((error: unknown) => {
+        // Deleted meanwhile (404) or signed out (401): nothing left to watch.
+        gone = error instanceof ApiError && (error.status === 404 || error.status === 401);
+        return undefined;
+      });
+      if (stopped || gone) return;
       if (fresh) remember(fresh);
       if (fresh && isSettled(fresh)) return;
       delay = Math.min(delay * 2, maxDelayMs);

@@ -1,6 +1,6 @@
 import { createSignal, type Accessor } from "solid-js";
 import { ApiError, uploadImage } from "./api";
-import type { ImageView } from "./api-types";
+import type { ImageView, UploadOptions } from "./api-types";
 import { formatBytes } from "./format";
 
 /** The server's limits (MAX_UPLOAD_BYTES and the sniffed types); it checks again, by content. */
@@ -33,6 +33,7 @@ export interface Upload {
 interface Job {
   upload: Upload;
   file: File;
+  options: UploadOptions;
   controller: AbortController;
   report: (progress: Progress) => void;
 }
@@ -56,15 +57,15 @@ function rejection(file: File): string | undefined {
   return undefined;
 }
 
-export function addFiles(files: File[]) {
+export function addFiles(files: File[], options: UploadOptions) {
   const added = files.map((file) => {
     const problem = rejection(file);
     const [progress, report] = createSignal<Progress>(problem ? { state: "failed", sent: 0, message: problem } : { state: "waiting", sent: 0 });
     const upload: Upload = { key: nextKey++, name: file.name, size: file.size, previewUrl: problem ? undefined : URL.createObjectURL(file), progress };
-    if (!problem) jobs.push({ upload, file, controller: new AbortController(), report });
+    if (!problem) jobs.push({ upload, file, options, controller: new AbortController(), report });
     return upload;
   });
-  setUploads((current) => [...added.reverse(), ...current]);
+  setUploads((current) => [...added, ...current]);
   startWaiting();
 }
 
@@ -82,6 +83,7 @@ async function send(job: Job) {
   try {
     const body = await uploadImage(
       job.file,
+      job.options,
       (sent) => job.report({ state: sent < 1 ? "uploading" : "processing", sent }),
       job.controller.signal,
     );

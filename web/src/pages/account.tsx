@@ -26,7 +26,7 @@ export function Account() {
   createEffect(on(() => change.result, (done) => done && changeForm.reset()));
   return (
     <section class="account">
-      <h1 tabindex="-1">Account</h1>
+      <h1>Account</h1>
       <p>
         Signed in as <strong>{currentUser()?.username}</strong> ({currentUser()?.email})
       </p>

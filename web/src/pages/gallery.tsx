@@ -17,7 +17,7 @@ export function Gallery() {
   return (
     <>
       <div class="gallery-head">
-        <h1 tabindex="-1">{heading()}</h1>
+        <h1>{heading()}</h1>
         <Show when={filter().q && filter().tag}>
           <p class="hint">Within the tag “{filter().tag}”.</p>
         </Show>

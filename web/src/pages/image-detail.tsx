@@ -9,13 +9,19 @@ import { deleteImage, getImage, retryAnalysis } from "../lib/images";
 import { freshest, watchAnalysis } from "../lib/live-images";
 import { usePageTitle } from "../lib/page-title";
 
+/** The analysis error is a code; say what it means. */
+function failureText(code: string | null): string {
+  if (code === "blocked") return "The AI declined to describe this image.";
+  return `The analysis failed${code ? ` (${code})` : ""}.`;
+}
+
 export function ImageDetail() {
   const params = useParams<{ id: string }>();
   return (
     <ErrorBoundary
       fallback={(error) => (
         <section class="empty">
-          <h1 tabindex="-1">{error instanceof ApiError && error.status === 404 ? "Image not found" : "Could not load the image"}</h1>
+          <h1>{error instanceof ApiError && error.status === 404 ? "Image not found" : "Could not load the image"}</h1>
           <p>
             <a href="/">Back to your images</a>
           </p>
@@ -70,7 +76,7 @@ function ImageSheet(props: { image: ImageView }) {
         />
       </div>
       <div class="detail-info">
-        <h1 tabindex="-1" class="file-name">
+        <h1 class="file-name">
           {image().file_name}
         </h1>
         <dl class="facts">
@@ -87,17 +93,25 @@ function ImageSheet(props: { image: ImageView }) {
           <dt>Analysis</dt>
           <dd class="status-line">
             <AnalysisBadge status={image().analysis_status} />
-            <Show when={image().analysis_status === "failed" && !image().analysis_retry_at}>
-              <button type="button" disabled={retrying.pending} onClick={() => void retry(image().id)}>
-                Retry analysis
+            <Show when={image().analysis_status === "failed"}>
+              <button type="button" disabled={retrying.pending} onClick={() => void retry(image().id).catch(() => undefined)}>
+                {image().analysis_retry_at ? "Retry now" : "Retry analysis"}
               </button>
             </Show>
           </dd>
         </dl>
-        <Show when={image().analysis_status === "failed" && image().analysis_error}>
+        <Show when={image().analysis_status === "failed"}>
           <p class="hint">
-            {image().analysis_error}
-            {image().analysis_retry_at ? ` Retrying automatically at ${formatDate(image().analysis_retry_at!)}.` : ""}
+            {failureText(image().analysis_error)}
+            {image().analysis_retry_at ? ` It is tried again automatically at ${formatDate(image().analysis_retry_at!)}.` : ""}
+          </p>
+        </Show>
+        <Show when={image().analysis_status === "skipped"}>
+          <p class="hint">{image().no_ai ? "Kept from the AI, as you asked." : "Image analysis is not set up on this server."}</p>
+        </Show>
+        <Show when={retrying.error}>
+          <p class="form-error" role="alert">
+            {retrying.error instanceof ApiError ? retrying.error.message : "The analysis could not be restarted"}
           </p>
         </Show>
         <Show when={image().description}>

@@ -4,7 +4,7 @@ export function NotFound() {
   usePageTitle(() => "Not found");
   return (
     <section class="empty">
-      <h1 tabindex="-1">Page not found</h1>
+      <h1>Page not found</h1>
       <p>
         <a href="/">Back to your images</a>
       </p>

@@ -19,7 +19,7 @@ export function SignIn() {
   return (
     <Show when={currentUser() === null} fallback={<Show when={currentUser()}><Navigate href={safeNext(params.next)} /></Show>}>
       <section class="auth-card">
-        <h1 tabindex="-1">Sign in</h1>
+        <h1>Sign in</h1>
         <Show when={sessionEnd() === "expired"}>
           <p class="notice" role="status">
             Your session has ended. Sign in again to continue.

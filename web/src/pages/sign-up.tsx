@@ -20,7 +20,7 @@ export function SignUp() {
   return (
     <Show when={currentUser() === null} fallback={<Show when={currentUser()}><Navigate href={safeNext(params.next)} /></Show>}>
       <section class="auth-card">
-        <h1 tabindex="-1">Create an account</h1>
+        <h1>Create an account</h1>
         <form action={signUpAction} method="post" class="stack">
           <Field
             name="username"

@@ -21,7 +21,7 @@ describe("POST /auth/login", () => {
       user: { id: user.id, username: user.username, email: user.email },
     });
     const me = await app("/auth/me", { headers: bearer(body.access_token as string) });
-    expect(await me.json()).toEqual({ user: { id: user.id, username: user.username, email: user.email } });
+    expect(await me.json()).toMatchObject({ user: { id: user.id, username: user.username, email: user.email } });
   });
 
   it("sets the refresh token as an HttpOnly, Secure, SameSite=Strict cookie scoped to /auth", async () => {

@@ -1,0 +1,65 @@
+import type { BenchContext } from "../context";
+import { createUser, uploadImage } from "../client";
+import { liveMemory, type MemoryPeak } from "../memory";
+import { mib } from "../plan";
+import { randomPng } from "../png";
+import type { Figure, MemoryRow } from "../report";
+import { waitForAnalyses } from "../sql";
+import { geminiRequestCount, setGeminiLatency, setS3PutLatency } from "../stand-ins";
+
+const holdMs = 8_000;
+
+/**
+ * M: the worker's live memory at the two moments a 5 MiB upload holds the most, with 1 and
+ * with several in flight: uploads waiting on S3 (the request's buffers), and analyses
+ * waiting on Gemini (the object read back and its base64 request). The stand-ins hold the
+ * requests there while a heap snapshot (a full GC) measures what is live.
+ */
+export async function measureMemory(ctx: BenchContext, duringF1b: MemoryPeak): Promise<{ figure: Figure; rows: MemoryRow[] }> {
+  const user = await createUser(ctx.workerUrl);
+  const rows: MemoryRow[] = [];
+  for (const inFlight of ctx.plan.memoryUploads) {
+    ctx.log(`M: ${inFlight} × 5 MiB uploads held at S3`);
+    const pngs = Array.from({ length: inFlight }, () => randomPng(5 * mib));
+    await setS3PutLatency(ctx.s3Endpoint, `users/${user.id}/`, holdMs);
+    const uploads = Promise.all(pngs.map((png) => uploadImage(ctx.workerUrl, user.token, png)));
+    // The gate holds each PUT before reading its body, so the worker keeps every buffer meanwhile.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    rows.push({ moment: `${inFlight} × 5 MiB upload waiting on S3`, ...(await liveMemory(ctx.inspector)) });
+    await setS3PutLatency(ctx.s3Endpoint, "", 0);
+    await uploads;
+    await waitForAnalyses(ctx.sql);
+
+    ctx.log(`M: ${inFlight} × 5 MiB analyses held at Gemini`);
+    await setGeminiLatency(ctx.geminiUrl, holdMs);
+    const before = await geminiRequestCount(ctx.geminiUrl);
+    await Promise.all(Array.from({ length: inFlight }, () => uploadImage(ctx.workerUrl, user.token, randomPng(5 * mib))));
+    await waitUntil(async () => (await geminiRequestCount(ctx.geminiUrl)) >= before + inFlight, holdMs);
+    rows.push({ moment: `${inFlight} × 5 MiB analysis waiting on Gemini`, ...(await liveMemory(ctx.inspector)) });
+    await setGeminiLatency(ctx.geminiUrl, 0);
+    await waitForAnalyses(ctx.sql);
+  }
+  const single = rows.filter((row) => row.moment.startsWith("1 ×"));
+  const worst = single.reduce((a, b) => (b.heapWithBuffersMb > a.heapWithBuffersMb ? b : a));
+  return {
+    rows,
+    figure: {
+      id: "M",
+      name: "worker live memory, one 5 MiB upload",
+      value: worst.heapWithBuffersMb,
+      unit: "MB",
+      target: { op: "<=", value: 128 },
+      detail:
+        `JS heap + ArrayBuffers after a full GC, at its peak (${worst.moment.slice(4)}); sampled without GC during F1b ` +
+        `(garbage included) ${duringF1b.heapWithBuffersMb.toFixed(0)} MB; workerd RSS ${duringF1b.rssBaselineMb.toFixed(0)} → ${duringF1b.rssPeakMb.toFixed(0)} MB`,
+    },
+  };
+}
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`not reached within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

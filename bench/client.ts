@@ -1,0 +1,75 @@
+import { randomUUID } from "node:crypto";
+import { AwsClient } from "aws4fetch";
+import { localS3 } from "../scripts/local/stack";
+
+let ipCounter = 0;
+/**
+ * A new client address for the rate limiters (20/min per IP): a documentation-range IPv6
+ * that only ever travels as a header value; every request goes to 127.0.0.1.
+ */
+export const nextClientIp = () => `2001:db8::${(++ipCounter).toString(16)}`;
+
+export interface BenchUser {
+  email: string;
+  password: string;
+  token: string;
+  id: string;
+}
+
+async function expectStatus(res: Response, expected: number, what: string) {
+  if (res.status !== expected) throw new Error(`${what} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+}
+
+export async function login(baseUrl: string, email: string, password: string) {
+  const res = await fetch(`${baseUrl}/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "cf-connecting-ip": nextClientIp() },
+    body: JSON.stringify({ email, password }),
+  });
+  await expectStatus(res, 200, "POST /auth/login");
+  return (await res.json()) as { access_token: string; user: { id: string } };
+}
+
+export async function createUser(baseUrl: string): Promise<BenchUser> {
+  const name = `bench_${randomUUID().slice(0, 8)}`;
+  const email = `${name}@bench.invalid`;
+  const password = `bench ${randomUUID()}`;
+  const res = await fetch(`${baseUrl}/auth/register`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "cf-connecting-ip": nextClientIp() },
+    body: JSON.stringify({ username: name, email, password }),
+  });
+  await expectStatus(res, 201, "POST /auth/register");
+  const session = await login(baseUrl, email, password);
+  return { email, password, token: session.access_token, id: session.user.id };
+}
+
+/** One multipart upload of fresh bytes; a duplicate (200) would skip the work being measured. */
+export async function uploadImage(baseUrl: string, token: string, png: Buffer) {
+  const form = new FormData();
+  form.append("image", new Blob([png], { type: "image/png" }), "bench.png");
+  const res = await fetch(`${baseUrl}/images/upload`, { method: "POST", headers: { authorization: `Bearer ${token}` }, body: form });
+  await expectStatus(res, 201, "POST /images/upload");
+  await res.arrayBuffer();
+}
+
+export async function listImages(baseUrl: string, token: string, limit: number) {
+  const res = await fetch(`${baseUrl}/images?limit=${limit}`, { headers: { authorization: `Bearer ${token}` } });
+  await expectStatus(res, 200, "GET /images");
+  return (await res.json()) as { images: unknown[] };
+}
+
+const signer = new AwsClient({ ...localS3, service: "s3", retries: 0 });
+
+/** A presigned PUT URL for a new key, as a client would get it ahead of its upload. */
+export async function presignPut(s3Endpoint: string): Promise<string> {
+  const url = new URL(`${s3Endpoint}/${localS3.bucket}/bench/${randomUUID()}.png`);
+  url.searchParams.set("X-Amz-Expires", "600");
+  return (await signer.sign(url.toString(), { method: "PUT", aws: { signQuery: true } })).url;
+}
+
+export async function putPresigned(url: string, body: Buffer) {
+  const res = await fetch(url, { method: "PUT", body, headers: { "content-type": "image/png" } });
+  await expectStatus(res, 200, "presigned PUT");
+  await res.arrayBuffer();
+}

@@ -1,0 +1,32 @@
+/** How much each case does: the full run, or --quick, which CI runs to check the bench still works. */
+export interface Plan {
+  quick: boolean;
+  /** Interleaved rounds per side-by-side pair. */
+  rounds: { upload1MiB: number; upload5MiB: number; aiLatency: number; listing: number; login: number };
+  /** Uploads held in flight at once while the worker's live memory is measured. */
+  memoryUploads: number[];
+  /** Seconds per autocannon run, and how many runs of each endpoint. */
+  throughput: { seconds: number; runs: number };
+  growthClients: number[];
+  growthRows: number[];
+}
+
+export const fullPlan: Plan = {
+  quick: false,
+  rounds: { upload1MiB: 20, upload5MiB: 12, aiLatency: 12, listing: 40, login: 8 },
+  memoryUploads: [1, 10],
+  throughput: { seconds: 5, runs: 2 },
+  growthClients: [1, 10, 100],
+  growthRows: [10, 1_000, 10_000],
+};
+
+export const quickPlan: Plan = {
+  quick: true,
+  rounds: { upload1MiB: 3, upload5MiB: 3, aiLatency: 3, listing: 5, login: 2 },
+  memoryUploads: [1, 3],
+  throughput: { seconds: 1, runs: 1 },
+  growthClients: [1, 10],
+  growthRows: [10, 1_000],
+};
+
+export const mib = 1024 * 1024;

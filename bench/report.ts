@@ -1,0 +1,85 @@
+import { readFileSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { cpus } from "node:os";
+import type { Summary } from "./measure";
+
+export interface Figure {
+  id: string;
+  name: string;
+  value: number;
+  unit: "×" | "KiB" | "MB";
+  target: { op: "<=" | ">="; value: number };
+  /** The measurements behind the value, for the reader. */
+  detail: string;
+}
+
+/** One line of a growth table: the worker and its baseline at one load or one table size. */
+export interface GrowthRow {
+  case: string;
+  load: string;
+  worker: Summary;
+  baseline: Summary;
+  /** Requests per second the worker completed; absent where only latency matters. */
+  workerRps?: number;
+  errors: number;
+  heapPeakMb?: number;
+}
+
+/** The worker's live memory at one moment of a load. */
+export interface MemoryRow {
+  moment: string;
+  heapMb: number;
+  heapWithBuffersMb: number;
+}
+
+export interface Results {
+  date: string;
+  mode: "full" | "quick";
+  machine: { nproc: number; cpu: string; node: string };
+  durationSeconds: number;
+  figures: (Figure & { pass: boolean })[];
+  growth: GrowthRow[];
+  memory: MemoryRow[];
+}
+
+export const passes = (f: Figure) => (f.target.op === "<=" ? f.value <= f.target.value : f.value >= f.target.value);
+
+export const formatMs = (s: Summary) => `p50 ${s.p50.toFixed(0)} / p95 ${s.p95.toFixed(0)} ms`;
+
+export function machine() {
+  const model = /^model name\s*:\s*(.+)$/m.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1];
+  return { nproc: cpus().length, cpu: model ?? cpus()[0]?.model ?? "unknown", node: process.version };
+}
+
+const value = (f: Figure) => (f.unit === "×" ? `${f.value.toFixed(2)}×` : `${f.value.toFixed(1)} ${f.unit}`);
+const target = (f: Figure) => `${f.target.op === "<=" ? "≤" : "≥"} ${f.target.value}${f.unit === "×" ? "×" : ` ${f.unit}`}`;
+
+/** Markdown tables, printed and pasted into the README as they are. */
+export function renderTables(results: Results): string {
+  const lines = [
+    "| # | figure | value | target | | measured |",
+    "| --- | --- | --- | --- | --- | --- |",
+    ...results.figures.map((f) => `| ${f.id} | ${f.name} | ${value(f)} | ${target(f)} | ${f.pass ? "pass" : "**miss**"} | ${f.detail} |`),
+    "",
+    "| live memory (after a full GC) | JS heap | + ArrayBuffers |",
+    "| --- | --- | --- |",
+    ...results.memory.map((m) => `| ${m.moment} | ${m.heapMb.toFixed(1)} MB | ${m.heapWithBuffersMb.toFixed(1)} MB |`),
+    "",
+    "| growth | load | worker | baseline | ratio p50 | worker req/s | errors | heap peak† |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ...results.growth.map(
+      (g) =>
+        `| ${g.case} | ${g.load} | ${formatMs(g.worker)} | ${formatMs(g.baseline)} | ${(g.worker.p50 / g.baseline.p50).toFixed(2)}× | ` +
+        `${g.workerRps?.toFixed(1) ?? "–"} | ${g.errors} | ${g.heapPeakMb === undefined ? "–" : `${g.heapPeakMb.toFixed(0)} MB`} |`,
+    ),
+    "",
+    "† sampled without forcing GC: garbage not yet collected included, an upper bound.",
+  ];
+  return lines.join("\n");
+}
+
+export async function writeResults(results: Results, path = "bench/results/latest.json") {
+  await mkdir("bench/results", { recursive: true });
+  await writeFile(path, JSON.stringify(results, null, 2) + "\n");
+  return path;
+}

@@ -1,0 +1,99 @@
+import { writeFile } from "node:fs/promises";
+import { measureListing } from "./cases/listing";
+import { measureLogin } from "./cases/login";
+import { measureMemory } from "./cases/memory";
+import { measureSizes } from "./cases/sizes";
+import { measureThroughput } from "./cases/throughput";
+import { measureUploadGrowth } from "./cases/upload-growth";
+import { measureUploads } from "./cases/uploads";
+import type { BenchContext } from "./context";
+import { connectInspector, findWorkerds, type Inspector } from "./inspector";
+import { fullPlan, quickPlan } from "./plan";
+import { machine, passes, renderTables, writeResults, type Figure, type Results } from "./report";
+import { connectSql } from "./sql";
+import { startBenchStack, type BenchStack } from "./stack";
+
+/**
+ * `npm run bench [-- --quick] [-- --profile]`: every figure is a ratio of two workloads
+ * measured side by side in this run, on the local stack. --quick is CI's smoke run (it
+ * checks that the bench works and asserts no timing); --profile writes a CPU profile of
+ * the worker per case to bench/results/, for Chrome DevTools.
+ */
+const args = new Set(process.argv.slice(2));
+const plan = args.has("--quick") ? quickPlan : fullPlan;
+const startedAt = performance.now();
+const log = (line: string) => console.log(`[bench ${((performance.now() - startedAt) / 1000).toFixed(0).padStart(3)} s] ${line}`);
+
+let bench: BenchStack | undefined;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => void bench?.close().finally(() => process.exit(130)));
+}
+
+async function main() {
+  log(`${plan.quick ? "quick" : "full"} run: building the SPA and the worker bundle`);
+  const sizes = await measureSizes();
+  log("starting the local stack and wrangler dev");
+  bench = await startBenchStack();
+  let inspector: Inspector | undefined;
+  try {
+    const workerds = findWorkerds(bench.worker.child.pid as number);
+    inspector = await connectInspector(workerds.map((w) => w.pid));
+    const ctx: BenchContext = {
+      plan,
+      workerUrl: bench.worker.url,
+      s3Endpoint: bench.stack.s3.endpoint,
+      geminiUrl: bench.stack.gemini.url,
+      sql: connectSql(bench.stack.neon.url, bench.stack.workerVars.DATABASE_URL),
+      workerdPid: (workerds.find((w) => w.runsWorker) as { pid: number }).pid,
+      inspector,
+      log,
+    };
+    const profiled = profiler(inspector, args.has("--profile"));
+    const uploads = await profiled("uploads", () => measureUploads(ctx));
+    const listing = await profiled("listing", () => measureListing(ctx));
+    const throughput = await profiled("throughput", () => measureThroughput(ctx, listing.user));
+    const login = await profiled("login", () => measureLogin(ctx));
+    const uploadGrowth = await profiled("upload-growth", () => measureUploadGrowth(ctx));
+    const memory = await measureMemory(ctx, uploads.duringF1b);
+
+    const figures: Figure[] = [...uploads.figures, ...listing.figures, ...sizes, throughput, login, memory.figure];
+    const results: Results = {
+      date: new Date().toISOString(),
+      mode: plan.quick ? "quick" : "full",
+      machine: machine(),
+      durationSeconds: Math.round((performance.now() - startedAt) / 1000),
+      figures: figures.map((f) => ({ ...f, pass: passes(f) })),
+      growth: [...uploadGrowth, ...listing.growth],
+      memory: memory.rows,
+    };
+    const m = results.machine;
+    console.log(`\n${results.date.slice(0, 10)}, ${m.nproc} × ${m.cpu}, Node ${m.node}, ${results.mode} run in ${results.durationSeconds} s\n`);
+    console.log(renderTables(results));
+    console.log(`\nwrote ${await writeResults(results)}`);
+  } finally {
+    inspector?.close();
+    await bench.close();
+  }
+}
+
+/** Wraps a case in a CPU profile of the worker's isolate when asked to. */
+function profiler(inspector: Inspector, enabled: boolean) {
+  return async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    if (!enabled) return work();
+    await inspector.send("Profiler.enable");
+    await inspector.send("Profiler.start");
+    const result = await work();
+    const { profile } = await inspector.send<{ profile: unknown }>("Profiler.stop");
+    await writeFile(`bench/results/${name}.cpuprofile`, JSON.stringify(profile));
+    log(`wrote bench/results/${name}.cpuprofile`);
+    return result;
+  };
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error("bench failed:", error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,46 @@
+import { neon, neonConfig } from "@neondatabase/serverless";
+import { toSnakeCase } from "drizzle-orm/casing";
+import { imageColumns } from "../worker/services/image-queries";
+
+export type DirectSql = ReturnType<typeof connectSql>;
+
+/** The listing's columns (every one but the search vector), as the worker selects them. */
+const listedColumns = Object.values(imageColumns).map((column) => toSnakeCase(column.name)).join(", ");
+
+/** The production driver from Node, over the same Neon-HTTP endpoint the worker uses. */
+export function connectSql(endpoint: string, databaseUrl: string) {
+  neonConfig.fetchEndpoint = endpoint;
+  const sql = neon(databaseUrl);
+  return {
+    /** The rows GET /images returns for a user, newest first, without the API around them. */
+    listImages: (userId: string, limit: number) =>
+      sql.query(`select ${listedColumns} from images where user_id = $1 order by created_at desc, id desc limit $2`, [userId, limit + 1]),
+
+    /** Image rows straight into the table: listing needs rows, not objects (presigning never reads S3). */
+    seedImages: (userId: string, count: number) =>
+      sql.query(
+        `insert into images (user_id, key, file_name, content_type, size, width, height, sha256, analysis_status,
+           description, alt_text, tags, created_at)
+         select $1::uuid, 'users/' || $1::text || '/' || gen_random_uuid() || '.png', 'photo-' || n || '.png', 'image/png',
+           1048576, 1024, 341, md5($1::text || n) || md5(n || $1::text), 'done', 'A seeded bench image, number ' || n,
+           'Bench image ' || n, array['bench', 'seed'], now() - n * interval '1 second'
+         from generate_series(1, $2::int) as n`,
+        [userId, count],
+      ),
+
+    /** Analyses scheduled by uploads and not yet finished; they share the worker's CPU. */
+    analysesInFlight: async () =>
+      Number(((await sql.query(`select count(*) as n from images where analysis_status in ('pending', 'processing')`)) as { n: string }[])[0].n),
+  };
+}
+
+/** Lets background analyses finish, so the next timed request has the worker to itself. */
+export async function waitForAnalyses(sql: DirectSql, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last = await sql.analysesInFlight();
+  while (last > 0) {
+    if (Date.now() > deadline) throw new Error(`${last} analyses still running after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    last = await sql.analysesInFlight();
+  }
+}

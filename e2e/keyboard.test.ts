@@ -1,0 +1,51 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { openPage, registerUser } from "./support/app";
+import { redLandscape } from "./support/images";
+import { assertFocusVisible, assertNoProblems, tabTo, waitForCards } from "./support/page-checks";
+
+test("with the keyboard only, a user signs in, uploads through the file input and deletes the image after confirming", async () => {
+  const { page, baseUrl, problems, close } = await openPage({ width: 1280, height: 800 });
+  try {
+    const user = await registerUser(baseUrl);
+    await page.goto("/login");
+    await page.getByRole("heading", { name: "Sign in" }).waitFor();
+    await tabTo(page, "input[type=email]");
+    await assertFocusVisible(page);
+    await page.keyboard.type(user.email);
+    await page.keyboard.press("Tab");
+    await tabTo(page, "input[type=password]", 0);
+    await page.keyboard.type(user.password);
+    await page.keyboard.press("Enter");
+
+    await page.getByRole("heading", { name: "Your images" }).waitFor();
+    await tabTo(page, "#upload-input");
+    await assertFocusVisible(page);
+    const chooser = page.waitForEvent("filechooser");
+    await page.keyboard.press("Space");
+    await (await chooser).setFiles(redLandscape());
+    await waitForCards(page, 1, "done");
+
+    await tabTo(page, "li.card a");
+    await assertFocusVisible(page);
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { name: "red-landscape.png" }).waitFor();
+
+    await tabTo(page, "button.danger");
+    await assertFocusVisible(page);
+    await page.keyboard.press("Enter");
+    await page.getByRole("dialog", { name: "Delete this image?" }).waitFor();
+    // The dialog starts on Cancel, so Enter alone never deletes.
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Cancel");
+    await page.keyboard.press("Tab");
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Delete");
+    await page.keyboard.press("Space");
+
+    await page.waitForURL(`${baseUrl}/`);
+    await page.getByRole("heading", { name: "No images yet" }).waitFor();
+    await waitForCards(page, 0);
+    assertNoProblems(problems);
+  } finally {
+    await close();
+  }
+});

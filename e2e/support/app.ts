@@ -1,0 +1,99 @@
+import { after } from "node:test";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { startE2eServer, type E2eServer } from "../../scripts/e2e/server";
+import type { FilePayload } from "./images";
+
+// Debian's chromium, not a browser build downloaded by Playwright.
+const chromiumArgs = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+let started: Promise<{ server: E2eServer; browser: Browser }> | undefined;
+
+/**
+ * One server and one browser for the whole run (test files share the process, see
+ * package.json). Playwright gives the browser a fresh, temporary --user-data-dir and
+ * each test its own context, so no test sees another's cookies.
+ */
+export function startApp() {
+  started ??= (async () => {
+    const server = await startE2eServer({ logFile: "test-results/e2e-server.log" });
+    const browser = await chromium
+      .launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: chromiumArgs })
+      .catch(async (error: unknown) => {
+        await server.close();
+        throw error;
+      });
+    return { server, browser };
+  })();
+  return started;
+}
+
+after(async () => {
+  const app = await started?.catch(() => undefined);
+  await app?.browser.close();
+  await app?.server.close();
+});
+
+export interface OpenPage {
+  page: Page;
+  baseUrl: string;
+  geminiUrl: string;
+  /** Uncaught errors and CSP violations seen so far: a passing test leaves it empty. */
+  problems: string[];
+  close(): Promise<void>;
+}
+
+export async function openPage(viewport: { width: number; height: number }, colorScheme: "light" | "dark" = "light"): Promise<OpenPage> {
+  const { server, browser } = await startApp();
+  const context = await browser.newContext({ viewport, colorScheme, baseURL: server.url, reducedMotion: "reduce" });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) problems.push(`CSP: ${message.text()}`);
+  });
+  return { page, baseUrl: server.url, geminiUrl: server.geminiUrl, problems, close: () => context.close() };
+}
+
+export function newUser() {
+  const id = crypto.randomUUID().slice(0, 8);
+  return { username: `e2e_${id}`, email: `e2e-${id}@example.com`, password: `correct horse ${id}` };
+}
+
+/** Creates the account through the API, for tests that are about something other than signing up. */
+export async function registerUser(baseUrl: string) {
+  const user = newUser();
+  const res = await fetch(`${baseUrl}/auth/register`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(user),
+  });
+  if (res.status !== 201) throw new Error(`register answered ${res.status}: ${await res.text()}`);
+  return user;
+}
+
+/** Signs in through the API (its own session, not the browser's) and uploads each file in its own request. */
+export async function uploadThroughApi(baseUrl: string, user: { email: string; password: string }, files: FilePayload[]) {
+  const login = await fetch(`${baseUrl}/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: user.email, password: user.password }),
+  });
+  if (!login.ok) throw new Error(`login answered ${login.status}: ${await login.text()}`);
+  const { access_token: token } = (await login.json()) as { access_token: string };
+  for (const file of files) {
+    const form = new FormData();
+    form.append("image", new Blob([new Uint8Array(file.buffer)], { type: file.mimeType }), file.name);
+    const res = await fetch(`${baseUrl}/images/upload`, { method: "POST", headers: { authorization: `Bearer ${token}` }, body: form });
+    if (res.status !== 201) throw new Error(`upload of ${file.name} answered ${res.status}: ${await res.text()}`);
+  }
+}

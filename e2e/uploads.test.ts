@@ -1,0 +1,55 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { openPage, registerUser } from "./support/app";
+import { bluePortrait, redLandscape } from "./support/images";
+import { assertNoProblems, waitForCards } from "./support/page-checks";
+
+test("each file gets its own outcome: a non-image is refused before upload, a corrupt one by the server, a slow one can be cancelled; a dropped file uploads", async () => {
+  const { page, baseUrl, problems, close } = await openPage({ width: 1280, height: 800 });
+  try {
+    const user = await registerUser(baseUrl);
+    await page.goto("/login");
+    await page.getByLabel("Email").fill(user.email);
+    await page.getByLabel("Password").fill(user.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "No images yet" }).waitFor();
+
+    const corrupt = { ...redLandscape(), name: "broken.png" };
+    corrupt.buffer = corrupt.buffer.subarray(0, 200);
+    await page.locator("#upload-input").setInputFiles([
+      { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("not an image") },
+      corrupt,
+    ]);
+    const row = (name: string) => page.locator("li.upload", { hasText: name });
+    await row("notes.txt").and(page.locator('[data-state="failed"]')).waitFor();
+    assert.match(await row("notes.txt").locator(".upload-status").textContent() ?? "", /^Not a supported image/);
+    await row("broken.png").and(page.locator('[data-state="failed"]')).waitFor();
+    assert.match(await row("broken.png").locator(".upload-status").textContent() ?? "", /cut off|truncated|corrupt/i);
+
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 1024 });
+    await page.locator("#upload-input").setInputFiles(bluePortrait());
+    await row("blue-portrait.png").and(page.locator('[data-state="uploading"]')).waitFor();
+    await page.getByRole("button", { name: "Cancel upload of blue-portrait.png" }).click();
+    await row("blue-portrait.png").and(page.locator('[data-state="cancelled"]')).waitFor();
+    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+
+    await page.getByRole("button", { name: "Dismiss notes.txt" }).click();
+    assert.equal(await row("notes.txt").count(), 0);
+    await page.reload();
+    await page.getByRole("heading", { name: "No images yet" }).waitFor();
+    await waitForCards(page, 0);
+
+    const dropped = redLandscape();
+    const dataTransfer = await page.evaluateHandle(({ name, bytes }) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(bytes)], name, { type: "image/png" }));
+      return transfer;
+    }, { name: dropped.name, bytes: [...dropped.buffer] });
+    await page.locator(".uploader").dispatchEvent("drop", { dataTransfer });
+    await waitForCards(page, 1, "done");
+    assertNoProblems(problems);
+  } finally {
+    await close();
+  }
+});

@@ -1,0 +1,196 @@
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PNG } from "pngjs";
+import { buildWeb } from "./build-web";
+import { startStack, type Stack } from "./local/stack";
+import { startWranglerDev, type WranglerDev } from "./local/wrangler-dev";
+
+/**
+ * `npm run load`: a bounded load run against a throwaway stack and `wrangler dev` on free
+ * 127.0.0.1 ports. 10 users each upload 20 images at once while listing, then delete some;
+ * afterwards every user's rows must match their objects exactly. Exits 1 on any lost
+ * upload, duplicate, 5xx or row/object mismatch, and 2 if the 120 s hard stop is hit.
+ */
+const users = 10;
+const uploadsPerUser = 20;
+const deletesPerUser = 5;
+const listsPerUser = 5;
+const hardStopMs = 120_000;
+const requestTimeoutMs = 30_000;
+
+const latencies: Record<"upload" | "list" | "delete", number[]> = { upload: [], list: [], delete: [] };
+const uploadWindow = { first: Infinity, last: 0 };
+const violations: string[] = [];
+let serverErrors = 0;
+let dir: string | undefined;
+let stack: Stack | undefined;
+let worker: WranglerDev | undefined;
+
+async function main() {
+  const hardStop = setTimeout(() => void stop(`hard stop: still running after ${hardStopMs / 1000} s`, 2), hardStopMs);
+  dir = await mkdtemp(join(tmpdir(), "eis-load-"));
+  const logFile = join(dir, "services.log");
+  const lines: string[] = [];
+  const log = (service: string, line: string) => void lines.push(`[${service}] ${line}`);
+  if (!existsSync("web/dist/index.html")) await buildWeb({ quiet: true }); // wrangler needs the assets directory
+  stack = await startStack({ database: { kind: "pglite" }, s3Dir: join(dir, "s3"), log });
+  worker = await startWranglerDev({
+    port: await freePort(),
+    vars: stack.workerVars,
+    envFile: join(dir, "worker.env"),
+    persistTo: join(dir, "wrangler"),
+    log: (line) => log("worker", line),
+  });
+  console.log(`load: stack and wrangler dev up at ${worker.url}; ${users} users × ${uploadsPerUser} concurrent uploads`);
+
+  const results = await Promise.all(Array.from({ length: users }, (_, i) => runUser(worker!.url, i)));
+  const seconds = (uploadWindow.last - uploadWindow.first) / 1000;
+  const uploaded = results.reduce((sum, r) => sum + r.uploaded, 0);
+  for (const result of results) await verifyUser(worker.url, stack.s3.endpoint, result);
+
+  console.log(`uploads: ${uploaded} stored in ${seconds.toFixed(1)} s (first sent to last answered) → ${(uploaded / seconds).toFixed(1)} uploads/s`);
+  for (const [kind, samples] of Object.entries(latencies)) {
+    console.log(`${kind.padEnd(6)} n=${String(samples.length).padEnd(4)} p50 ${percentile(samples, 50)} ms  p95 ${percentile(samples, 95)} ms  max ${percentile(samples, 100)} ms`);
+  }
+  console.log(`checks: ${violations.length} violations, ${serverErrors} 5xx`);
+  clearTimeout(hardStop);
+  if (violations.length) {
+    await writeFile(logFile, lines.join("\n"));
+    for (const violation of violations.slice(0, 20)) console.error(`violation: ${violation}`);
+    console.error(`service logs: ${(await readFile(logFile, "utf8")).split("\n").slice(-20).join("\n")}`);
+  }
+  await stop(violations.length ? "FAILED" : "ok", violations.length ? 1 : 0);
+}
+
+interface UserRun {
+  label: string;
+  id: string;
+  token: string;
+  uploaded: number;
+  kept: Map<string, string>; // image id → sha256
+  deleted: Set<string>;
+}
+
+async function runUser(base: string, index: number): Promise<UserRun> {
+  const tag = `${index}-${crypto.randomUUID().slice(0, 8)}`;
+  const account = { username: `load_${tag}`.replace(/-/g, "_"), email: `load.${tag}@example.test`, password: `load test passphrase ${tag}` };
+  const registered = await send(base, "/auth/register", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(account) });
+  const { user } = (await registered.json()) as { user: { id: string } };
+  const login = await send(base, "/auth/login", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(account) });
+  const { access_token: token } = (await login.json()) as { access_token: string };
+  const run: UserRun = { label: account.username, id: user.id, token, uploaded: 0, kept: new Map(), deleted: new Set() };
+  const auth = { authorization: `Bearer ${token}` };
+
+  let uploading = true;
+  const lister = (async () => {
+    for (let i = 0; i < listsPerUser && uploading; i++) {
+      const res = await timed("list", () => send(base, "/images?limit=50", { headers: auth }));
+      if (res.status !== 200) violations.push(`${run.label}: list answered ${res.status}`);
+      await res.arrayBuffer();
+    }
+  })();
+  await Promise.all(Array.from({ length: uploadsPerUser }, async (_, i) => {
+    const form = new FormData();
+    form.append("image", new Blob([uniquePng()]), `load-${i}.png`);
+    const res = await timed("upload", () => send(base, "/images/upload", { method: "POST", headers: auth, body: form }));
+    const body = (await res.json().catch(() => ({}))) as { image?: { id: string; sha256: string }; duplicate?: boolean };
+    if (res.status !== 201 || !body.image) return void violations.push(`${run.label}: upload ${i} lost (${res.status} ${JSON.stringify(body)})`);
+    if (run.kept.has(body.image.id)) violations.push(`${run.label}: upload ${i} returned an id already given (${body.image.id})`);
+    run.kept.set(body.image.id, body.image.sha256);
+    run.uploaded++;
+  }));
+  uploading = false;
+  await lister;
+
+  await Promise.all([...run.kept.keys()].slice(0, deletesPerUser).map(async (id) => {
+    const res = await timed("delete", () => send(base, `/images/${id}`, { method: "DELETE", headers: auth }));
+    if (res.status !== 204) return void violations.push(`${run.label}: delete ${id} answered ${res.status}`);
+    run.kept.delete(id);
+    run.deleted.add(id);
+  }));
+  return run;
+}
+
+/** Rows (through the API, every page) against objects (through the S3 stand-in's admin listing). */
+async function verifyUser(base: string, s3Endpoint: string, run: UserRun) {
+  const rows: { id: string; sha256: string; key: string }[] = [];
+  let cursor: string | null = null;
+  do {
+    const res = await send(base, `/images?limit=100${cursor ? `&cursor=${cursor}` : ""}`, { headers: { authorization: `Bearer ${run.token}` } });
+    const page = (await res.json()) as { images: { id: string; sha256: string; file_url: string }[]; next_cursor: string | null };
+    for (const image of page.images) rows.push({ id: image.id, sha256: image.sha256, key: decodeURIComponent(new URL(image.file_url).pathname).split("/").slice(2).join("/") });
+    cursor = page.next_cursor;
+  } while (cursor);
+  const objects = ((await (await fetch(`${s3Endpoint}/__admin/objects?prefix=${encodeURIComponent(`users/${run.id}/`)}`)).json()) as { objects: { key: string }[] }).objects;
+
+  const ids = rows.map((r) => r.id);
+  if (new Set(ids).size !== ids.length) violations.push(`${run.label}: the listing repeats an image`);
+  if (new Set(rows.map((r) => r.sha256)).size !== rows.length) violations.push(`${run.label}: two rows hold the same bytes`);
+  for (const [id] of run.kept) if (!ids.includes(id)) violations.push(`${run.label}: uploaded image ${id} is missing from the listing`);
+  for (const id of ids) if (!run.kept.has(id)) violations.push(`${run.label}: listing holds ${id}, which was ${run.deleted.has(id) ? "deleted" : "never uploaded"}`);
+  const objectKeys = new Set(objects.map((o) => o.key));
+  for (const row of rows) if (!objectKeys.has(row.key)) violations.push(`${run.label}: row ${row.id} has no object (${row.key})`);
+  const rowKeys = new Set(rows.map((r) => r.key));
+  for (const key of objectKeys) if (!rowKeys.has(key)) violations.push(`${run.label}: object ${key} has no row`);
+}
+
+async function timed(kind: keyof typeof latencies, request: () => Promise<Response>) {
+  const started = performance.now();
+  const res = await request();
+  const ended = performance.now();
+  latencies[kind].push(ended - started);
+  if (kind === "upload") Object.assign(uploadWindow, { first: Math.min(uploadWindow.first, started), last: Math.max(uploadWindow.last, ended) });
+  return res;
+}
+
+/** Every request is bounded, and a 5xx is a violation whatever the route. */
+async function send(base: string, path: string, init: RequestInit = {}) {
+  const res = await fetch(`${base}${path}`, { ...init, signal: AbortSignal.timeout(requestTimeoutMs) });
+  if (res.status >= 500) {
+    serverErrors++;
+    violations.push(`${init.method ?? "GET"} ${path} answered ${res.status}: ${await res.clone().text()}`);
+  }
+  return res;
+}
+
+/** A small PNG with random pixels, so no two uploads are deduplicated. */
+function uniquePng(): Uint8Array {
+  const png = new PNG({ width: 16, height: 16 });
+  crypto.getRandomValues(png.data);
+  for (let i = 3; i < png.data.length; i += 4) png.data[i] = 255;
+  return new Uint8Array(PNG.sync.write(png));
+}
+
+function percentile(samples: number[], p: number) {
+  if (!samples.length) return "-";
+  const sorted = [...samples].sort((a, b) => a - b);
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]).toString();
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer()
+      .once("error", reject)
+      .listen(0, "127.0.0.1", () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+  });
+}
+
+let stopping = false;
+async function stop(reason: string, code: number) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`load: ${reason}`);
+  await worker?.stop().catch(() => undefined);
+  await stack?.close().catch(() => undefined);
+  if (dir) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  process.exit(code);
+}
+
+process.on("SIGINT", () => void stop("interrupted", 130));
+main().catch((error: unknown) => void stop(`error: ${error instanceof Error ? error.message : String(error)}`, 1));

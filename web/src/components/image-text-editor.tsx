@@ -1,0 +1,68 @@
+import { useAction } from "@solidjs/router";
+import { createSignal, onMount, Show } from "solid-js";
+import type { ImageView } from "../lib/api-types";
+import { fieldError, formError } from "../lib/form-errors";
+import { editImage } from "../lib/images";
+import { Field } from "./field";
+
+const fields = ["description", "alt_text", "tags"];
+
+/** Edits description, alt text and tags; the server cleans them like the AI's text and names any field it refuses. */
+export function ImageTextEditor(props: { image: ImageView; onDone: () => void }) {
+  const edit = useAction(editImage);
+  const [pending, setPending] = createSignal(false);
+  const [error, setError] = createSignal<unknown>();
+  let form!: HTMLFormElement;
+  onMount(() => form.querySelector("textarea")?.focus());
+  return (
+    <form
+      ref={form}
+      class="stack editor"
+      aria-label="Edit the description"
+      onSubmit={async (event) => {
+        event.preventDefault();
+        const values = new FormData(event.currentTarget);
+        setPending(true);
+        try {
+          await edit(props.image.id, {
+            description: String(values.get("description")),
+            alt_text: String(values.get("alt_text")),
+            tags: String(values.get("tags")).split(",").map((tag) => tag.trim()).filter(Boolean),
+          });
+          props.onDone();
+        } catch (failure) {
+          setError(failure);
+        } finally {
+          setPending(false);
+        }
+      }}
+      onKeyDown={(event) => event.key === "Escape" && props.onDone()}
+    >
+      <Field as="textarea" name="description" label="Description" value={props.image.description ?? ""} maxLength={500} error={fieldError(error(), "description", "Description")} />
+      <Field
+        name="alt_text"
+        label="Alt text"
+        value={props.image.alt_text ?? ""}
+        maxLength={150}
+        hint="Read out by screen readers in place of the image."
+        error={fieldError(error(), "alt_text", "Alt text")}
+      />
+      <Field name="tags" label="Tags" value={props.image.tags.join(", ")} hint="Separate them with commas; at most 10." error={fieldError(error(), "tags", "Tags")} />
+      <Show when={formError(error(), fields)}>
+        {(message) => (
+          <p class="form-error" role="alert">
+            {message()}
+          </p>
+        )}
+      </Show>
+      <div class="actions">
+        <button type="submit" class="primary" disabled={pending()}>
+          {pending() ? "Saving…" : "Save"}
+        </button>
+        <button type="button" onClick={() => props.onDone()}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,127 @@
+import { env } from "cloudflare:workers";
+import { inspectRoutes } from "hono/dev";
+import { beforeAll, describe, expect, it } from "vitest";
+import { routes } from "../../index";
+import { issueAccessToken } from "../../services/tokens";
+import { app, bearer, json, newSignedInUser, type SignedIn } from "../helpers";
+import { storedObjects, uploadOk } from "../image-helpers";
+import { makePng } from "../images";
+
+/**
+ * Who may call each route. `public`: no token needed. `self`: a signed-in user, acting on
+ * their own account only (nothing in the request names another user's data). `image`: a
+ * signed-in user, and the path names an image, so another user's token must get 404.
+ * A route added to the app without a row here fails the first test.
+ */
+type Access = "public" | "self" | "image";
+
+const expectations: Record<string, { access: Access; body?: unknown }> = {
+  "GET /healthz": { access: "public" },
+  "POST /auth/register": { access: "public" },
+  "POST /auth/login": { access: "public" },
+  "POST /auth/refresh": { access: "public" },
+  "POST /auth/logout": { access: "public" },
+  "GET /s/:token": { access: "public" }, // the share token itself is the capability
+  "GET /*": { access: "public" }, // the SPA
+  "GET /auth/me": { access: "self" },
+  "PATCH /auth/me": { access: "self", body: {} },
+  "GET /auth/me/export": { access: "self" },
+  "POST /auth/password": { access: "self", body: { current_password: "not the password", new_password: "another long passphrase" } },
+  "DELETE /auth/me": { access: "self", body: { password: "not the password" } },
+  "POST /images/upload": { access: "self" },
+  "GET /images": { access: "self" },
+  "GET /images/analyze/:id": { access: "image" },
+  "POST /images/:id/analyze": { access: "image" },
+  "PATCH /images/:id": { access: "image", body: { description: "mine now" } },
+  "POST /images/:id/shares": { access: "image", body: { expires_in: 3600 } },
+  "GET /images/:id/shares": { access: "image" },
+  "DELETE /images/:id/shares/:shareId": { access: "image" },
+  "GET /images/:id": { access: "image" },
+  "GET /images/:id/file": { access: "image" },
+  "DELETE /images/:id": { access: "image" },
+};
+
+const routeTable = [...new Set(inspectRoutes(routes).filter((r) => !r.isMiddleware).map((r) => `${r.method} ${r.path}`))];
+const protectedRoutes = routeTable.filter((route) => expectations[route] && expectations[route].access !== "public");
+
+describe("authorisation matrix, generated from the app's route table", () => {
+  let owner: SignedIn;
+  let other: SignedIn;
+  let imageId: string;
+  let shareId: string;
+  let shareToken: string;
+  const tokens: Record<string, () => string | undefined> = {};
+
+  beforeAll(async () => {
+    [owner, other] = await Promise.all([newSignedInUser(), newSignedInUser()]);
+    const deleted = await newSignedInUser();
+    imageId = (await uploadOk(owner.accessToken, { bytes: await makePng(8, 8, [200, 10, 10]) })).id;
+    const share = await (await app(`/images/${imageId}/shares`, json({ expires_in: 3600 }, { headers: bearer(owner.accessToken) }))).json<{ id: string; url: string }>();
+    [shareId, shareToken] = [share.id, share.url.split("/s/")[1]];
+    const gone = await app("/auth/me", json({ password: deleted.user.password }, { method: "DELETE", headers: bearer(deleted.accessToken) }));
+    expect(gone.status).toBe(204);
+    const expired = await issueAccessToken(env.JWT_SECRET_KEY!, owner.user.id, 0, Date.now() - 60 * 60 * 1000);
+    Object.assign(tokens, {
+      "no token": () => undefined,
+      "a deleted user's token": () => deleted.accessToken,
+      "an expired token": () => expired,
+      "a refresh token used as an access token": () => owner.refreshToken,
+    });
+  });
+
+  function call(route: string, token: string | undefined) {
+    const [method, template] = route.split(" ");
+    const path = template.replace(":id", imageId).replace(":shareId", shareId).replace(":token", shareToken).replace("*", "gallery");
+    const { body } = expectations[route] ?? {};
+    const headers: Record<string, string> = token ? bearer(token) : {};
+    if (route === "POST /images/upload") {
+      const form = new FormData();
+      form.append("image", new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], "x.png"));
+      return app(path, { method, headers, body: form });
+    }
+    if (body !== undefined) return app(path, json(body, { method, headers }));
+    return app(path, { method, headers, redirect: "manual" });
+  }
+
+  it("has an expectation for every route, and a route for every expectation", () => {
+    expect(routeTable.filter((route) => !(route in expectations)), "routes without a row in the table").toEqual([]);
+    expect(Object.keys(expectations).filter((route) => !routeTable.includes(route)), "rows for routes that are gone").toEqual([]);
+  });
+
+  const tokenCases = ["no token", "a deleted user's token", "an expired token", "a refresh token used as an access token"];
+  it.each(protectedRoutes.flatMap((route) => tokenCases.map((tokenCase) => [route, tokenCase])))("%s with %s: 401 JSON with a Bearer challenge", async (route, tokenCase) => {
+    const res = await call(route, tokens[tokenCase]());
+    expect(res.status).toBe(401);
+    expect(res.headers.get("www-authenticate")).toMatch(/^Bearer/);
+    expect(await res.json()).toMatchObject({ code: expect.stringMatching(/^(unauthorized|invalid_token|token_expired)$/), message: expect.any(String) });
+  });
+
+  it.each(protectedRoutes.filter((route) => expectations[route].access === "image"))("%s with another user's token: 404, and the owner's image is untouched", async (route) => {
+    const res = await call(route, other.accessToken);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ code: "image_not_found" });
+    const mine = await app(`/images/${imageId}`, { headers: bearer(owner.accessToken) });
+    expect(mine.status).toBe(200);
+    expect(await mine.json()).not.toMatchObject({ description: "mine now" });
+    const shares = await (await app(`/images/${imageId}/shares`, { headers: bearer(owner.accessToken) })).json<{ shares: { id: string; revoked: boolean }[] }>();
+    expect(shares.shares).toEqual([expect.objectContaining({ id: shareId, revoked: false })]);
+  });
+
+  it.each(protectedRoutes.filter((route) => expectations[route].access === "self" && route.startsWith("GET ")))("%s with another user's token shows only that user's data", async (route) => {
+    const res = await call(route, other.accessToken);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    for (const secret of [owner.user.id, owner.user.email, imageId]) expect(text).not.toContain(secret);
+  });
+
+  it.each(routeTable.filter((route) => expectations[route]?.access === "public"))("%s answers without an access token (never asks for one)", async (route) => {
+    const res = await call(route, undefined);
+    expect(res.status).toBeLessThan(500);
+    // /auth/refresh without a refresh token is 401 invalid_refresh_token: a missing session, not a missing access token.
+    if (res.status === 401) expect(await res.json()).toMatchObject({ code: "invalid_refresh_token" });
+  });
+
+  it("left the owner's object in place", async () => {
+    expect(await storedObjects(`users/${owner.user.id}/`)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,37 @@
+import { env } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
+import { expect } from "vitest";
+import { images } from "../../db/schema";
+import { buildDeps } from "../../deps";
+import { analyzeDueImages } from "../../services/analysis";
+import { removeOrphanObjects } from "../../services/object-cleanup";
+import { testDb } from "../helpers";
+import { storedObjects } from "../image-helpers";
+
+/** Far enough ahead that every retry is due and every leftover object counts as an orphan. */
+export const afterEverything = () => new Date(Date.now() + 2 * 60 * 60 * 1000);
+
+/** The cron sweep's work, scoped to one user so parallel test files are left alone. */
+export async function sweepUser(userId: string, deps = buildDeps(env)) {
+  await analyzeDueImages(deps, afterEverything(), { userId, batch: 50 });
+  await removeOrphanObjects(deps, afterEverything(), `users/${userId}/`);
+}
+
+/**
+ * After the sweep: every row has its object and every object its row, and no image is
+ * left pending, processing or failed with a retry still to come.
+ */
+export async function expectConsistentAfterSweep(userId: string) {
+  await sweepUser(userId);
+  const rows = await testDb()
+    .select({ key: images.key, status: images.analysisStatus, retryAt: images.nextAttemptAt })
+    .from(images)
+    .where(eq(images.userId, userId));
+  const objects = await storedObjects(`users/${userId}/`);
+  expect(objects.map((o) => o.key).sort()).toEqual(rows.map((r) => r.key).sort());
+  for (const row of rows) {
+    expect(["done", "skipped", "failed"], `image ${row.key}`).toContain(row.status);
+    if (row.status === "failed") expect(row.retryAt, `image ${row.key} still has a retry due`).toBeNull();
+  }
+  return rows;
+}
