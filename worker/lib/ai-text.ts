@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { toWellFormed } from "./text";
 
 /** The shape Gemini is asked for (responseSchema) and held to on the way back. */
 export const analysisAnswer = v.object({
@@ -34,12 +35,12 @@ export function sanitizeAnswer(answer: v.InferOutput<typeof analysisAnswer>): An
 const controlAndFormat = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
 
 function cleanLine(text: string) {
-  return text.replace(controlAndFormat, " ").replace(/\s+/g, " ").trim();
+  return toWellFormed(text).replace(controlAndFormat, " ").replace(/\s+/g, " ").trim();
 }
 
 /** Extracted text keeps its line breaks; everything else invisible goes. */
 function cleanText(text: string) {
-  return text
+  return toWellFormed(text)
     .split(/\r\n|\r|\n/)
     .map((line) => line.replace(controlAndFormat, " ").replace(/[ \t]+/g, " ").trim())
     .join("\n")

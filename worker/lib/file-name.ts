@@ -1,3 +1,5 @@
+import { toWellFormed } from "./text";
+
 const maxCodePoints = 255;
 
 /**
@@ -6,7 +8,7 @@ const maxCodePoints = 255;
  */
 export function sanitizeFileName(raw: string | undefined, fallbackExtension: string): string {
   const base = (raw ?? "").split(/[/\\]/).pop() ?? "";
-  const cleaned = base
+  const cleaned = toWellFormed(base)
     .normalize("NFC")
     .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, "")
     .replace(/\s+/g, " ")

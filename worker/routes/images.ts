@@ -6,6 +6,7 @@ import type { AppEnv } from "../env";
 import { AppError } from "../lib/errors";
 import { readImageParts } from "../lib/multipart";
 import { validate } from "../lib/validate";
+import { toWellFormed } from "../lib/text";
 import { jsonBody } from "../lib/json-body";
 import { limits } from "../lib/ai-text";
 import { updateImage } from "../services/image-edits";
@@ -30,7 +31,9 @@ const uploadBodyLimit = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 /** Postgres text cannot hold U+0000: refuse it here rather than fail the query with a 500. */
+// Postgres text can hold neither NUL nor lone surrogates: refuse the first, mend the second.
 const noNul = v.check((s: string) => !s.includes("\u0000"), "must not contain NUL characters");
+const wellFormed = v.transform(toWellFormed);
 
 const listInput = v.object({
   limit: v.optional(
@@ -38,9 +41,9 @@ const listInput = v.object({
     "50",
   ),
   cursor: v.optional(v.pipe(v.string(), v.maxLength(512, "is not one this API returned"))),
-  tag: v.optional(v.pipe(v.string(), v.trim(), v.toLowerCase(), v.maxLength(64, "must be at most 64 characters"), noNul)),
+  tag: v.optional(v.pipe(v.string(), v.trim(), v.toLowerCase(), v.maxLength(64, "must be at most 64 characters"), noNul, wellFormed)),
   format: v.optional(v.picklist(["array", "page"], "must be array or page"), "page"),
-  q: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(200, "must be at most 200 characters"), noNul)),
+  q: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(200, "must be at most 200 characters"), noNul, wellFormed)),
 });
 
 const boundedText = (max: number) => v.pipe(v.string("must be a string"), v.check((s) => [...s].length <= max, `must be at most ${max} characters`));

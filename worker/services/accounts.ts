@@ -3,6 +3,7 @@ import type { Deps } from "../deps";
 import { users, type User } from "../db/schema";
 import { isUniqueViolation } from "../lib/db-errors";
 import { AppError } from "../lib/errors";
+import { isUuid } from "../lib/text";
 import { dummyHash, passwordHasher } from "./passwords";
 import { startSession } from "./sessions";
 import { invalidToken, type AccessClaims } from "./tokens";
@@ -81,7 +82,7 @@ async function recordFailedLogin(deps: AccountDeps, userId: string) {
 
 /** The user behind a verified access token, if it is still theirs to use. */
 export async function findUserForToken(deps: AccountDeps, claims: AccessClaims): Promise<User> {
-  if (!/^[0-9a-f-]{36}$/i.test(claims.sub)) throw invalidToken();
+  if (!isUuid(claims.sub)) throw invalidToken();
   const [user] = await deps.db
     .select()
     .from(users)

@@ -57,13 +57,13 @@ async function complete(deps: AnalysisDeps, claimed: Claimed, result: Awaited<Re
     .update(images)
     .set({
       analysisStatus: "done",
-      description: result.description,
-      altText: result.altText,
-      tags: result.tags,
+      // An owner who edited while the model was working keeps their words; the AI fills the rest.
+      description: sql`case when ${images.editedByUser} and ${images.description} is not null then ${images.description} else ${result.description} end`,
+      altText: sql`case when ${images.editedByUser} and ${images.altText} is not null then ${images.altText} else ${result.altText} end`,
+      tags: sql`case when ${images.editedByUser} and cardinality(${images.tags}) > 0 then ${images.tags} else ${sql.param(result.tags)}::text[] end`,
       extractedText: result.extractedText,
       model: result.model,
       promptHash: analysisPromptHash,
-      editedByUser: false,
       analyzedAt: sql`now()`,
       analysisError: null,
       leaseUntil: null,
@@ -118,7 +118,7 @@ export async function runAnalysis(deps: AnalysisDeps, id: string, opts: { now?: 
       const failure = error instanceof AnalysisError ? error : new AnalysisError("upstream_error", "Analysis failed", true, undefined, { cause: error });
       waitMs = await fail(deps, claimed, failure, now());
     }
-    if (waitMs === undefined || Date.now() + waitMs + 1000 > deadline) return;
+    if (waitMs === undefined || attempt === attemptsPerRun || Date.now() + waitMs + 1000 > deadline) return;
     await new Promise((resolve) => setTimeout(resolve, waitMs));
   }
 }
@@ -146,7 +146,7 @@ export async function analyzeDueImages(deps: AnalysisDeps, now: Date, opts: { ba
 export async function resetAnalysis(deps: AnalysisDeps, userId: string, id: string) {
   const [row] = await deps.db
     .update(images)
-    .set({ analysisStatus: "pending", analysisAttempts: 0, analysisError: null, nextAttemptAt: null, leaseUntil: null })
+    .set({ analysisStatus: "pending", analysisAttempts: 0, analysisError: null, nextAttemptAt: null, leaseUntil: null, editedByUser: false })
     .where(
       and(
         eq(images.id, id),

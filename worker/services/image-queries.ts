@@ -3,12 +3,12 @@ import type { Deps } from "../deps";
 import { images, type Image } from "../db/schema";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { AppError } from "../lib/errors";
+import { isUuid } from "../lib/text";
 import { deleteObjectOrQueue } from "./object-cleanup";
 
 const { search: _search, ...columns } = getTableColumns(images);
 /** Every column but the search vector, which only the database needs. */
 export const imageColumns = columns;
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const imageNotFound = () => new AppError(404, "image_not_found", "No such image");
 
@@ -64,14 +64,14 @@ function afterRanked(cursor: string, rank: SQL<number>) {
 function checkCursorParts(createdAt: string, id: string) {
   // Only toISOString() output round-trips: Date.parse also takes forms Postgres refuses ("2020", "+010000-…", year 0).
   const isOurTimestamp = /^(?!0000)\d{4}-/.test(createdAt) && !Number.isNaN(Date.parse(createdAt)) && new Date(createdAt).toISOString() === createdAt;
-  if (!uuidPattern.test(id) || !isOurTimestamp) throw invalidCursor();
+  if (!isUuid(id) || !isOurTimestamp) throw invalidCursor();
 }
 
 const invalidCursor = () => new AppError(400, "invalid_cursor", "cursor is not one this API returned", { field: "cursor" });
 
 /** Ownership is part of the query: another user's image and a malformed id are both 404. */
 export async function getOwnImage(deps: Pick<Deps, "db">, userId: string, id: string): Promise<Image> {
-  if (!uuidPattern.test(id)) throw imageNotFound();
+  if (!isUuid(id)) throw imageNotFound();
   const [row] = await deps.db
     .select(imageColumns)
     .from(images)
@@ -82,7 +82,7 @@ export async function getOwnImage(deps: Pick<Deps, "db">, userId: string, id: st
 
 /** Row first, then object: a failed object delete is queued for the sweep, never a dangling row. */
 export async function deleteOwnImage(deps: Deps, userId: string, id: string) {
-  if (!uuidPattern.test(id)) throw imageNotFound();
+  if (!isUuid(id)) throw imageNotFound();
   const [row] = await deps.db
     .delete(images)
     .where(and(eq(images.id, id), eq(images.userId, userId)))

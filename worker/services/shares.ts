@@ -2,6 +2,7 @@ import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import type { Deps } from "../deps";
 import { images, shares, type Share } from "../db/schema";
 import { AppError } from "../lib/errors";
+import { isUuid } from "../lib/text";
 import { getOwnImage, imageColumns } from "./image-queries";
 import { hashOpaqueToken, newOpaqueToken } from "./tokens";
 
@@ -36,7 +37,7 @@ export async function listShares(deps: Deps, userId: string, imageId: string) {
 
 export async function revokeShare(deps: Deps, userId: string, imageId: string, shareId: string) {
   await getOwnImage(deps, userId, imageId);
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(shareId)) throw shareNotFound(); // a non-UUID would fail the ::uuid cast
+  if (!isUuid(shareId)) throw shareNotFound();
   const [row] = await deps.db
     .update(shares)
     .set({ revokedAt: sql`coalesce(${shares.revokedAt}, now())` })

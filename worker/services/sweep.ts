@@ -1,4 +1,5 @@
 import type { Deps } from "../deps";
+import { neonDbError } from "../lib/db-errors";
 import { analyzeDueImages } from "./analysis";
 import { removeOrphanObjects, retryPendingDeletions } from "./object-cleanup";
 
@@ -14,7 +15,9 @@ export async function runScheduledSweep(deps: Deps, now: Date) {
     try {
       report[name] = await task();
     } catch (error) {
-      report[name] = `failed: ${error instanceof Error ? error.message : String(error)}`;
+      // Only the driver's error: drizzle's wrapper message lists the query's parameters.
+      const dbError = neonDbError(error);
+      report[name] = `failed: ${dbError ? `${dbError.name} ${String(dbError.code ?? "-")}` : error instanceof Error ? error.name : "error"}`;
     }
   }
   console.log("sweep", JSON.stringify(report));

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { buildDeps } from "../../deps";
 import { analyzeDueImages } from "../../services/analysis";
 import { app, bearer, json, newSignedInUser } from "../helpers";
-import { analysisReaches, geminiCalls, getImage, sha256Hex, uploadOk } from "../image-helpers";
+import { analysisReaches, geminiCalls, geminiFault, getImage, sha256Hex, uploadOk } from "../image-helpers";
 import { makePng } from "../images";
 
 const violet: [number, number, number] = [140, 60, 200];
@@ -109,6 +109,19 @@ describe("provenance and edits", () => {
     const res = await app(`/images/${image.id}`, json(body, { method: "PATCH", headers: bearer(accessToken) }));
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ code: "invalid_request", field });
+  });
+
+  it("keeps an edit made while the analysis is still running", async () => {
+    const { accessToken } = await newSignedInUser();
+    const bytes = await makePng(20, 20, violet);
+    await geminiFault({ sha256: await sha256Hex(bytes), faults: [{ type: "latency", ms: 1500 }] });
+    const uploaded = await uploadOk(accessToken, { bytes });
+    await analysisReaches(accessToken, uploaded.id, ["processing"]);
+    const edit = await app(`/images/${uploaded.id}`, json({ alt_text: "Written by me" }, { method: "PATCH", headers: bearer(accessToken) }));
+    expect(edit.status).toBe(200);
+    const done = await analysisReaches(accessToken, uploaded.id, ["done"]);
+    expect(done).toMatchObject({ alt_text: "Written by me", edited_by_user: true, model: "gemini-2.5-flash-offline-1" });
+    expect(done.description).toContain("Offline analysis"); // fields the owner did not touch still come from the AI
   });
 
   it("another user cannot edit the image", async () => {
