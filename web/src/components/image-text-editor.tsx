@@ -9,6 +9,8 @@ const fields = ["description", "alt_text", "tags"];
 
 /** Edits description, alt text and tags; the server cleans them like the AI's text and names any field it refuses. */
 export function ImageTextEditor(props: { image: ImageView; onDone: () => void }) {
+  // What the form starts from: a refresh of the image (polling, a new signed URL) must not overwrite typing.
+  const start = props.image;
   const edit = useAction(editImage);
   const [pending, setPending] = createSignal(false);
   const [error, setError] = createSignal<unknown>();
@@ -24,7 +26,7 @@ export function ImageTextEditor(props: { image: ImageView; onDone: () => void })
         const values = new FormData(event.currentTarget);
         setPending(true);
         try {
-          await edit(props.image.id, {
+          await edit(start.id, {
             description: String(values.get("description")),
             alt_text: String(values.get("alt_text")),
             tags: String(values.get("tags")).split(",").map((tag) => tag.trim()).filter(Boolean),
@@ -38,16 +40,16 @@ export function ImageTextEditor(props: { image: ImageView; onDone: () => void })
       }}
       onKeyDown={(event) => event.key === "Escape" && props.onDone()}
     >
-      <Field as="textarea" name="description" label="Description" value={props.image.description ?? ""} maxLength={500} error={fieldError(error(), "description", "Description")} />
+      <Field as="textarea" name="description" label="Description" value={start.description ?? ""} maxLength={500} error={fieldError(error(), "description", "Description")} />
       <Field
         name="alt_text"
         label="Alt text"
-        value={props.image.alt_text ?? ""}
+        value={start.alt_text ?? ""}
         maxLength={150}
         hint="Read out by screen readers in place of the image."
         error={fieldError(error(), "alt_text", "Alt text")}
       />
-      <Field name="tags" label="Tags" value={props.image.tags.join(", ")} hint="Separate them with commas; at most 10." error={fieldError(error(), "tags", "Tags")} />
+      <Field name="tags" label="Tags" value={start.tags.join(", ")} hint="Separate them with commas; at most 10." error={fieldError(error(), "tags", "Tags")} />
       <Show when={formError(error(), fields)}>
         {(message) => (
           <p class="form-error" role="alert">

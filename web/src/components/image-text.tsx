@@ -11,7 +11,10 @@ function Provenance(props: { image: ImageView }) {
   };
   return (
     <p class="provenance" data-source={props.image.edited_by_user ? "user" : "ai"}>
-      {props.image.edited_by_user ? "Edited by you" : `AI-written${ai() ? ` (${ai()})` : ""}`}
+      <Show when={!props.image.edited_by_user} fallback={<strong>Edited by you</strong>}>
+        <strong>AI-written</strong>
+        {ai() ? ` (${ai()})` : ""}
+      </Show>
     </p>
   );
 }

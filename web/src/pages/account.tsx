@@ -2,7 +2,8 @@ import { action, useAction, useSubmission } from "@solidjs/router";
 import { createEffect, createSignal, on, Show } from "solid-js";
 import { ConfirmDialog } from "../components/confirm-dialog";
 import { Field } from "../components/field";
-import { changePassword, deleteAccount } from "../lib/api";
+import { PrivacySettings } from "../components/privacy-settings";
+import { changePassword, deleteAccount, exportAccount } from "../lib/api";
 import { fieldError, formError } from "../lib/form-errors";
 import { usePageTitle } from "../lib/page-title";
 import { currentUser } from "../lib/session";
@@ -12,6 +13,14 @@ const changePasswordAction = action(async (form: FormData) => {
   return "Password changed. Other devices were signed out.";
 }, "changePassword");
 
+const exportAction = action(async () => {
+  const { name, blob } = await exportAccount();
+  // The export needs the bearer token, so it is fetched, then saved through a temporary link.
+  const link = Object.assign(document.createElement("a"), { href: URL.createObjectURL(blob), download: name });
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+}, "exportAccount");
+
 const deleteAccountAction = action((password: string) => deleteAccount(password), "deleteAccount");
 
 export function Account() {
@@ -19,6 +28,8 @@ export function Account() {
   const change = useSubmission(changePasswordAction);
   const removal = useSubmission(deleteAccountAction);
   const removeAccount = useAction(deleteAccountAction);
+  const download = useAction(exportAction);
+  const exporting = useSubmission(exportAction);
   const [confirming, setConfirming] = createSignal(false);
   const close = () => setConfirming(false);
   let changeForm!: HTMLFormElement;
@@ -30,6 +41,24 @@ export function Account() {
       <p>
         Signed in as <strong>{currentUser()?.username}</strong> ({currentUser()?.email})
       </p>
+
+      <h2>Privacy</h2>
+      <PrivacySettings />
+
+      <h2>Your data</h2>
+      <div class="settings">
+        <p>Download everything stored about you and your images as one JSON file.</p>
+        <button type="button" disabled={exporting.pending} onClick={() => void download().catch(() => undefined)}>
+          {exporting.pending ? "Preparing…" : "Download my data"}
+        </button>
+        <Show when={formError(exporting.error, [])}>
+          {(message) => (
+            <p class="form-error" role="alert">
+              {message()}
+            </p>
+          )}
+        </Show>
+      </div>
 
       <h2>Change password</h2>
       <form

@@ -1,7 +1,10 @@
 import { createAsync, revalidate, useAction, useParams, useSubmission } from "@solidjs/router";
-import { createEffect, createSignal, ErrorBoundary, For, onCleanup, Show } from "solid-js";
+import { createEffect, createSignal, ErrorBoundary, onCleanup, Show } from "solid-js";
 import { AnalysisBadge } from "../components/analysis-badge";
 import { ConfirmDialog } from "../components/confirm-dialog";
+import { ImageText } from "../components/image-text";
+import { NoAiSwitch } from "../components/no-ai-switch";
+import { ShareLinks } from "../components/share-links";
 import { ApiError } from "../lib/api";
 import type { ImageView } from "../lib/api-types";
 import { formatBytes, formatDate } from "../lib/format";
@@ -52,8 +55,9 @@ function ImageDetails(props: { id: string }) {
   });
 
   return (
-    <Show when={image()} fallback={<p class="loading">Loading…</p>}>
-      {(view) => <ImageSheet image={view()} />}
+    // Keyed by id: another image gets a fresh sheet (no open editor or new share link carried over).
+    <Show when={image()?.id} keyed fallback={<p class="loading">Loading…</p>}>
+      {(_id) => <ImageSheet image={image()!} />}
     </Show>
   );
 }
@@ -90,10 +94,16 @@ function ImageSheet(props: { image: ImageView }) {
           <dd>
             <time datetime={image().created_at}>{formatDate(image().created_at)}</time>
           </dd>
+          <dt>Metadata</dt>
+          <dd>
+            {image().metadata_removed.length
+              ? `Removed on upload: ${image().metadata_removed.join(", ")}`
+              : "Nothing removed (kept, or none found)"}
+          </dd>
           <dt>Analysis</dt>
           <dd class="status-line">
             <AnalysisBadge status={image().analysis_status} />
-            <Show when={image().analysis_status === "failed"}>
+            <Show when={image().analysis_status === "failed" && !image().no_ai}>
               <button type="button" disabled={retrying.pending} onClick={() => void retry(image().id).catch(() => undefined)}>
                 {image().analysis_retry_at ? "Retry now" : "Retry analysis"}
               </button>
@@ -109,37 +119,14 @@ function ImageSheet(props: { image: ImageView }) {
         <Show when={image().analysis_status === "skipped"}>
           <p class="hint">{image().no_ai ? "Kept from the AI, as you asked." : "Image analysis is not set up on this server."}</p>
         </Show>
+        <NoAiSwitch image={image()} />
         <Show when={retrying.error}>
           <p class="form-error" role="alert">
             {retrying.error instanceof ApiError ? retrying.error.message : "The analysis could not be restarted"}
           </p>
         </Show>
-        <Show when={image().description}>
-          <h2>Description</h2>
-          <p class="ai-text">{image().description}</p>
-        </Show>
-        <Show when={image().alt_text}>
-          <h2>Alt text</h2>
-          <p class="ai-text">{image().alt_text}</p>
-        </Show>
-        <Show when={image().tags.length > 0}>
-          <h2>Tags</h2>
-          <ul class="chips" aria-label="Tags">
-            <For each={image().tags}>
-              {(tag) => (
-                <li>
-                  <a class="chip" href={`/?tag=${encodeURIComponent(tag)}`} aria-label={`Show images tagged ${tag}`}>
-                    {tag}
-                  </a>
-                </li>
-              )}
-            </For>
-          </ul>
-        </Show>
-        <Show when={image().text}>
-          <h2>Text in the image</h2>
-          <p class="ai-text extracted">{image().text}</p>
-        </Show>
+        <ImageText image={image()} />
+        <ShareLinks imageId={image().id} />
         <div class="actions">
           <a class="button" href="/">
             Back

@@ -1,0 +1,57 @@
+import { useAction } from "@solidjs/router";
+import { createSignal, Show } from "solid-js";
+import type { ImageView } from "../lib/api-types";
+import { formError } from "../lib/form-errors";
+import { editImage } from "../lib/images";
+import { ConfirmDialog } from "./confirm-dialog";
+
+/** "Never send to AI" for one image. Turning it on deletes the AI's text, so it asks first. */
+export function NoAiSwitch(props: { image: ImageView }) {
+  const edit = useAction(editImage);
+  const [confirming, setConfirming] = createSignal(false);
+  const [pending, setPending] = createSignal(false);
+  const [error, setError] = createSignal<unknown>();
+  const save = async (noAi: boolean) => {
+    if (pending()) return;
+    setPending(true);
+    setError(undefined);
+    await edit(props.image.id, { no_ai: noAi }).catch(setError);
+    setPending(false);
+    setConfirming(false);
+  };
+  return (
+    <>
+      <label class="check">
+        <input
+          type="checkbox"
+          role="switch"
+          checked={props.image.no_ai}
+          onChange={(event) => {
+            // The box shows the saved state; it changes once the server agrees.
+            event.currentTarget.checked = props.image.no_ai;
+            if (props.image.no_ai) void save(false);
+            else setConfirming(true);
+          }}
+        />
+        Never send to AI
+      </label>
+      <Show when={formError(error(), [])}>
+        {(message) => (
+          <p class="form-error" role="alert">
+            {message()}
+          </p>
+        )}
+      </Show>
+      <ConfirmDialog
+        open={confirming()}
+        title="Never send this image to the AI?"
+        confirmLabel={pending() ? "Deleting…" : "Delete AI text"}
+        pending={pending()}
+        onClose={() => setConfirming(false)}
+        onConfirm={() => void save(true)}
+      >
+        <p>Its description, alt text, tags and the text found in it are deleted now, and it is never analysed again.</p>
+      </ConfirmDialog>
+    </>
+  );
+}

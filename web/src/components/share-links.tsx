@@ -1,0 +1,157 @@
+import { createAsync, useAction } from "@solidjs/router";
+import { createSignal, For, Show } from "solid-js";
+import type { ShareView } from "../lib/api-types";
+import { fieldError, formError } from "../lib/form-errors";
+import { formatDate } from "../lib/format";
+import { createShareLink, getShares, revokeShareLink } from "../lib/images";
+import { ConfirmDialog } from "./confirm-dialog";
+import { Field } from "./field";
+
+const hour = 3600;
+const expiries = [
+  ["1 hour", hour],
+  ["1 day", 24 * hour],
+  ["7 days", 7 * 24 * hour],
+  ["30 days", 30 * 24 * hour],
+] as const;
+
+function shareState(share: ShareView): string {
+  if (share.revoked) return "Revoked";
+  if (Date.parse(share.expires_at) <= Date.now()) return `Expired ${formatDate(share.expires_at)}`;
+  if (share.max_views !== null && share.views >= share.max_views) return "View limit reached";
+  return `Expires ${formatDate(share.expires_at)}`;
+}
+
+const isOpen = (share: ShareView) => shareState(share).startsWith("Expires");
+
+/** Links that show the image to anyone who has them, until they expire, run out of views or are revoked. */
+export function ShareLinks(props: { imageId: string }) {
+  const shares = createAsync(() => getShares(props.imageId));
+  const create = useAction(createShareLink);
+  const revoke = useAction(revokeShareLink);
+  const [created, setCreated] = createSignal<ShareView>();
+  const [creating, setCreating] = createSignal(false);
+  const [error, setError] = createSignal<unknown>();
+  const [copied, setCopied] = createSignal("");
+  const [revoking, setRevoking] = createSignal<ShareView>();
+  const [revokeError, setRevokeError] = createSignal<unknown>();
+  let link!: HTMLInputElement;
+  const copy = () =>
+    navigator.clipboard.writeText(link.value).then(
+      () => setCopied("Copied."),
+      () => {
+        link.select();
+        setCopied("Copying failed: the link is selected, copy it with Ctrl+C (⌘C).");
+      },
+    );
+  return (
+    <section class="share" aria-labelledby="share-heading">
+      <h2 id="share-heading">Share</h2>
+      <form
+        class="share-form"
+        onSubmit={async (event) => {
+          event.preventDefault();
+          const values = new FormData(event.currentTarget);
+          const maxViews = String(values.get("max_views"));
+          setCreating(true);
+          setError(undefined);
+          setCopied("");
+          try {
+            setCreated(await create(props.imageId, { expires_in: Number(values.get("expires_in")), max_views: maxViews ? Number(maxViews) : undefined }));
+            link.focus();
+          } catch (failure) {
+            setError(failure);
+          } finally {
+            setCreating(false);
+          }
+        }}
+      >
+        <Field as="select" name="expires_in" label="Expires after">
+          <For each={expiries}>
+            {([label, seconds]) => (
+              <option value={seconds} selected={seconds === 24 * hour}>
+                {label}
+              </option>
+            )}
+          </For>
+        </Field>
+        <Field
+          name="max_views"
+          label="View limit"
+          placeholder="None"
+          type="number"
+          min="1"
+          max="1000000"
+          inputmode="numeric"
+          error={fieldError(error(), "max_views", "View limit")}
+        />
+        <button type="submit" class="primary" disabled={creating()}>
+          Create link
+        </button>
+      </form>
+      <Show when={formError(error(), ["max_views"])}>
+        {(message) => (
+          <p class="form-error" role="alert">
+            {message()}
+          </p>
+        )}
+      </Show>
+      <Show when={created()?.url}>
+        {(url) => (
+          <div class="new-link">
+            <label for="new-link">New link · it is shown only this once, so copy it now</label>
+            <div class="copy-row">
+              <input ref={link} id="new-link" readonly value={url()} onFocus={(event) => event.currentTarget.select()} />
+              <button type="button" onClick={() => void copy()}>
+                Copy
+              </button>
+            </div>
+            <p class="hint" role="status">
+              {copied()}
+            </p>
+          </div>
+        )}
+      </Show>
+      <Show when={shares()?.length}>
+        <ul class="share-list" aria-label="Share links">
+          <For each={shares()}>
+            {(share) => (
+              <li data-open={isOpen(share)}>
+                <span>
+                  Created {formatDate(share.created_at)} · {shareState(share)} · {share.views}
+                  {share.max_views === null ? ` view${share.views === 1 ? "" : "s"}` : ` of ${share.max_views} views`}
+                </span>
+                <Show when={isOpen(share)}>
+                  <button type="button" onClick={() => setRevoking(share)} aria-label={`Revoke the link created ${formatDate(share.created_at)}`}>
+                    Revoke
+                  </button>
+                </Show>
+              </li>
+            )}
+          </For>
+        </ul>
+      </Show>
+      <Show when={formError(revokeError(), [])}>
+        {(message) => (
+          <p class="form-error" role="alert">
+            {message()}
+          </p>
+        )}
+      </Show>
+      <ConfirmDialog
+        open={revoking() !== undefined}
+        title="Revoke this link?"
+        confirmLabel="Revoke"
+        onClose={() => setRevoking(undefined)}
+        onConfirm={() => {
+          const share = revoking()!;
+          setRevoking(undefined);
+          setRevokeError(undefined);
+          void revoke(props.imageId, share.id).then(() => created()?.id === share.id && setCreated(undefined), setRevokeError);
+        }}
+      >
+        <p>Anyone who opens it from now on is told the link is unavailable. This cannot be undone.</p>
+      </ConfirmDialog>
+    </section>
+  );
+}
