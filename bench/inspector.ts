@@ -72,7 +72,6 @@ async function open(url: string): Promise<Inspector> {
   let nextId = 0;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   socket.addEventListener("message", (event) => {
-    if (process.env.INSPECTOR_DEBUG) console.log("raw", String(event.data).slice(0, 300));
     const message = JSON.parse(String(event.data)) as { id?: number; result?: unknown; error?: { message: string } };
     const waiter = message.id === undefined ? undefined : pending.get(message.id);
     if (!waiter) return;

@@ -23,7 +23,7 @@ export const fullPlan: Plan = {
 export const quickPlan: Plan = {
   quick: true,
   rounds: { upload1MiB: 3, upload5MiB: 3, aiLatency: 3, listing: 5, login: 2 },
-  memoryUploads: [1, 3],
+  memoryUploads: [1],
   throughput: { seconds: 1, runs: 1 },
   growthClients: [1, 10],
   growthRows: [10, 1_000],

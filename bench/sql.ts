@@ -17,8 +17,8 @@ export function connectSql(endpoint: string, databaseUrl: string) {
       sql.query(`select ${listedColumns} from images where user_id = $1 order by created_at desc, id desc limit $2`, [userId, limit + 1]),
 
     /** Image rows straight into the table: listing needs rows, not objects (presigning never reads S3). */
-    seedImages: (userId: string, count: number) =>
-      sql.query(
+    seedImages: async (userId: string, count: number) => {
+      await sql.query(
         `insert into images (user_id, key, file_name, content_type, size, width, height, sha256, analysis_status,
            description, alt_text, tags, created_at)
          select $1::uuid, 'users/' || $1::text || '/' || gen_random_uuid() || '.png', 'photo-' || n || '.png', 'image/png',
@@ -26,7 +26,10 @@ export function connectSql(endpoint: string, databaseUrl: string) {
            'Bench image ' || n, array['bench', 'seed'], now() - n * interval '1 second'
          from generate_series(1, $2::int) as n`,
         [userId, count],
-      ),
+      );
+      // Planner statistics, as autovacuum would gather them after a bulk insert (PGlite runs none).
+      await sql.query("analyze images");
+    },
 
     /** Analyses scheduled by uploads and not yet finished; they share the worker's CPU. */
     analysesInFlight: async () =>

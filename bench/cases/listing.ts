@@ -51,6 +51,7 @@ export async function measureListing(ctx: BenchContext): Promise<{ figures: Figu
     const runs = level % 2 === 0 ? [viaWorker, direct] : [direct, viaWorker];
     const [first, second] = [await runConcurrent(clients, total, runs[0]), await runConcurrent(clients, total, runs[1])];
     const [w, b] = level % 2 === 0 ? [first, second] : [second, first];
+    if (w.firstError ?? b.firstError) ctx.log(`  first failure: ${String(w.firstError ?? b.firstError)}`);
     growth.push({
       case: "F3 listing",
       load: `${clients} clients, ${pageRows.toLocaleString("en")} rows`,

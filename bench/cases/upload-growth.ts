@@ -34,7 +34,7 @@ export async function measureUploadGrowth(ctx: BenchContext): Promise<GrowthRow[
       const i = next++;
       return timed(() => putPresigned(urls[i], pngs[i]));
     });
-    if (worker.firstError) ctx.log(`  first upload failure: ${String(worker.firstError)}`);
+    if (worker.firstError ?? direct.firstError) ctx.log(`  first failure: ${String(worker.firstError ?? direct.firstError)}`);
     rows.push({
       case: "F1 upload 1 MiB",
       load: `${clients} clients`,

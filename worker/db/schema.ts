@@ -99,7 +99,8 @@ export const images = pgTable(
   (t) => [
     uniqueIndex("images_key_key").on(t.key),
     uniqueIndex("images_user_sha256_key").on(t.userId, t.sha256),
-    index("images_user_created_idx").on(t.userId, t.createdAt.desc(), t.id.desc()),
+    // NULLS FIRST is what ORDER BY … DESC means: any other null order and Postgres sorts instead of scanning.
+    index("images_user_created_idx").on(t.userId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index("images_analysis_due_idx").on(t.analysisStatus, t.nextAttemptAt),
     index("images_search_idx").using("gin", t.search),
     index("images_tags_idx").using("gin", t.tags),

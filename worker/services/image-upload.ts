@@ -1,5 +1,3 @@
-import { sha256 } from "@noble/hashes/sha2.js";
-import { bytesToHex } from "@noble/hashes/utils.js";
 import { and, eq } from "drizzle-orm";
 import type { Deps } from "../deps";
 import { images, type Image, type User } from "../db/schema";
@@ -63,7 +61,7 @@ export async function storeUpload(
   const stripped = (options.keepMetadata ?? user.keepMetadata) ? { bytes: file.bytes, removed: [] } : stripMetadata(file.bytes, sniffed.format);
   const bytes = stripped.bytes;
   const noAi = user.neverSendToAi || options.noAi === true;
-  const digest = bytesToHex(sha256(bytes));
+  const digest = await sha256Hex(bytes);
   const existing = await findBySha256(deps, userId, digest);
   if (existing) return { image: existing, duplicate: true };
 
@@ -98,6 +96,12 @@ export async function storeUpload(
     }
     throw databaseUnavailable(error);
   }
+}
+
+/** WebCrypto's native digest: several times faster than a JS SHA-256 on megabytes. */
+async function sha256Hex(bytes: Uint8Array) {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 async function findBySha256(deps: Deps, userId: string, digest: string) {
