@@ -1,7 +1,8 @@
 import { useAction } from "@solidjs/router";
-import { createSignal, onMount, Show } from "solid-js";
+import { FormAlert } from "./form-alert";
+import { createSignal, onMount } from "solid-js";
 import type { ImageView } from "../lib/api-types";
-import { fieldError, formError } from "../lib/form-errors";
+import { fieldError } from "../lib/form-errors";
 import { editImage } from "../lib/images";
 import { Field } from "./field";
 
@@ -50,13 +51,7 @@ export function ImageTextEditor(props: { image: ImageView; onDone: () => void })
         error={fieldError(error(), "alt_text", "Alt text")}
       />
       <Field name="tags" label="Tags" value={start.tags.join(", ")} hint="Separate them with commas; at most 10." error={fieldError(error(), "tags", "Tags")} />
-      <Show when={formError(error(), fields)}>
-        {(message) => (
-          <p class="form-error" role="alert">
-            {message()}
-          </p>
-        )}
-      </Show>
+      <FormAlert error={error()} fields={fields} />
       <div class="actions">
         <button type="submit" class="primary" disabled={pending()}>
           {pending() ? "Saving…" : "Save"}

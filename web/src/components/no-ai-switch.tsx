@@ -1,7 +1,7 @@
 import { useAction } from "@solidjs/router";
-import { createSignal, Show } from "solid-js";
+import { FormAlert } from "./form-alert";
+import { createSignal } from "solid-js";
 import type { ImageView } from "../lib/api-types";
-import { formError } from "../lib/form-errors";
 import { editImage } from "../lib/images";
 import { ConfirmDialog } from "./confirm-dialog";
 
@@ -35,13 +35,7 @@ export function NoAiSwitch(props: { image: ImageView }) {
         />
         Never send to AI
       </label>
-      <Show when={formError(error(), [])}>
-        {(message) => (
-          <p class="form-error" role="alert">
-            {message()}
-          </p>
-        )}
-      </Show>
+      <FormAlert error={error()} />
       <ConfirmDialog
         open={confirming()}
         title="Never send this image to the AI?"

@@ -1,7 +1,7 @@
 import { createAsync, useAction } from "@solidjs/router";
-import { createSignal, Show } from "solid-js";
+import { FormAlert } from "./form-alert";
+import { createSignal } from "solid-js";
 import type { AccountSettings } from "../lib/api-types";
-import { formError } from "../lib/form-errors";
 import { getSettings, saveSettings } from "../lib/settings";
 import { ConfirmDialog } from "./confirm-dialog";
 
@@ -52,13 +52,7 @@ export function PrivacySettings() {
       <p class="notice" role="status">
         {saved()}
       </p>
-      <Show when={formError(error(), [])}>
-        {(message) => (
-          <p class="form-error" role="alert">
-            {message()}
-          </p>
-        )}
-      </Show>
+      <FormAlert error={error()} />
       <ConfirmDialog
         open={confirming()}
         title="Never send your images to the AI?"

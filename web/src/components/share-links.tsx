@@ -1,7 +1,8 @@
 import { createAsync, useAction } from "@solidjs/router";
+import { FormAlert } from "./form-alert";
 import { createSignal, For, Show } from "solid-js";
 import type { ShareView } from "../lib/api-types";
-import { fieldError, formError } from "../lib/form-errors";
+import { fieldError } from "../lib/form-errors";
 import { formatDate } from "../lib/format";
 import { createShareLink, getShares, revokeShareLink } from "../lib/images";
 import { ConfirmDialog } from "./confirm-dialog";
@@ -89,13 +90,7 @@ export function ShareLinks(props: { imageId: string }) {
           Create link
         </button>
       </form>
-      <Show when={formError(error(), ["max_views"])}>
-        {(message) => (
-          <p class="form-error" role="alert">
-            {message()}
-          </p>
-        )}
-      </Show>
+      <FormAlert error={error()} fields={["max_views"]} />
       <Show when={created()?.url}>
         {(url) => (
           <div class="new-link">
@@ -131,13 +126,7 @@ export function ShareLinks(props: { imageId: string }) {
           </For>
         </ul>
       </Show>
-      <Show when={formError(revokeError(), [])}>
-        {(message) => (
-          <p class="form-error" role="alert">
-            {message()}
-          </p>
-        )}
-      </Show>
+      <FormAlert error={revokeError()} />
       <ConfirmDialog
         open={revoking() !== undefined}
         title="Revoke this link?"

@@ -1,10 +1,11 @@
 import { action, useAction, useSubmission } from "@solidjs/router";
+import { FormAlert } from "../components/form-alert";
 import { createEffect, createSignal, on, Show } from "solid-js";
 import { ConfirmDialog } from "../components/confirm-dialog";
 import { Field } from "../components/field";
 import { PrivacySettings } from "../components/privacy-settings";
 import { changePassword, deleteAccount, exportAccount } from "../lib/api";
-import { fieldError, formError } from "../lib/form-errors";
+import { fieldError } from "../lib/form-errors";
 import { usePageTitle } from "../lib/page-title";
 import { currentUser } from "../lib/session";
 
@@ -51,13 +52,7 @@ export function Account() {
         <button type="button" disabled={exporting.pending} onClick={() => void download().catch(() => undefined)}>
           {exporting.pending ? "Preparing…" : "Download my data"}
         </button>
-        <Show when={formError(exporting.error, [])}>
-          {(message) => (
-            <p class="form-error" role="alert">
-              {message()}
-            </p>
-          )}
-        </Show>
+        <FormAlert error={exporting.error} />
       </div>
 
       <h2>Change password</h2>
@@ -84,13 +79,7 @@ export function Account() {
           minLength={8}
           error={fieldError(change.error, "new_password", "New password")}
         />
-        <Show when={formError(change.error, ["current_password", "new_password"])}>
-          {(message) => (
-            <p class="form-error" role="alert">
-              {message()}
-            </p>
-          )}
-        </Show>
+        <FormAlert error={change.error} fields={["current_password", "new_password"]} />
         <Show when={!change.pending && change.result}>
           {(message) => (
             <p class="notice" role="status">
@@ -121,13 +110,7 @@ export function Account() {
           required
           error={fieldError(removal.error, "password", "Password")}
         />
-        <Show when={formError(removal.error, ["password"])}>
-          {(message) => (
-            <p class="form-error" role="alert">
-              {message()}
-            </p>
-          )}
-        </Show>
+        <FormAlert error={removal.error} fields={["password"]} />
         <button type="submit" class="danger">
           Delete account…
         </button>

@@ -1,8 +1,9 @@
 import { action, Navigate, useSearchParams, useSubmission } from "@solidjs/router";
+import { FormAlert } from "../components/form-alert";
 import { Show } from "solid-js";
 import { Field } from "../components/field";
 import { signIn } from "../lib/api";
-import { fieldError, formError } from "../lib/form-errors";
+import { fieldError } from "../lib/form-errors";
 import { safeNext } from "../lib/next-path";
 import { usePageTitle } from "../lib/page-title";
 import { currentUser, sessionEnd } from "../lib/session";
@@ -35,13 +36,7 @@ export function SignIn() {
             required
             error={fieldError(submission.error, "password", "Password")}
           />
-          <Show when={formError(submission.error, ["email", "password"])}>
-            {(message) => (
-              <p class="form-error" role="alert">
-                {message()}
-              </p>
-            )}
-          </Show>
+          <FormAlert error={submission.error} fields={["email", "password"]} />
           <button type="submit" class="primary" disabled={submission.pending}>
             {submission.pending ? "Signing in…" : "Sign in"}
           </button>

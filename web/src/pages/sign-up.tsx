@@ -1,8 +1,9 @@
 import { action, Navigate, useSearchParams, useSubmission } from "@solidjs/router";
+import { FormAlert } from "../components/form-alert";
 import { Show } from "solid-js";
 import { Field } from "../components/field";
 import { signUp } from "../lib/api";
-import { fieldError, formError } from "../lib/form-errors";
+import { fieldError } from "../lib/form-errors";
 import { safeNext } from "../lib/next-path";
 import { usePageTitle } from "../lib/page-title";
 import { currentUser } from "../lib/session";
@@ -43,13 +44,7 @@ export function SignUp() {
             hint="At least 8 characters; not a common password"
             error={fieldError(submission.error, "password", "Password")}
           />
-          <Show when={formError(submission.error, fields)}>
-            {(message) => (
-              <p class="form-error" role="alert">
-                {message()}
-              </p>
-            )}
-          </Show>
+          <FormAlert error={submission.error} fields={fields} />
           <button type="submit" class="primary" disabled={submission.pending}>
             {submission.pending ? "Creating…" : "Create account"}
           </button>
