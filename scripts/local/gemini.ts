@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { keepIdleConnections } from "./keep-alive";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { GeminiFaults } from "./gemini/faults";
@@ -52,6 +53,7 @@ export async function startGeminiServer(opts: {
         opts.log?.(`${req.method} ${path} ${status} ${Math.round(performance.now() - started)}ms`);
       });
   });
+  keepIdleConnections(server);
   const host = opts.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { keepIdleConnections } from "./keep-alive";
 import type { AddressInfo, Socket } from "node:net";
 import type { Backend, BatchOptions, RawResult, Statement } from "./neon-http/backend";
 import { DbFaults } from "./neon-http/faults";
@@ -35,6 +36,7 @@ export async function startNeonHttpServer(opts: {
       .catch((error: unknown) => send(res, 500, { message: String(error) }))
       .finally(() => opts.log?.(`${req.method} ${req.url?.split("?")[0]} ${res.statusCode} ${Math.round(performance.now() - started)}ms`));
   });
+  keepIdleConnections(server);
   server.on("connection", (socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { keepIdleConnections } from "./keep-alive";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import S3rver from "s3rver";
@@ -70,6 +71,7 @@ export async function startS3Server(opts: {
       res.destroy();
     });
   });
+  keepIdleConnections(gate);
 
   const host = opts.host ?? "127.0.0.1";
   try {
