@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { freePort } from "../scripts/local/free-port";
 import { cp, mkdir, rm, symlink } from "node:fs/promises";
 import { resolve } from "node:path";
-import { createServer, type AddressInfo } from "node:net";
 import { startStack, type Stack } from "../scripts/local/stack";
 import { startWranglerDev, type WranglerDev } from "../scripts/local/wrangler-dev";
 
@@ -70,13 +70,3 @@ async function inDirectory<T>(dir: string, work: () => Promise<T>): Promise<T> {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-      .once("error", reject)
-      .listen(0, "127.0.0.1", () => {
-        const { port } = probe.address() as AddressInfo;
-        probe.close(() => resolve(port));
-      });
-  });
-}

@@ -1,6 +1,6 @@
 import { createWriteStream } from "node:fs";
+import { freePort } from "../local/free-port";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildWeb } from "../build-web";
@@ -53,13 +53,3 @@ export async function startE2eServer(opts: { logFile: string }): Promise<E2eServ
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-      .once("error", reject)
-      .listen(0, "127.0.0.1", () => {
-        const { port } = probe.address() as { port: number };
-        probe.close(() => resolve(port));
-      });
-  });
-}
