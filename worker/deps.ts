@@ -6,10 +6,15 @@ export interface Deps {
   config: Config;
   db: ReturnType<typeof createDb>;
   s3: AwsClient;
+  /**
+   * Work that outlives the response (analysis, later renditions), scheduled by the service
+   * that caused it: ctx.waitUntil in fetch and cron; in tests, a list the test can await.
+   */
+  defer(work: Promise<unknown>): void;
 }
 
 /** Everything a service needs, built the same way for fetch, cron, scripts and tests. */
-export function buildDeps(env: Cloudflare.Env): Deps {
+export function buildDeps(env: Cloudflare.Env, defer: Deps["defer"]): Deps {
   const config = getConfig(env);
   return {
     config,
@@ -23,5 +28,6 @@ export function buildDeps(env: Cloudflare.Env): Deps {
       retries: 1,
       initRetryMs: 50,
     }),
+    defer,
   };
 }

@@ -1,6 +1,4 @@
 import * as v from "valibot";
-import type { RequestIdVariables } from "hono/request-id";
-import type { Deps } from "./deps";
 
 /** Secrets are not in wrangler.toml, so `wrangler types` cannot see them: declare them here. */
 declare global {
@@ -89,9 +87,4 @@ function pickStrings(env: object): Record<string, string> {
   return Object.fromEntries(
     Object.entries(env).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
   );
-}
-
-export interface AppEnv {
-  Bindings: Cloudflare.Env;
-  Variables: RequestIdVariables & { deps: Deps };
 }

@@ -1,10 +1,10 @@
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
-import type { AppEnv } from "./env";
-import { errorResponse } from "./lib/error-response";
+import type { AppEnv } from "./app-env";
+import { errorResponse } from "./http/error-response";
 import { allowListedOrigins } from "./middleware/cors";
 import { provideDeps } from "./middleware/deps";
-import { serveSpa } from "./middleware/security-headers";
+import { serveSpa } from "./routes/spa";
 import { auth } from "./routes/auth";
 import { health } from "./routes/health";
 import { imageRoutes } from "./routes/images";
@@ -29,6 +29,6 @@ export type AppType = typeof routes;
 export default {
   fetch: app.fetch,
   async scheduled(controller, env, ctx) {
-    ctx.waitUntil(runScheduledSweep(buildDeps(env), new Date(controller.scheduledTime)));
+    ctx.waitUntil(runScheduledSweep(buildDeps(env, (work) => ctx.waitUntil(work)), new Date(controller.scheduledTime)));
   },
 } satisfies ExportedHandler<Env>;

@@ -8,6 +8,7 @@ import { S3Faults, type S3Fault } from "./s3/faults";
 import { S3rverForwarder } from "./s3/forward-to-s3rver";
 import { handleAdmin, type AdminDeps } from "./s3/handle-admin";
 import { readBody } from "./s3/read-body";
+import { S3RequestLog } from "./s3/request-log";
 import { S3Error, sendS3Error } from "./s3/s3-error";
 import { SigV4Verifier } from "./s3/verify-sigv4";
 
@@ -51,6 +52,7 @@ export async function startS3Server(opts: {
   const deps: GateDeps = {
     bucket: opts.bucket,
     faults: new S3Faults(),
+    requests: new S3RequestLog(),
     verifier: new SigV4Verifier(opts),
     forwarder,
     listObjects: async (prefix) =>
@@ -61,6 +63,7 @@ export async function startS3Server(opts: {
     let failure = "";
     res.on("close", () => {
       const status = res.headersSent ? res.statusCode : "dropped";
+      if (!req.url?.startsWith("/__admin/")) deps.requests.record(req.method ?? "GET", requestKey(req.url ?? "/", opts.bucket), status);
       // The path only: the query string of a presigned URL carries its signature.
       opts.log?.(`${req.method} ${req.url?.split("?")[0]} ${status} ${Math.round(performance.now() - started)}ms${failure}`);
     });
@@ -102,7 +105,7 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, deps: Ga
   const query = new URLSearchParams(rawQuery);
   if (rawPath.startsWith("/__admin/")) return handleAdmin(req, res, rawPath, query, deps);
 
-  const fault = deps.faults.take(method, faultKey(rawPath, query, deps.bucket));
+  const fault = deps.faults.take(method, objectKey(rawPath, query, deps.bucket));
   if (fault?.type === "down") return void req.socket.destroy();
   if (fault?.type === "status") throw faultError(fault);
   // Unref'd so a pending delay never holds the process open after close().
@@ -117,8 +120,13 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, deps: Ga
   await deps.forwarder.forward(req, res, rawPath, rawQuery, body);
 }
 
-/** The object key a fault rule's keyPrefix is matched against; for a listing, its prefix. */
-function faultKey(rawPath: string, query: URLSearchParams, bucket: string): string {
+const requestKey = (url: string, bucket: string) => {
+  const [rawPath = "/", rawQuery = ""] = url.split(/\?(.*)/s);
+  return objectKey(rawPath, new URLSearchParams(rawQuery), bucket);
+};
+
+/** The object key a fault rule's keyPrefix (and the request log) is matched against; for a listing, its prefix. */
+function objectKey(rawPath: string, query: URLSearchParams, bucket: string): string {
   const bucketPath = `/${bucket}/`;
   if (!rawPath.startsWith(bucketPath) || rawPath === bucketPath) return query.get("prefix") ?? "";
   const rawKey = rawPath.slice(bucketPath.length);

@@ -1,6 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import type { User } from "../db/schema";
-import type { AppEnv } from "../env";
+import type { AppEnv } from "../app-env";
 import { AppError } from "../lib/errors";
 import { findUserForToken } from "../services/accounts";
 import { verifyAccessToken } from "../services/tokens";

@@ -1,7 +1,8 @@
 import type { MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
 import { createMiddleware } from "hono/factory";
-import type { AppEnv, Config } from "../env";
+import type { AppEnv } from "../app-env";
+import type { Config } from "../env";
 
 interface OriginPolicy {
   origins: Set<string>;

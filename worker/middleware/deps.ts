@@ -1,9 +1,9 @@
 import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../app-env";
 import { buildDeps } from "../deps";
-import type { AppEnv } from "../env";
 
-/** Builds config (cached per isolate) and per-request clients onto c.var.deps. */
+/** Builds config (cached per isolate) and per-request clients onto c.var.deps; deferred work goes to waitUntil. */
 export const provideDeps = createMiddleware<AppEnv>(async (c, next) => {
-  c.set("deps", buildDeps(c.env));
+  c.set("deps", buildDeps(c.env, (work) => c.executionCtx.waitUntil(work)));
   await next();
 });

@@ -1,10 +1,10 @@
 import { Hono, type Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import * as v from "valibot";
-import type { AppEnv } from "../env";
+import type { AppEnv } from "../app-env";
 import { AppError } from "../lib/errors";
-import { jsonBody } from "../lib/json-body";
-import { validate } from "../lib/validate";
+import { jsonBody } from "../http/json-body";
+import { validate } from "../http/validate";
 import { requireUser } from "../middleware/auth";
 import { limitByEmail, limitByIp } from "../middleware/rate-limit";
 import { changePassword, loginUser, registerUser, toPublicUser, verifyPasswordOf } from "../services/accounts";

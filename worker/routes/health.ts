@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../env";
+import type { AppEnv } from "../app-env";
 import { checkHealth } from "../services/health";
 
 export const health = new Hono<AppEnv>().get("/", async (c) => {

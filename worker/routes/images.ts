@@ -2,18 +2,17 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import * as v from "valibot";
-import type { AppEnv } from "../env";
+import type { AppEnv } from "../app-env";
 import { AppError } from "../lib/errors";
-import { readImageParts } from "../lib/multipart";
-import { validate } from "../lib/validate";
+import { readImageParts } from "../http/multipart";
+import { validate } from "../http/validate";
 import { toWellFormed } from "../lib/text";
-import { jsonBody } from "../lib/json-body";
+import { jsonBody } from "../http/json-body";
 import { limits } from "../lib/ai-text";
 import { updateImage } from "../services/image-edits";
 import { createShare, listShares, maxShareSeconds, revokeShare } from "../services/shares";
 import { requireUser } from "../middleware/auth";
 import { analyzeNowIfNeeded, requestReanalysis } from "../services/analysis-requests";
-import { analyzeInBackground } from "../services/analysis";
 import { deleteOwnImage, getOwnImage, listImages } from "../services/image-queries";
 import { storeUploads } from "../services/image-batch";
 import { toImageView } from "../services/image-view";
@@ -67,9 +66,6 @@ export const imageRoutes = new Hono<AppEnv>()
   .use(requireUser)
   .post("/upload", uploadBodyLimit, async (c) => {
     const outcome = await storeUploads(c.var.deps, c.var.user, await readImageParts(c.req.raw));
-    for (const image of outcome.added) {
-      if (image.analysisStatus === "pending") c.executionCtx.waitUntil(analyzeInBackground(c.var.deps, image.id));
-    }
     return c.json(outcome.body, outcome.status);
   })
   .get("/", validate("query", listInput), async (c) => {
@@ -91,13 +87,11 @@ export const imageRoutes = new Hono<AppEnv>()
     return c.json(await toImageView(c.var.deps, image), 200);
   })
   .post("/:id/analyze", async (c) => {
-    await requestReanalysis(c.var.deps, c.var.user.id, c.req.param("id"));
-    c.executionCtx.waitUntil(analyzeInBackground(c.var.deps, c.req.param("id")));
-    return c.json({ message: "Analysis queued", id: c.req.param("id"), analysis_status: "pending" as const }, 202);
+    const queued = await requestReanalysis(c.var.deps, c.var.user.id, c.req.param("id"));
+    return c.json({ message: "Analysis queued", ...queued }, 202);
   })
   .patch("/:id", jsonBody(), validate("json", imagePatchInput), async (c) => {
-    const { image, analyse } = await updateImage(c.var.deps, c.var.user.id, c.req.param("id"), c.req.valid("json"));
-    if (analyse) c.executionCtx.waitUntil(analyzeInBackground(c.var.deps, image.id));
+    const image = await updateImage(c.var.deps, c.var.user.id, c.req.param("id"), c.req.valid("json"));
     return c.json(await toImageView(c.var.deps, image), 200);
   })
   .post("/:id/shares", jsonBody(), validate("json", shareInput), async (c) => {

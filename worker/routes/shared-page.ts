@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../env";
+import type { AppEnv } from "../app-env";
 import { escapeHtml, styleHashSource } from "../lib/html";
 import { presignGet } from "../services/object-store";
 import { openShare } from "../services/shares";

@@ -1,7 +1,24 @@
 import type { Deps } from "../deps";
+import type { AnalysisStatus, Image } from "../db/schema";
+import type { Config } from "../env";
 import { AppError } from "../lib/errors";
-import { resetAnalysis, runAnalysis } from "./analysis";
+import { analyzeInBackground, resetAnalysis, runAnalysis } from "./analysis";
 import { getOwnImage } from "./image-queries";
+
+/**
+ * When an image goes to the AI, in one place: a model is configured and neither the
+ * image nor its owner keeps it from the AI. Otherwise its analysis is `skipped`.
+ */
+export const analysisStatusFor = (config: Pick<Config, "GEMINI_API_KEY">, noAi: boolean): AnalysisStatus =>
+  config.GEMINI_API_KEY && !noAi ? "pending" : "skipped";
+
+/**
+ * Schedules a pending image's analysis after the response. `bytes`, the object just
+ * stored, spare the first attempt a download from the bucket.
+ */
+export function scheduleAnalysis(deps: Deps, image: Pick<Image, "id" | "analysisStatus">, bytes?: Uint8Array) {
+  if (image.analysisStatus === "pending") deps.defer(analyzeInBackground(deps, image.id, bytes));
+}
 
 const analysisDisabled = () =>
   new AppError(409, "analysis_disabled", "Image analysis is not configured on this server (no GEMINI_API_KEY)");
@@ -9,7 +26,7 @@ const analysisDisabled = () =>
 const keptFromAi = () =>
   new AppError(409, "no_ai", "This image is marked never to be sent to the AI; turn that off to analyse it");
 
-/** POST /images/:id/analyze: back to pending with a fresh attempt budget. */
+/** POST /images/:id/analyze: back to pending with a fresh attempt budget, analysed after the response. */
 export async function requestReanalysis(deps: Deps, userId: string, id: string) {
   const image = await getOwnImage(deps, userId, id);
   if (image.noAi) throw keptFromAi();
@@ -17,6 +34,8 @@ export async function requestReanalysis(deps: Deps, userId: string, id: string) 
   if (!(await resetAnalysis(deps, userId, id))) {
     throw new AppError(409, "analysis_in_progress", "This image is being analysed right now; try again shortly");
   }
+  scheduleAnalysis(deps, { id, analysisStatus: "pending" });
+  return { id, analysis_status: "pending" as const };
 }
 
 /** The original GET /images/analyze/:id: the analysis, produced first if there is none yet. */

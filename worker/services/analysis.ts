@@ -99,33 +99,45 @@ function backoffMs(attempt: number) {
 
 /**
  * Analyses one image: up to `attemptsPerRun` attempts, honouring Retry-After, inside
- * a total deadline. Whatever is left (or a crash) is picked up by the sweep.
+ * a total deadline. Whatever is left (or a crash) is picked up by the sweep. `bytes`, when
+ * the caller still holds the stored object, spares the first attempt its download.
  */
-export async function runAnalysis(deps: AnalysisDeps, id: string, opts: { now?: () => Date; deadlineMs?: number } = {}) {
+export async function runAnalysis(
+  deps: AnalysisDeps,
+  id: string,
+  opts: { now?: () => Date; deadlineMs?: number; bytes?: Uint8Array } = {},
+) {
   const now = opts.now ?? (() => new Date());
   const deadline = Date.now() + (opts.deadlineMs ?? runDeadlineMs);
+  let held = opts.bytes;
   for (let attempt = 1; attempt <= attemptsPerRun; attempt++) {
     const claimed = await claimImage(deps, id, now());
     if (!claimed) return;
     let waitMs: number | undefined;
     try {
-      const bytes = await getObjectBytes(deps, claimed.key).catch((error: unknown) => {
-        throw new AnalysisError("upstream_error", "The image could not be read from storage", true, undefined, { cause: error });
-      });
+      const bytes = held ?? (await readStored(deps, claimed.key));
       await complete(deps, claimed, await analyzeWithGemini(deps.config, { bytes, contentType: claimed.contentType }));
       return;
     } catch (error) {
       const failure = error instanceof AnalysisError ? error : new AnalysisError("upstream_error", "Analysis failed", true, undefined, { cause: error });
       waitMs = await fail(deps, claimed, failure, now());
     }
+    // A retry may wait seconds: let go of a large image meanwhile and read it again if needed.
+    held = undefined;
     if (waitMs === undefined || attempt === attemptsPerRun || Date.now() + waitMs + 1000 > deadline) return;
     await new Promise((resolve) => setTimeout(resolve, waitMs));
   }
 }
 
-/** For waitUntil: a failure here (say, the database is down) is the sweep's to retry, not an unhandled rejection. */
-export function analyzeInBackground(deps: AnalysisDeps, id: string): Promise<void> {
-  return runAnalysis(deps, id).catch((error: unknown) => {
+function readStored(deps: AnalysisDeps, key: string) {
+  return getObjectBytes(deps, key).catch((error: unknown) => {
+    throw new AnalysisError("upstream_error", "The image could not be read from storage", true, undefined, { cause: error });
+  });
+}
+
+/** For deferred work: a failure here (say, the database is down) is the sweep's to retry, not an unhandled rejection. */
+export function analyzeInBackground(deps: AnalysisDeps, id: string, bytes?: Uint8Array): Promise<void> {
+  return runAnalysis(deps, id, { bytes }).catch((error: unknown) => {
     console.error("background analysis stopped; the sweep will retry", id, error instanceof Error ? error.name : "error");
   });
 }

@@ -1,8 +1,7 @@
 import type { Deps } from "../deps";
-import type { Image, User } from "../db/schema";
+import type { User } from "../db/schema";
 import { AppError } from "../lib/errors";
-import type { UploadedFile, UploadOptions } from "../lib/multipart";
-import { storeUpload, type StoredImage } from "./image-upload";
+import { storeUpload, type StoredImage, type UploadedFile, type UploadOptions } from "./image-upload";
 import { toImageView, type ImageView } from "./image-view";
 
 type FileResult =
@@ -12,24 +11,17 @@ type FileResult =
 /**
  * One file keeps the original contract (201 {message, file_url, image}; its error is the
  * response's error). Several files each get a result; the request fails only if all do.
- * `added` lists the images stored by this request (not duplicates), for analysis.
  */
 export async function storeUploads(deps: Deps, user: User, upload: { files: UploadedFile[]; options: UploadOptions }) {
   const { files, options } = upload;
-  const added: Image[] = [];
-  const store = async (file: UploadedFile) => {
-    const stored = await storeUpload(deps, user, file, options);
-    if (!stored.duplicate) added.push(stored.image);
-    return stored;
-  };
   if (files.length === 1) {
-    const stored = await store(files[0]);
-    return { added, status: stored.duplicate ? (200 as const) : (201 as const), body: await singleBody(deps, stored) };
+    const stored = await storeUpload(deps, user, files[0], options);
+    return { status: stored.duplicate ? (200 as const) : (201 as const), body: await singleBody(deps, stored) };
   }
   const results: FileResult[] = [];
   for (const file of files) {
     try {
-      const stored = await store(file);
+      const stored = await storeUpload(deps, user, file, options);
       const image = await toImageView(deps, stored.image);
       results.push({ file_name: file.name ?? null, status: stored.duplicate ? 200 : 201, duplicate: stored.duplicate, image, file_url: image.file_url });
     } catch (error) {
@@ -44,7 +36,6 @@ export async function storeUploads(deps: Deps, user: User, upload: { files: Uplo
     throw new AppError(first.status as 400, first.error.code, `No image was stored: ${first.error.message}`);
   }
   return {
-    added,
     status: 201 as const,
     body: {
       message: `${stored} of ${files.length} images stored`,

@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Deps } from "../deps";
 import { images, type Image } from "../db/schema";
 import { sanitizeAnswer } from "../lib/ai-text";
+import { analysisStatusFor, scheduleAnalysis } from "./analysis-requests";
 import { imageColumns, imageNotFound, getOwnImage } from "./image-queries";
 
 export interface ImagePatch {
@@ -29,16 +30,15 @@ export const clearedAnalysis: Partial<typeof images.$inferInsert> = {
 
 /**
  * The owner's edits: text is cleaned like the AI's (same limits, no control characters)
- * and marks the analysis as edited by a person. `no_ai: true` deletes the AI's text.
+ * and marks the analysis as edited by a person. `no_ai: true` deletes the AI's text;
+ * `no_ai: false` sends the image to the AI again.
  */
-export async function updateImage(deps: Deps, userId: string, id: string, patch: ImagePatch): Promise<{ image: Image; analyse: boolean }> {
+export async function updateImage(deps: Deps, userId: string, id: string, patch: ImagePatch): Promise<Image> {
   const current = await getOwnImage(deps, userId, id);
   const changes: Partial<typeof images.$inferInsert> = {};
-  let analyse = false;
   if (patch.no_ai === true && !current.noAi) Object.assign(changes, { noAi: true, ...clearedAnalysis });
   if (patch.no_ai === false && current.noAi) {
-    analyse = Boolean(deps.config.GEMINI_API_KEY);
-    Object.assign(changes, { noAi: false, analysisStatus: analyse ? "pending" : "skipped", analysisAttempts: 0 });
+    Object.assign(changes, { noAi: false, analysisStatus: analysisStatusFor(deps.config, false), analysisAttempts: 0 });
   }
   const edited = patch.description !== undefined || patch.alt_text !== undefined || patch.tags !== undefined;
   if (edited) {
@@ -55,14 +55,15 @@ export async function updateImage(deps: Deps, userId: string, id: string, patch:
       editedByUser: true,
     });
   }
-  if (Object.keys(changes).length === 0) return { image: current, analyse: false };
+  if (Object.keys(changes).length === 0) return current;
   const [image] = await deps.db
     .update(images)
     .set(changes)
     .where(and(eq(images.id, id), eq(images.userId, userId)))
     .returning(imageColumns);
   if (!image) throw imageNotFound();
-  return { image, analyse };
+  if (changes.analysisStatus === "pending") scheduleAnalysis(deps, image);
+  return image;
 }
 
 /** The account-wide switch: every image of the user leaves the AI, and its AI text goes. */

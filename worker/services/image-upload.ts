@@ -4,15 +4,25 @@ import { images, type Image, type User } from "../db/schema";
 import { isUniqueViolation } from "../lib/db-errors";
 import { AppError } from "../lib/errors";
 import { sanitizeFileName } from "../lib/file-name";
-import { sniffImage } from "../lib/image-sniff";
-import type { UploadedFile, UploadOptions } from "../lib/multipart";
-import { stripMetadata } from "../lib/strip-metadata";
+import { inspectImage, stripMetadata } from "../images/codec";
+import { analysisStatusFor, scheduleAnalysis } from "./analysis-requests";
 import { imageColumns } from "./image-queries";
 import { deleteObject, putObject } from "./object-store";
 import { recordFailedDeletion } from "./object-cleanup";
 
 export const maxImageSide = 12_000;
 export const maxImagePixels = 50_000_000;
+
+export interface UploadedFile {
+  name: string | undefined;
+  bytes: Uint8Array;
+}
+
+/** Per-upload privacy choices; undefined means "use the account default". */
+export interface UploadOptions {
+  keepMetadata?: boolean;
+  noAi?: boolean;
+}
 
 export interface StoredImage {
   image: Image;
@@ -31,7 +41,7 @@ export function inspectUpload(bytes: Uint8Array, maxBytes: number) {
   if (bytes.length > maxBytes) {
     throw new AppError(413, "file_too_large", `Images may be at most ${maxBytes} bytes`);
   }
-  const sniffed = sniffImage(bytes);
+  const sniffed = inspectImage(bytes);
   if (!sniffed.ok) {
     if (sniffed.reason === "unsupported") {
       throw new AppError(415, "unsupported_type", "Only JPEG, PNG, WebP, GIF, AVIF and HEIC images are accepted");
@@ -48,6 +58,7 @@ export function inspectUpload(bytes: Uint8Array, maxBytes: number) {
 /**
  * Stores one upload: object first, then its row. A failed insert deletes the object
  * again, so a client error or an outage never leaves an object without its row.
+ * A new image's analysis is scheduled with the bytes at hand.
  */
 export async function storeUpload(
   deps: Deps,
@@ -83,9 +94,10 @@ export async function storeUpload(
         sha256: digest,
         metadataRemoved: stripped.removed,
         noAi,
-        analysisStatus: deps.config.GEMINI_API_KEY && !noAi ? "pending" : "skipped",
+        analysisStatus: analysisStatusFor(deps.config, noAi),
       })
       .returning(imageColumns);
+    scheduleAnalysis(deps, image, bytes);
     return { image, duplicate: false };
   } catch (error) {
     await compensate(deps, key);

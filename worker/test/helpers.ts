@@ -1,5 +1,6 @@
 import { env, exports } from "cloudflare:workers";
 import { createDb } from "../db/client";
+import { buildDeps, type Deps } from "../deps";
 
 /** Calls the real worker as a client would, from a per-test IP so rate limits never collide. */
 export function app(path: string, init: RequestInit & { ip?: string } = {}) {
@@ -75,3 +76,13 @@ export async function eventually<T>(check: () => Promise<T>, { timeoutMs = 5000,
 
 /** The test database through the same driver and endpoint the worker uses. */
 export const testDb = () => createDb(env.DATABASE_URL!, env.NEON_FETCH_ENDPOINT ?? "");
+
+/**
+ * Services' deps as fetch and cron build them, for calling a service directly. What the
+ * services defer (waitUntil's work) is collected: `settled()` awaits all of it.
+ */
+export function testDeps(): Deps & { settled(): Promise<unknown[]> } {
+  const deferred: Promise<unknown>[] = [];
+  const deps = buildDeps(env, (work) => void deferred.push(work));
+  return { ...deps, settled: () => Promise.all(deferred) };
+}

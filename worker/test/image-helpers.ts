@@ -44,6 +44,12 @@ export async function storedObjects(prefix: string): Promise<{ key: string; size
   return (await res.json<{ objects: { key: string; size: number }[] }>()).objects;
 }
 
+/** The requests the S3 stand-in answered for keys under a prefix, oldest first. */
+export async function s3Requests(prefix: string): Promise<{ method: string; key: string; status: number | "dropped" }[]> {
+  const res = await fetch(`${inject("s3Endpoint")}/__admin/requests?prefix=${encodeURIComponent(prefix)}`);
+  return (await res.json<{ requests: { method: string; key: string; status: number | "dropped" }[] }>()).requests;
+}
+
 export async function s3Fault(rule: Record<string, unknown>) {
   const res = await fetch(`${inject("s3Endpoint")}/__admin/faults`, { method: "POST", body: JSON.stringify(rule) });
   if (res.status !== 204) throw new Error(`s3 fault refused: ${await res.text()}`);

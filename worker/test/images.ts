@@ -136,6 +136,14 @@ export function makeHeic(width: number, height: number): Uint8Array {
   return heif("heic", ["mif1", "heic"], [ispe(512, 512), ispe(width, height)], [[2, [1]], [1, [2]]]);
 }
 
+/** A HEIC whose primary item is turned for display: `irot` turns (anticlockwise quarter turns), then `imir` if given. */
+export function makeTurnedHeic(width: number, height: number, transform: { irot?: number; imir?: 0 | 1 }): Uint8Array {
+  const properties = [ispe(width, height)];
+  if (transform.irot !== undefined) properties.push(isoBox("irot", new Uint8Array([transform.irot])));
+  if (transform.imir !== undefined) properties.push(isoBox("imir", new Uint8Array([transform.imir])));
+  return heif("heic", ["mif1", "heic"], properties, [[1, properties.map((_, i) => i + 1)]]);
+}
+
 /** ftyp, then meta with primary item 1 and its properties (ipma: item id → 1-based ipco indexes), then mdat. */
 function heif(major: string, compatible: string[], properties: Uint8Array[], associations: [number, number[]][]) {
   const ipma = associations.map(([item, indexes]) => concat([u16be(item), new Uint8Array([indexes.length, ...indexes])]));

@@ -1,16 +1,19 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { S3Faults } from "./faults";
 import { readBody } from "./read-body";
+import type { S3RequestLog } from "./request-log";
 
 export interface AdminDeps {
   faults: S3Faults;
+  requests: S3RequestLog;
   listObjects(prefix: string): Promise<{ key: string; size: number }[]>;
 }
 
 /**
  * The test-only admin API (no auth, loopback only):
- * POST/DELETE /__admin/faults, and GET /__admin/objects?prefix= read from s3rver's storage
- * so a test can assert "nothing was written" without signing a request.
+ * POST/DELETE /__admin/faults, GET /__admin/objects?prefix= read from s3rver's storage
+ * so a test can assert "nothing was written" without signing a request, and
+ * GET /__admin/requests?prefix= for the requests the gate answered on those keys.
  */
 export async function handleAdmin(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, deps: AdminDeps) {
   if (path === "/__admin/faults" && req.method === "DELETE") {
@@ -28,7 +31,10 @@ export async function handleAdmin(req: IncomingMessage, res: ServerResponse, pat
   if (path === "/__admin/objects" && req.method === "GET") {
     return send(res, 200, { objects: await deps.listObjects(query.get("prefix") ?? "") });
   }
-  return send(res, 404, { message: "admin routes: POST|DELETE /__admin/faults, GET /__admin/objects?prefix=" });
+  if (path === "/__admin/requests" && req.method === "GET") {
+    return send(res, 200, { requests: deps.requests.matching(query.get("prefix") ?? "") });
+  }
+  return send(res, 404, { message: "admin routes: POST|DELETE /__admin/faults, GET /__admin/objects?prefix=, GET /__admin/requests?prefix=" });
 }
 
 function send(res: ServerResponse, status: number, body?: unknown) {

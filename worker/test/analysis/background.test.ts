@@ -1,8 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { buildDeps } from "../../deps";
 import { analyzeDueImages } from "../../services/analysis";
-import { eventually, newSignedInUser } from "../helpers";
+import { eventually, newSignedInUser, testDeps } from "../helpers";
 import { analysisReaches, geminiCalls, geminiFault, sha256Hex, upload, uploadOk } from "../image-helpers";
 import { makePng } from "../images";
 
@@ -77,7 +76,7 @@ describe("analysis off the request path", () => {
     const uploaded = await uploadOk(accessToken, { bytes });
     const failed = await analysisReaches(accessToken, uploaded.id, ["failed"], { attempts: 3 });
     expect(failed).toMatchObject({ analysis_error: "upstream_error", analysis_retry_at: expect.any(String) });
-    await analyzeDueImages(buildDeps(env), inTenMinutes(), { userId: user.id });
+    await analyzeDueImages(testDeps(), inTenMinutes(), { userId: user.id });
     expect(await analysisReaches(accessToken, uploaded.id, ["done"])).toMatchObject({ analysis_attempts: 4, analysis_error: null });
   });
 
@@ -100,7 +99,7 @@ describe("analysis off the request path", () => {
     const uploaded = await uploadOk(accessToken, { bytes });
     const failed = await analysisReaches(accessToken, uploaded.id, ["failed"], { attempts: 1 });
     expect(failed).toMatchObject({ analysis_error: "blocked", analysis_retry_at: null });
-    expect(await analyzeDueImages(buildDeps(env), inTenMinutes(), { userId: user.id })).toBe(0);
+    expect(await analyzeDueImages(testDeps(), inTenMinutes(), { userId: user.id })).toBe(0);
     expect(await geminiCalls(sha256)).toHaveLength(1);
   });
 

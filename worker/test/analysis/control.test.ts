@@ -3,10 +3,9 @@ import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { images } from "../../db/schema";
-import { buildDeps } from "../../deps";
 import worker from "../../index";
 import { analyzeDueImages } from "../../services/analysis";
-import { app, bearer, newSignedInUser, testDb } from "../helpers";
+import { app, bearer, newSignedInUser, testDb, testDeps } from "../helpers";
 import { analysisReaches, geminiCalls, geminiFault, getImage, sha256Hex, uploadOk } from "../image-helpers";
 import { makePng } from "../images";
 
@@ -26,7 +25,7 @@ describe("leases and claims", () => {
   it("reclaims an image whose worker died mid-analysis once its lease has run out", async () => {
     const { user, accessToken } = await newSignedInUser();
     const { id } = await quietImage(accessToken);
-    const deps = buildDeps(env);
+    const deps = testDeps();
     await testDb().update(images).set({ analysisStatus: "processing", leaseUntil: new Date(Date.now() + 60_000) }).where(eq(images.id, id));
     expect(await analyzeDueImages(deps, new Date(), { userId: user.id })).toBe(0); // lease still held
     await testDb().update(images).set({ leaseUntil: new Date(Date.now() - 1000) }).where(eq(images.id, id));
@@ -39,7 +38,7 @@ describe("leases and claims", () => {
     const { id, sha256 } = await quietImage(accessToken);
     await geminiFault({ sha256, faults: [{ type: "latency", ms: 500 }] });
     await testDb().update(images).set({ analysisStatus: "pending" }).where(eq(images.id, id));
-    const deps = buildDeps(env);
+    const deps = testDeps();
     await Promise.all([analyzeDueImages(deps, new Date(), { userId: user.id }), analyzeDueImages(deps, new Date(), { userId: user.id })]);
     expect(await getImage(accessToken, id)).toMatchObject({ analysis_status: "done" });
     expect(await geminiCalls(sha256)).toHaveLength(2); // the blocked first try, then exactly one more

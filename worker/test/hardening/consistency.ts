@@ -1,18 +1,16 @@
-import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { expect } from "vitest";
 import { images } from "../../db/schema";
-import { buildDeps } from "../../deps";
 import { analyzeDueImages } from "../../services/analysis";
 import { removeOrphanObjects } from "../../services/object-cleanup";
-import { testDb } from "../helpers";
+import { testDb, testDeps } from "../helpers";
 import { storedObjects } from "../image-helpers";
 
 /** Far enough ahead that every retry is due and every leftover object counts as an orphan. */
 export const afterEverything = () => new Date(Date.now() + 2 * 60 * 60 * 1000);
 
 /** The cron sweep's work, scoped to one user so parallel test files are left alone. */
-export async function sweepUser(userId: string, deps = buildDeps(env)) {
+export async function sweepUser(userId: string, deps = testDeps()) {
   await analyzeDueImages(deps, afterEverything(), { userId, batch: 50 });
   await removeOrphanObjects(deps, afterEverything(), `users/${userId}/`);
 }

@@ -2,10 +2,9 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { env } from "cloudflare:workers";
 import { AwsClient } from "aws4fetch";
 import { describe, expect, inject, it } from "vitest";
-import { buildDeps } from "../../deps";
 import worker from "../../index";
 import { removeOrphanObjects } from "../../services/object-cleanup";
-import { app, bearer, newSignedInUser } from "../helpers";
+import { app, bearer, newSignedInUser, testDeps } from "../helpers";
 import { dbFault, s3Fault, storedObjects, upload, uploadOk } from "../image-helpers";
 import { makePng } from "../images";
 
@@ -88,7 +87,7 @@ describe("nothing lost, nothing orphaned", () => {
     const crashed = await s3.fetch(`${inject("s3Endpoint")}/${inject("s3Bucket")}/${prefix}crashed-before-insert.png`, { method: "PUT", body: await makePng(8, 8, green) });
     expect(crashed.status).toBe(200);
 
-    const deps = buildDeps(env);
+    const deps = testDeps();
     expect(await removeOrphanObjects(deps, new Date(), prefix)).toBe(0); // too young: may be an upload in flight
     expect(await removeOrphanObjects(deps, new Date(Date.now() + 2 * 60 * 60 * 1000), prefix)).toBe(1);
     const left = await storedObjects(prefix);

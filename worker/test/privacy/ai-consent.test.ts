@@ -1,8 +1,6 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { buildDeps } from "../../deps";
 import { analyzeDueImages } from "../../services/analysis";
-import { app, bearer, json, newSignedInUser } from "../helpers";
+import { app, bearer, json, newSignedInUser, testDeps } from "../helpers";
 import { analysisReaches, geminiCalls, geminiFault, getImage, sha256Hex, uploadOk } from "../image-helpers";
 import { makePng } from "../images";
 
@@ -25,7 +23,7 @@ describe("never send to AI", () => {
     const { image } = await res.json<{ image: { id: string; analysis_status: string; no_ai: boolean } }>();
     expect(image).toMatchObject({ analysis_status: "skipped", no_ai: true });
 
-    await analyzeDueImages(buildDeps(env), later(), { userId: user.id });
+    await analyzeDueImages(testDeps(), later(), { userId: user.id });
     const reanalyse = await app(`/images/${image.id}/analyze`, { method: "POST", headers: bearer(accessToken) });
     expect(reanalyse.status).toBe(409);
     expect(await reanalyse.json()).toMatchObject({ code: "no_ai", message: expect.stringContaining("never to be sent to the AI") });

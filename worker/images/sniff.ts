@@ -1,6 +1,6 @@
-import { readHeifSize } from "./heif-size";
-import { type ImageSize, type Problem, ascii, isProblem, u32be } from "./image-bytes";
-import { readGif, readJpeg, readPng, readWebp } from "./image-headers";
+import { readHeifSize } from "./heif";
+import { type ImageSize, type Problem, ascii, isProblem, u32be } from "./bytes";
+import { readGif, readJpeg, readPng, readWebp } from "./headers";
 
 export type ImageFormat = "jpeg" | "png" | "webp" | "gif" | "avif" | "heic";
 

@@ -1,6 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import { bodyLimit } from "hono/body-limit";
-import { AppError } from "./errors";
+import { AppError } from "../lib/errors";
 
 /** JSON bodies only, and small: 415 for another type, 413 past the limit (streamed, not trusted). */
 export function jsonBody(maxBytes = 16 * 1024) {

@@ -1,5 +1,6 @@
-import { ascii, u16be, u16le, u32be, u32le } from "./image-bytes";
-import type { ImageFormat } from "./image-sniff";
+import { ascii, u16be, u32be, u32le } from "./bytes";
+import { orientationTag, readExif, tiffShort, withoutExifHeader } from "./exif";
+import type { ImageFormat } from "./sniff";
 
 /**
  * Lossless removal of location and camera metadata: segments and chunks are
@@ -188,41 +189,6 @@ function stripWebp(bytes: Uint8Array): StripResult | undefined {
   return result;
 }
 
-interface ExifSummary {
-  littleEndian: boolean;
-  orientation: number;
-  hasGps: boolean;
-  /** Anything but orientation and the GPS pointer, including a second IFD (the thumbnail). */
-  hasOtherTags: boolean;
-}
-
-const orientationTag = 0x0112;
-const gpsIfdTag = 0x8825;
-const tiffShort = 3;
-
-/** Reads IFD0 of a TIFF-structured EXIF block; undefined when it does not add up. */
-function readExif(tiff: Uint8Array): ExifSummary | undefined {
-  const littleEndian = tiff[0] === 0x49 && tiff[1] === 0x49;
-  if (!littleEndian && !(tiff[0] === 0x4d && tiff[1] === 0x4d)) return undefined;
-  const u16 = littleEndian ? u16le : u16be;
-  const u32 = littleEndian ? u32le : u32be;
-  if (tiff.length < 8 || u16(tiff, 2) !== 42) return undefined;
-  const ifd = u32(tiff, 4);
-  if (ifd + 2 > tiff.length) return undefined;
-  const entriesEnd = ifd + 2 + 12 * u16(tiff, ifd);
-  if (entriesEnd > tiff.length) return undefined;
-  const summary = { littleEndian, orientation: 1, hasGps: false, hasOtherTags: false };
-  for (let entry = ifd + 2; entry < entriesEnd; entry += 12) {
-    const tag = u16(tiff, entry);
-    if (tag === orientationTag && u16(tiff, entry + 2) === tiffShort) summary.orientation = u16(tiff, entry + 8);
-    else if (tag === gpsIfdTag) summary.hasGps = true;
-    else summary.hasOtherTags = true;
-  }
-  // Some writers omit the next-IFD offset after the last IFD; a missing one means none.
-  if (entriesEnd + 4 <= tiff.length && u32(tiff, entriesEnd) !== 0) summary.hasOtherTags = true;
-  return summary;
-}
-
 /**
  * What an EXIF block becomes: `tiff` itself when it already holds nothing but a
  * needed orientation, a minimal block when the photo needs turning, otherwise
@@ -280,8 +246,6 @@ function riffChunk(type: string, data: Uint8Array): Uint8Array {
   return chunk;
 }
 
-/** The PNG and WebP specs store bare TIFF, but some writers keep JPEG's "Exif\0\0" prefix. */
-const withoutExifHeader = (data: Uint8Array) => (startsWith(data, exifHeader) ? data.subarray(exifHeader.length) : data);
 
 const startsWith = (bytes: Uint8Array, text: string) => ascii(bytes, 0, text.length) === text;
 

@@ -1,4 +1,4 @@
-import { type ImageSize, type Problem, corrupt, cutOff, fourcc, isProblem, u16be, u32be } from "./image-bytes";
+import { type ImageSize, type Problem, corrupt, cutOff, fourcc, isProblem, u16be, u32be } from "./bytes";
 
 /**
  * Size of an AVIF or HEIC image: the primary item's `ispe` property, found via
@@ -7,6 +7,46 @@ import { type ImageSize, type Problem, corrupt, cutOff, fourcc, isProblem, u16be
  * tile's; it is only the fallback when no association names the primary item.
  */
 export function readHeifSize(bytes: Uint8Array): ImageSize | Problem {
+  const found = readProperties(bytes);
+  if (isProblem(found)) return found;
+  const sizes = new Map<number, ImageSize>(); // by 1-based ipco index, as ipma counts them
+  for (const [index, box] of found.properties) {
+    if (box.type !== boxTypes.ispe || box.end - box.start < 12) continue;
+    sizes.set(index, { width: u32be(bytes, box.start + 4), height: u32be(bytes, box.start + 8) });
+  }
+  const primary = found.primary.find((i) => sizes.has(i));
+  const size = (primary === undefined ? undefined : sizes.get(primary)) ?? sizes.values().next().value;
+  return size ?? corrupt("does not declare its image size.");
+}
+
+/**
+ * The primary item's `irot` and `imir`, in the order ipma lists them, as the EXIF
+ * orientation (1–8) that shows the image the same way. Call on a file readHeifSize accepted.
+ */
+export function readHeifOrientation(bytes: Uint8Array): number {
+  const found = readProperties(bytes);
+  if (isProblem(found)) return 1;
+  // As (flip, quarter turns clockwise), flip applied first: EXIF orientation's own terms.
+  let flip = 0;
+  let turns = 0;
+  for (const index of found.primary) {
+    const box = found.properties.get(index);
+    if (!box || box.end <= box.start) continue;
+    if (box.type === boxTypes.irot) {
+      const clockwise = (4 - (bytes[box.start] & 3)) % 4; // irot turns anticlockwise
+      turns = (turns + clockwise) % 4;
+    } else if (box.type === boxTypes.imir) {
+      // A mirror after turns is the mirror first with the turns reversed. Axis 0 flips top to
+      // bottom as libheif and Apple read it: a left-right mirror and half a turn.
+      turns = ((bytes[box.start] & 1 ? 0 : 2) + 4 - turns) % 4;
+      flip ^= 1;
+    }
+  }
+  return flip ? [2, 7, 4, 5][turns] : [1, 6, 3, 8][turns];
+}
+
+/** ipco's boxes by 1-based index, and the indexes ipma associates with the primary item, in order. */
+function readProperties(bytes: Uint8Array): { properties: Map<number, Box>; primary: number[] } | Problem {
   const file = { start: 0, end: bytes.length };
   const meta = findBox(bytes, file, boxTypes.meta);
   if (!meta || isProblem(meta)) return meta ?? corrupt("has no metadata box.");
@@ -23,15 +63,10 @@ export function readHeifSize(bytes: Uint8Array): ImageSize | Problem {
   if (!ipco || isProblem(ipco)) return ipco ?? corrupt("has no image properties.");
   if (ipma && isProblem(ipma)) return ipma;
 
-  const sizes = new Map<number, ImageSize>(); // by 1-based ipco index, as ipma counts them
-  const problem = walkBoxes(bytes, ipco, (type, start, end, index) => {
-    if (type !== boxTypes.ispe || end - start < 12) return;
-    sizes.set(index + 1, { width: u32be(bytes, start + 4), height: u32be(bytes, start + 8) });
-  });
+  const properties = new Map<number, Box>();
+  const problem = walkBoxes(bytes, ipco, (type, start, end, index) => void properties.set(index + 1, { type, start, end }));
   if (problem) return problem;
-  const primary = pitm && ipma ? propertiesOf(bytes, ipma, readItemId(bytes, pitm)).find((i) => sizes.has(i)) : undefined;
-  const size = (primary === undefined ? undefined : sizes.get(primary)) ?? sizes.values().next().value;
-  return size ?? corrupt("does not declare its image size.");
+  return { properties, primary: pitm && ipma ? propertiesOf(bytes, ipma, readItemId(bytes, pitm)) : [] };
 }
 
 interface Span {
@@ -52,6 +87,8 @@ const boxTypes = {
   ipco: fourcc("ipco"),
   ipma: fourcc("ipma"),
   ispe: fourcc("ispe"),
+  irot: fourcc("irot"),
+  imir: fourcc("imir"),
 };
 
 /** The first child of `type`, once every sibling has been checked to fit. */

@@ -12,7 +12,7 @@ import {
   u24le,
   u32be,
   u32le,
-} from "./image-bytes";
+} from "./bytes";
 
 /**
  * Size readers for PNG, JPEG, GIF and WebP, called once the signature matched.

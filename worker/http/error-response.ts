@@ -2,8 +2,8 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ConfigError } from "../env";
-import { isDatabaseUnavailable, neonDbError } from "./db-errors";
-import { AppError, codeForStatus } from "./errors";
+import { isDatabaseUnavailable, neonDbError } from "../lib/db-errors";
+import { AppError, codeForStatus } from "../lib/errors";
 
 /** The one place errors become responses: `{message, code}`, never a stack or SQL. */
 export function errorResponse(error: Error, c: Context) {

@@ -1,7 +1,7 @@
 import { sValidator } from "@hono/standard-validator";
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import type { ValidationTargets } from "hono";
-import { AppError } from "./errors";
+import { AppError } from "../lib/errors";
 
 /** Validator middleware whose failures name the first bad field: 400 invalid_request. */
 export function validate<Target extends keyof ValidationTargets, Schema extends StandardSchemaV1>(

@@ -1,17 +1,7 @@
-import { AppError } from "./errors";
+import { AppError } from "../lib/errors";
+import type { UploadedFile, UploadOptions } from "../services/image-upload";
 
 export const maxFilesPerUpload = 10;
-
-export interface UploadedFile {
-  name: string | undefined;
-  bytes: Uint8Array;
-}
-
-/** Per-upload privacy choices; undefined means "use the account default". */
-export interface UploadOptions {
-  keepMetadata?: boolean;
-  noAi?: boolean;
-}
 
 /**
  * The `image` parts of a multipart body. Anything a client can get wrong here is a

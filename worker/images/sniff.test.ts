@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { type ImageFormat, type SniffResult, sniffImage } from "../lib/image-sniff";
-import { ascii, concat, randomBytes, u16be, u16le, u32be } from "./bytes";
+import { type ImageFormat, type SniffResult, sniffImage } from "./sniff";
+import { ascii, concat, randomBytes, u16be, u16le, u32be } from "../test/bytes";
 import {
   appendBytes, avifWithBrands, gifClaiming, htmlDocument, isoBox, jpegClaiming, makeAvif, makeGif, makeHeic,
   makeJpeg, makePng, makeWebp, pngHeaderClaiming, svgWithScript, truncate, zipBytes,
-} from "./images";
+} from "../test/images";
 
 const red: [number, number, number] = [220, 30, 30];
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { sniffImage } from "../lib/image-sniff";
-import { type StripResult, stripMetadata } from "../lib/strip-metadata";
-import { ascii, concat, crc32, randomBytes, u16be, u32be } from "./bytes";
+import { sniffImage } from "./sniff";
+import { type StripResult, stripMetadata } from "./strip";
+import { ascii, concat, crc32, randomBytes, u16be, u32be } from "../test/bytes";
 import {
   exifTiff, makeAvif, makeGif, makeHeic, makeJpeg, makeJpegWithMetadata, makePng, makePngWithMetadata, makeWebp,
   makeWebpWithMetadata, planted, truncate,
-} from "./images";
+} from "../test/images";
 
 const u32leAt = (bytes: Uint8Array, at: number) => new DataView(bytes.buffer, bytes.byteOffset).getUint32(at, true);
 

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
-import type { AppEnv, Config } from "../env";
+import type { AppEnv } from "../app-env";
+import type { Config } from "../env";
 import { bucketUrl } from "../services/object-store";
 
 /** Paths the API owns: an unknown one there is a JSON 404, never the SPA's index.html. */

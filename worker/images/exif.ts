@@ -1,0 +1,84 @@
+import { ascii, u16be, u16le, u32be, u32le } from "./bytes";
+import type { ImageFormat } from "./sniff";
+
+/** What the codecs need of an EXIF block: its byte order, the orientation, and whether it holds more. */
+export interface ExifSummary {
+  littleEndian: boolean;
+  orientation: number;
+  hasGps: boolean;
+  /** Anything but orientation and the GPS pointer, including a second IFD (the thumbnail). */
+  hasOtherTags: boolean;
+}
+
+export const orientationTag = 0x0112;
+const gpsIfdTag = 0x8825;
+export const tiffShort = 3;
+
+/** Reads IFD0 of a TIFF-structured EXIF block; undefined when it does not add up. */
+export function readExif(tiff: Uint8Array): ExifSummary | undefined {
+  const littleEndian = tiff[0] === 0x49 && tiff[1] === 0x49;
+  if (!littleEndian && !(tiff[0] === 0x4d && tiff[1] === 0x4d)) return undefined;
+  const u16 = littleEndian ? u16le : u16be;
+  const u32 = littleEndian ? u32le : u32be;
+  if (tiff.length < 8 || u16(tiff, 2) !== 42) return undefined;
+  const ifd = u32(tiff, 4);
+  if (ifd + 2 > tiff.length) return undefined;
+  const entriesEnd = ifd + 2 + 12 * u16(tiff, ifd);
+  if (entriesEnd > tiff.length) return undefined;
+  const summary = { littleEndian, orientation: 1, hasGps: false, hasOtherTags: false };
+  for (let entry = ifd + 2; entry < entriesEnd; entry += 12) {
+    const tag = u16(tiff, entry);
+    if (tag === orientationTag && u16(tiff, entry + 2) === tiffShort) summary.orientation = u16(tiff, entry + 8);
+    else if (tag === gpsIfdTag) summary.hasGps = true;
+    else summary.hasOtherTags = true;
+  }
+  // Some writers omit the next-IFD offset after the last IFD; a missing one means none.
+  if (entriesEnd + 4 <= tiff.length && u32(tiff, entriesEnd) !== 0) summary.hasOtherTags = true;
+  return summary;
+}
+
+/** EXIF orientation 1–8; anything else (absent, unreadable, out of range) is 1, as viewers treat it. */
+export function exifOrientation(bytes: Uint8Array, format: ImageFormat): number {
+  const tiff = findExif(bytes, format);
+  const orientation = tiff ? readExif(tiff)?.orientation : undefined;
+  return orientation !== undefined && orientation >= 1 && orientation <= 8 ? orientation : 1;
+}
+
+/** The TIFF block of the first EXIF a viewer would read: JPEG APP1, PNG eXIf (any case), WebP EXIF. */
+function findExif(bytes: Uint8Array, format: ImageFormat): Uint8Array | undefined {
+  if (format === "jpeg") return findJpegExif(bytes);
+  if (format === "png") return findPngExif(bytes);
+  if (format === "webp") return findWebpExif(bytes);
+  return undefined;
+}
+
+function findJpegExif(bytes: Uint8Array): Uint8Array | undefined {
+  for (let at = 2; at + 4 <= bytes.length && bytes[at] === 0xff; ) {
+    const marker = bytes[at + 1];
+    if (marker === 0xda || marker === 0xd9) return undefined; // pixels start: no metadata past here
+    const end = at + 2 + u16be(bytes, at + 2);
+    // "Exif\0" then a pad byte that writers do not all set to zero.
+    if (marker === 0xe1 && ascii(bytes, at + 4, 5) === "Exif\0") return bytes.subarray(at + 10, Math.min(end, bytes.length));
+    at = end;
+  }
+  return undefined;
+}
+
+function findPngExif(bytes: Uint8Array): Uint8Array | undefined {
+  for (let at = 8; at + 12 <= bytes.length; at += 12 + u32be(bytes, at)) {
+    if (ascii(bytes, at + 4).toLowerCase() === "exif") return withoutExifHeader(bytes.subarray(at + 8, at + 8 + u32be(bytes, at)));
+  }
+  return undefined;
+}
+
+function findWebpExif(bytes: Uint8Array): Uint8Array | undefined {
+  for (let at = 12; at + 8 <= bytes.length; ) {
+    const size = u32le(bytes, at + 4);
+    if (ascii(bytes, at) === "EXIF") return withoutExifHeader(bytes.subarray(at + 8, at + 8 + size));
+    at += 8 + size + (size & 1);
+  }
+  return undefined;
+}
+
+/** The PNG and WebP specs store bare TIFF, but some writers keep JPEG's "Exif\0\0" prefix. */
+export const withoutExifHeader = (data: Uint8Array) => (ascii(data, 0, 6) === "Exif\0\0" ? data.subarray(6) : data);
