@@ -1,4 +1,3 @@
-import type { Candidate, GenerateContentResponsePromptFeedback } from "@google/genai";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import * as v from "valibot";
@@ -96,21 +95,36 @@ function retryAfterMs(header: string | null): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-interface GeminiBody {
-  candidates?: Candidate[];
-  promptFeedback?: GenerateContentResponsePromptFeedback;
-  modelVersion?: string;
-}
+/**
+ * The part of generateContent's answer the analysis reads, checked rather than trusted:
+ * unknown fields pass, a wrong type anywhere here is an `invalid_response`. Field names
+ * follow the REST API (and @google/genai's GenerateContentResponse).
+ */
+const geminiBody = v.object({
+  candidates: v.optional(
+    v.array(
+      v.object({
+        finishReason: v.optional(v.string()),
+        content: v.optional(v.object({ parts: v.optional(v.array(v.object({ text: v.optional(v.string()) }))) })),
+      }),
+    ),
+  ),
+  promptFeedback: v.optional(v.object({ blockReason: v.optional(v.string()) })),
+  modelVersion: v.optional(v.string()),
+});
 
 const blockedFinishReasons = new Set(["SAFETY", "PROHIBITED_CONTENT", "BLOCKLIST", "SPII", "RECITATION", "IMAGE_SAFETY"]);
 
 function parseAnswer(text: string, requestedModel: string): GeminiAnalysis {
-  let body: GeminiBody;
+  let json: unknown;
   try {
-    body = JSON.parse(text) as GeminiBody;
+    json = JSON.parse(text);
   } catch {
     throw new AnalysisError("malformed_response", "Gemini's answer was not JSON", true);
   }
+  const envelope = v.safeParse(geminiBody, json);
+  if (!envelope.success) throw new AnalysisError("invalid_response", "Gemini's answer did not have the expected shape", true);
+  const body = envelope.output;
   if (body.promptFeedback?.blockReason) {
     throw new AnalysisError("blocked", `Gemini blocked the image (${body.promptFeedback.blockReason})`, false);
   }
