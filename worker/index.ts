@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import type { AppEnv } from "./app-env";
-import { errorResponse } from "./http/error-response";
+import { errorResponse } from "./middleware/error-response";
 import { allowListedOrigins } from "./middleware/cors";
 import { provideDeps } from "./middleware/deps";
 import { serveSpa } from "./routes/spa";
