@@ -80,6 +80,6 @@ export function renderTables(results: Results): string {
 
 export async function writeResults(results: Results, path = "bench/results/latest.json") {
   await mkdir("bench/results", { recursive: true });
-  await writeFile(path, JSON.stringify(results, null, 2) + "\n");
+  await writeFile(path, `${JSON.stringify(results, null, 2)}\n`);
   return path;
 }

@@ -46,7 +46,8 @@ async function main() {
   });
   console.log(`load: stack and wrangler dev up at ${worker.url}; ${users} users × ${uploadsPerUser} concurrent uploads`);
 
-  const results = await Promise.all(Array.from({ length: users }, (_, i) => runUser(worker!.url, i)));
+  const workerUrl = worker.url;
+  const results = await Promise.all(Array.from({ length: users }, (_, i) => runUser(workerUrl, i)));
   const seconds = (uploadWindow.last - uploadWindow.first) / 1000;
   const uploaded = results.reduce((sum, r) => sum + r.uploaded, 0);
   for (const result of results) await verifyUser(worker.url, stack.s3.endpoint, result);

@@ -23,7 +23,7 @@ export async function startWranglerDev(opts: {
   readyTimeoutMs?: number;
 }): Promise<WranglerDev> {
   await mkdir(dirname(opts.envFile), { recursive: true });
-  await writeFile(opts.envFile, Object.entries(opts.vars).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join("\n") + "\n", { mode: 0o600 });
+  await writeFile(opts.envFile, `${Object.entries(opts.vars).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join("\n")}\n`, { mode: 0o600 });
   await chmod(opts.envFile, 0o600);
   const child = spawn(
     "wrangler",
