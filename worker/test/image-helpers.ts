@@ -1,4 +1,6 @@
+import type { hc, InferResponseType } from "hono/client";
 import { inject } from "vitest";
+import type { AppType } from "../app-type";
 import { app, bearer, eventually } from "./helpers";
 
 export interface FilePart {
@@ -16,21 +18,10 @@ export function upload(token: string, parts: FilePart | FilePart[], field = "ima
   return app("/images/upload", { method: "POST", headers: bearer(token), body: form });
 }
 
-export interface ImageBody {
-  id: string;
-  file_name: string;
-  content_type: string;
-  size: number;
-  width: number;
-  height: number;
-  sha256: string;
-  created_at: string;
-  file_url: string;
-  analysis_status: string;
-  analysis_attempts: number;
-  ai_description: string | null;
-  tags: string[];
-}
+type Client = ReturnType<typeof hc<AppType>>;
+
+/** GET /images/:id as the worker types it (AppType, the web app's source too), not a copy. */
+export type ImageBody = InferResponseType<Client["images"][":id"]["$get"], 200>;
 
 export async function uploadOk(token: string, part: FilePart): Promise<ImageBody> {
   const res = await upload(token, part);
@@ -87,7 +78,7 @@ export async function geminiCalls(sha256: string): Promise<GeminiCall[]> {
 export async function getImage(token: string, id: string) {
   const res = await app(`/images/${id}`, { headers: bearer(token) });
   if (res.status !== 200) throw new Error(`GET /images/${id}: ${res.status}`);
-  return res.json<ImageBody & Record<string, unknown>>();
+  return res.json<ImageBody>();
 }
 
 /**

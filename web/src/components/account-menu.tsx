@@ -1,6 +1,6 @@
 import { onCleanup, onMount } from "solid-js";
 import { signOut } from "../lib/api";
-import type { PublicUser } from "../lib/api-types";
+import type { PublicUser } from "../lib/api-shapes";
 
 /** A disclosure (<details>): keyboard and screen reader support come with the element. */
 export function AccountMenu(props: { user: PublicUser }) {

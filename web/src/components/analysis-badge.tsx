@@ -1,4 +1,4 @@
-import type { AnalysisStatus } from "../lib/api-types";
+import type { AnalysisStatus } from "../lib/api-shapes";
 
 const labels: Record<AnalysisStatus, string> = {
   pending: "Waiting for analysis",

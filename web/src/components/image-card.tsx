@@ -1,5 +1,5 @@
 import { Show } from "solid-js";
-import type { ImageView } from "../lib/api-types";
+import type { ImageView } from "../lib/api-shapes";
 import { freshest, refreshExpiredUrl, watchAnalysis } from "../lib/live-images";
 import { AnalysisBadge } from "./analysis-badge";
 

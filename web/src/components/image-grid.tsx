@@ -1,6 +1,6 @@
 import { createAsync } from "@solidjs/router";
 import { createComputed, createEffect, createMemo, createSignal, For, mapArray, on, onCleanup, onMount, Show } from "solid-js";
-import type { ImageView } from "../lib/api-types";
+import type { ImageView } from "../lib/api-shapes";
 import { getImagePage, type GalleryFilter } from "../lib/images";
 import { recentUploads, uploadInputId } from "../lib/uploads";
 import { ImageCard } from "./image-card";

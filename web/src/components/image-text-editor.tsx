@@ -1,7 +1,7 @@
 import { useAction } from "@solidjs/router";
 import { FormAlert } from "./form-alert";
 import { createSignal, onMount } from "solid-js";
-import type { ImageView } from "../lib/api-types";
+import type { ImageView } from "../lib/api-shapes";
 import { fieldError } from "../lib/form-errors";
 import { editImage } from "../lib/images";
 import { Field } from "./field";

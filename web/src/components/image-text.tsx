@@ -1,5 +1,5 @@
 import { createSignal, For, Show } from "solid-js";
-import type { ImageView } from "../lib/api-types";
+import type { ImageView } from "../lib/api-shapes";
 import { formatDate } from "../lib/format";
 import { ImageTextEditor } from "./image-text-editor";
 

@@ -1,7 +1,7 @@
 import { createAsync, useAction } from "@solidjs/router";
 import { FormAlert } from "./form-alert";
 import { createSignal } from "solid-js";
-import type { AccountSettings } from "../lib/api-types";
+import type { AccountSettings } from "../lib/api-shapes";
 import { getSettings, saveSettings } from "../lib/settings";
 import { ConfirmDialog } from "./confirm-dialog";
 

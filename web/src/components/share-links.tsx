@@ -1,7 +1,7 @@
 import { createAsync, useAction } from "@solidjs/router";
 import { FormAlert } from "./form-alert";
 import { createSignal, For, Show } from "solid-js";
-import type { ShareView } from "../lib/api-types";
+import type { ShareView } from "../lib/api-shapes";
 import { fieldError } from "../lib/form-errors";
 import { formatDate } from "../lib/format";
 import { createShareLink, getShares, revokeShareLink } from "../lib/images";

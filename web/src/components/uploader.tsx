@@ -1,6 +1,6 @@
 import { createAsync } from "@solidjs/router";
 import { createSignal, onCleanup, onMount } from "solid-js";
-import type { UploadOptions } from "../lib/api-types";
+import type { UploadOptions } from "../lib/api";
 import { formatBytes } from "../lib/format";
 import { getSettings } from "../lib/settings";
 import { acceptedTypes, addFiles, maxUploadBytes, uploadInputId } from "../lib/uploads";

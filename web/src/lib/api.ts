@@ -1,4 +1,6 @@
-import type { AccountSettings, ImagePage, ImagePatch, ImageView, MeBody, SessionBody, ShareView, UploadBody, UploadOptions } from "./api-types";
+import { hc } from "hono/client";
+import type { AppType } from "../../../worker/app-type";
+import type { ImagePatch, SettingsPatch, ShareInput, UploadBody } from "./api-shapes";
 import { bearerToken, endSession, startSession, tokenExpiresSoon } from "./session";
 
 /** The API's error body ({message, code, field?}) as a throwable value. */
@@ -14,14 +16,34 @@ export class ApiError extends Error {
   }
 }
 
+/** What every error answer carries (the worker's onError); not part of AppType, which types successes. */
+interface ErrorBody {
+  message?: string;
+  code?: string;
+  field?: string;
+}
+
+/** Per-upload privacy choices, sent as form fields; a field left out takes the account's default. */
+export interface UploadOptions {
+  keep_metadata?: boolean;
+  no_ai?: boolean;
+}
+
+/** Every call goes through `withSession`, so a caller only ever sees the success bodies AppType declares. */
+const client = hc<AppType>("/", { fetch: withSession });
+
 let refreshing: Promise<boolean> | undefined;
 
-/** One refresh at a time: parallel 401s share it, since each refresh token works only once. */
+/**
+ * One refresh at a time: parallel 401s share it, since each refresh token works only once.
+ * It sends the refresh cookie through plain fetch: no access token, and no refresh of its own.
+ */
 function refreshSession(): Promise<boolean> {
-  refreshing ??= fetch("/auth/refresh", { method: "POST" })
+  refreshing ??= client.auth.refresh
+    .$post(undefined, { fetch })
     .then(async (res) => {
       if (!res.ok) return false;
-      startSession((await res.json()) as SessionBody);
+      startSession(await res.json());
       return true;
     })
     .catch(() => false)
@@ -35,23 +57,22 @@ export async function restoreSession() {
 }
 
 async function toApiError(res: Response): Promise<ApiError> {
-  const body = (await res.json().catch(() => ({}))) as { message?: string; code?: string; field?: string };
+  const body: ErrorBody = await res.json().catch(() => ({}));
   return new ApiError(res.status, body.code ?? "error", body.message ?? `Request failed (${res.status})`, body.field);
 }
 
 /**
- * A request with the access token. A 401 to a request that carried one means the token
- * expired (or a password change revoked it): refresh once and retry; failing that, the
- * session is over and the user is sent to sign in.
+ * The client's fetch: adds the access token. A 401 to a request that carried one means the
+ * token expired (or a password change revoked it): refresh once and retry; failing that, the
+ * session is over and the user is sent to sign in. Any other failure is thrown as an ApiError.
  */
-async function authorized(method: string, path: string, body?: unknown): Promise<Response> {
+async function withSession(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
   let sentWith: string | undefined;
   const send = () => {
-    const headers: Record<string, string> = {};
+    const headers = new Headers(init?.headers);
     sentWith = bearerToken();
-    if (sentWith) headers.authorization = `Bearer ${sentWith}`;
-    if (body !== undefined) headers["content-type"] = "application/json";
-    return fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    if (sentWith) headers.set("authorization", `Bearer ${sentWith}`);
+    return fetch(input, { ...init, headers });
   };
   let res = await send();
   if (res.status === 401 && sentWith) {
@@ -63,72 +84,77 @@ async function authorized(method: string, path: string, body?: unknown): Promise
   return res;
 }
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await authorized(method, path, body);
-  return (res.status === 204 ? undefined : await res.json()) as T;
-}
+/** hc puts path parameters in as given; an id may come from the address bar. */
+const image = (id: string) => ({ id: encodeURIComponent(id) });
 
 export async function signIn(email: string, password: string) {
-  startSession(await call<SessionBody>("POST", "/auth/login", { email, password }));
+  const res = await client.auth.login.$post({ json: { email, password } });
+  startSession(await res.json());
 }
 
 export async function signUp(username: string, email: string, password: string) {
-  await call("POST", "/auth/register", { username, email, password });
+  await client.auth.register.$post({ json: { username, email, password } });
   await signIn(email, password);
 }
 
 export async function signOut() {
-  await call("POST", "/auth/logout").catch(() => undefined);
+  await client.auth.logout.$post().catch(() => undefined);
   endSession("signed_out");
 }
 
 export async function changePassword(currentPassword: string, newPassword: string) {
-  startSession(await call<SessionBody>("POST", "/auth/password", { current_password: currentPassword, new_password: newPassword }));
+  const res = await client.auth.password.$post({ json: { current_password: currentPassword, new_password: newPassword } });
+  startSession(await res.json());
 }
 
 export async function deleteAccount(password: string) {
-  await call("DELETE", "/auth/me", { password });
+  await client.auth.me.$delete({ json: { password } });
   endSession("signed_out");
 }
 
-export const getMe = () => call<MeBody>("GET", "/auth/me");
+export const getMe = async () => (await client.auth.me.$get()).json();
 
-export const updateSettings = (patch: Partial<AccountSettings>) => call<MeBody>("PATCH", "/auth/me", patch);
+export const updateSettings = async (patch: SettingsPatch) => (await client.auth.me.$patch({ json: patch })).json();
 
 /** The export as a file: its name from Content-Disposition, its body as a Blob (the request needs the token, so no plain link). */
 export async function exportAccount() {
-  const res = await authorized("GET", "/auth/me/export");
+  const res = await client.auth.me.export.$get();
   const name = /filename="([^"]+)"/.exec(res.headers.get("content-disposition") ?? "")?.[1];
   return { name: name ?? "image-service-export.json", blob: await res.blob() };
 }
 
-export function listImages(filter: { q?: string; tag?: string; cursor?: string; limit?: number }) {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(filter)) if (value) params.set(key, String(value));
-  return call<ImagePage>("GET", `/images?${params}`);
+export async function listImages(filter: { q?: string; tag?: string; cursor?: string; limit?: number }) {
+  const { q, tag, cursor, limit } = filter;
+  const res = await client.images.$get({ query: { q: q || undefined, tag: tag || undefined, cursor: cursor || undefined, limit: limit?.toString() } });
+  const body = await res.json();
+  // The original API's bare array answers only ?format=array, which is never sent from here.
+  if (Array.isArray(body)) throw new ApiError(res.status, "unexpected_body", "The image list came back in an unexpected format");
+  return body;
 }
 
-export const getImage = (id: string) => call<ImageView>("GET", `/images/${encodeURIComponent(id)}`);
+export const getImage = async (id: string) => (await client.images[":id"].$get({ param: image(id) })).json();
 
-export const deleteImage = (id: string) => call<void>("DELETE", `/images/${encodeURIComponent(id)}`);
+export async function deleteImage(id: string) {
+  await client.images[":id"].$delete({ param: image(id) });
+}
 
-export const updateImage = (id: string, patch: ImagePatch) => call<ImageView>("PATCH", `/images/${encodeURIComponent(id)}`, patch);
+export const updateImage = async (id: string, patch: ImagePatch) => (await client.images[":id"].$patch({ param: image(id), json: patch })).json();
 
-const sharesPath = (imageId: string) => `/images/${encodeURIComponent(imageId)}/shares`;
+export const listShares = async (imageId: string) => (await client.images[":id"].shares.$get({ param: image(imageId) })).json();
 
-export const listShares = (imageId: string) => call<{ shares: ShareView[] }>("GET", sharesPath(imageId));
+export const createShare = async (imageId: string, input: ShareInput) =>
+  (await client.images[":id"].shares.$post({ param: image(imageId), json: input })).json();
 
-export const createShare = (imageId: string, input: { expires_in: number; max_views?: number }) =>
-  call<ShareView>("POST", sharesPath(imageId), input);
+export async function revokeShare(imageId: string, shareId: string) {
+  await client.images[":id"].shares[":shareId"].$delete({ param: { ...image(imageId), shareId: encodeURIComponent(shareId) } });
+}
 
-export const revokeShare = (imageId: string, shareId: string) => call<void>("DELETE", `${sharesPath(imageId)}/${encodeURIComponent(shareId)}`);
-
-export const analyzeImage = (id: string) => call<{ analysis_status: "pending" }>("POST", `/images/${encodeURIComponent(id)}/analyze`);
+export const analyzeImage = async (id: string) => (await client.images[":id"].analyze.$post({ param: image(id) })).json();
 
 /**
  * One file per request through XMLHttpRequest, the only browser API that reports upload
  * progress. A token about to expire is refreshed first, so a large file is not sent twice;
- * a 401 still gets one refresh and retry, like `call`.
+ * a 401 still gets one refresh and retry, like every other call.
  */
 export async function uploadImage(file: File, options: UploadOptions, onProgress: (fraction: number) => void, signal: AbortSignal) {
   if (tokenExpiresSoon()) await refreshSession();
@@ -138,21 +164,26 @@ export async function uploadImage(file: File, options: UploadOptions, onProgress
     if (result.status === 401) endSession("expired");
   }
   if (result.error) throw result.error;
-  return result.body as UploadBody;
+  return result.body;
 }
 
+type UploadResult = { status: number; body: UploadBody; error?: undefined } | { status: number; body?: undefined; error: ApiError };
+
 function sendUpload(file: File, options: UploadOptions, onProgress: (fraction: number) => void, signal: AbortSignal) {
-  return new Promise<{ status: number; body?: UploadBody; error?: ApiError }>((resolve, reject) => {
+  return new Promise<UploadResult>((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const xhr = new XMLHttpRequest();
-    xhr.open("POST", "/images/upload");
+    xhr.open("POST", client.images.upload.$path());
     xhr.responseType = "json";
     const token = bearerToken();
     if (token) xhr.setRequestHeader("authorization", `Bearer ${token}`);
     xhr.upload.onprogress = (event) => event.lengthComputable && onProgress(event.loaded / event.total);
     xhr.onload = () => {
-      const body = xhr.response as (UploadBody & { code?: string; field?: string }) | null;
-      if (xhr.status >= 200 && xhr.status < 300 && body) return resolve({ status: xhr.status, body });
+      if (xhr.status >= 200 && xhr.status < 300 && xhr.response) {
+        const body: UploadBody = xhr.response;
+        return resolve({ status: xhr.status, body });
+      }
+      const body: ErrorBody | null = xhr.response;
       const message = body?.message ?? `Upload failed (${xhr.status})`;
       resolve({ status: xhr.status, error: new ApiError(xhr.status, body?.code ?? "error", message, body?.field) });
     };

@@ -1,6 +1,6 @@
 import { action, query, redirect, revalidate } from "@solidjs/router";
 import * as api from "./api";
-import type { ImagePatch } from "./api-types";
+import type { ImagePatch, ShareInput } from "./api-shapes";
 import { forget } from "./live-images";
 import { forgetUpload } from "./uploads";
 
@@ -38,7 +38,7 @@ export const editImage = action(async (id: string, patch: ImagePatch) => {
 export const getShares = query(async (imageId: string) => (await api.listShares(imageId)).shares, "shares");
 
 export const createShareLink = action(
-  (imageId: string, input: { expires_in: number; max_views?: number }) => api.createShare(imageId, input),
+  (imageId: string, input: ShareInput) => api.createShare(imageId, input),
   "createShareLink",
 );
 

@@ -1,6 +1,6 @@
 import { createEffect, createMemo, createSignal, onCleanup, type Accessor, type Signal } from "solid-js";
 import { ApiError, getImage } from "./api";
-import type { ImageView } from "./api-types";
+import type { ImageView } from "./api-shapes";
 
 /** The latest copy of each image fetched by polling; newer than a page fetched earlier. */
 const live = new Map<string, Signal<ImageView | undefined>>();

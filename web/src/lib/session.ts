@@ -1,5 +1,5 @@
 import { createSignal } from "solid-js";
-import type { PublicUser, SessionBody } from "./api-types";
+import type { PublicUser, SessionBody } from "./api-shapes";
 
 export type SessionEnd = "none" | "expired" | "signed_out";
 

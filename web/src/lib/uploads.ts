@@ -1,6 +1,6 @@
 import { createSignal, type Accessor } from "solid-js";
-import { ApiError, uploadImage } from "./api";
-import type { ImageView, UploadOptions } from "./api-types";
+import { ApiError, uploadImage, type UploadOptions } from "./api";
+import type { ImageView } from "./api-shapes";
 import { formatBytes } from "./format";
 
 /** The server's limits (MAX_UPLOAD_BYTES and the sniffed types); it checks again, by content. */

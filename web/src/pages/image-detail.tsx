@@ -6,7 +6,7 @@ import { ImageText } from "../components/image-text";
 import { NoAiSwitch } from "../components/no-ai-switch";
 import { ShareLinks } from "../components/share-links";
 import { ApiError } from "../lib/api";
-import type { ImageView } from "../lib/api-types";
+import type { ImageView } from "../lib/api-shapes";
 import { formatBytes, formatDate } from "../lib/format";
 import { deleteImage, getImage, retryAnalysis } from "../lib/images";
 import { freshest, watchAnalysis } from "../lib/live-images";

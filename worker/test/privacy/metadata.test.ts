@@ -11,7 +11,7 @@ async function uploadRaw(token: string, bytes: Uint8Array, fields: Record<string
   for (const [name, value] of Object.entries(fields)) form.append(name, value);
   const res = await app("/images/upload", { method: "POST", headers: bearer(token), body: form });
   expect(res.status).toBe(201);
-  const { image } = await res.json<{ image: ImageBody & { metadata_removed: string[] } }>();
+  const { image } = await res.json<{ image: ImageBody }>();
   const stored = new Uint8Array(await (await fetch(image.file_url)).arrayBuffer());
   return { image, stored };
 }

@@ -1,0 +1,26 @@
+import type { hc, InferRequestType, InferResponseType } from "hono/client";
+import type { SuccessStatusCode } from "hono/utils/http-status";
+import type { AppType } from "../../../worker/app-type";
+
+/**
+ * Names for the API's bodies, derived from the worker's routes through the typed client:
+ * a field the worker renames or drops fails `npm run typecheck` here and where it is used.
+ */
+type Client = ReturnType<typeof hc<AppType>>;
+type OneImage = Client["images"][":id"];
+
+export type ImageView = InferResponseType<OneImage["$get"], 200>;
+export type AnalysisStatus = ImageView["analysis_status"];
+export type ImagePatch = InferRequestType<OneImage["$patch"]>["json"];
+
+export type ShareView = InferResponseType<OneImage["shares"]["$get"], 200>["shares"][number];
+export type ShareInput = InferRequestType<OneImage["shares"]["$post"]>["json"];
+
+/** 201 for a new image, 200 for bytes already uploaded: XMLHttpRequest sends it, so it is named here. */
+export type UploadBody = InferResponseType<Client["images"]["upload"]["$post"], SuccessStatusCode>;
+
+export type SessionBody = InferResponseType<Client["auth"]["login"]["$post"], 200>;
+export type PublicUser = SessionBody["user"];
+
+export type AccountSettings = InferResponseType<Client["auth"]["me"]["$get"], 200>["settings"];
+export type SettingsPatch = InferRequestType<Client["auth"]["me"]["$patch"]>["json"];
