@@ -22,7 +22,7 @@ let started: Promise<{ server: E2eServer; browser: Browser }> | undefined;
  * package.json). Playwright gives the browser a fresh, temporary --user-data-dir and
  * each test its own context, so no test sees another's cookies.
  */
-export function startApp() {
+function startApp() {
   started ??= (async () => {
     const server = await startE2eServer({ logFile: "test-results/e2e-server.log" });
     const browser = await chromium

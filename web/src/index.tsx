@@ -28,5 +28,5 @@ render(
       <Route path="*" component={NotFound} />
     </Router>
   ),
-  document.getElementById("root")!,
+  document.getElementById("root") ?? document.body,
 );

@@ -11,5 +11,3 @@ export function createDb(databaseUrl: string, fetchEndpoint: string) {
   if (fetchEndpoint) neonConfig.fetchEndpoint = fetchEndpoint;
   return drizzle({ client: neon(databaseUrl), schema, casing: "snake_case" });
 }
-
-export type Db = ReturnType<typeof createDb>;

@@ -6,10 +6,9 @@ import { type SniffedImage, sniffImage } from "./sniff";
  * The image codecs' one door. Everything here is pure: bytes in, facts or bytes out,
  * no I/O; the input is hostile, so nothing throws.
  */
-export { stripMetadata, type StripResult } from "./strip";
-export type { ImageFormat } from "./sniff";
+export { stripMetadata } from "./strip";
 
-export interface InspectedImage extends SniffedImage {
+interface InspectedImage extends SniffedImage {
   /** EXIF orientation 1–8 (HEIF's irot/imir translated): how the stored pixels are turned for display. */
   orientation: number;
   /** The size as shown, orientation applied: stored width and height swap for orientations 5–8. */

@@ -1,7 +1,7 @@
 import { AppError } from "../lib/errors";
 import type { UploadedFile, UploadOptions } from "../services/image-upload";
 
-export const maxFilesPerUpload = 10;
+const maxFilesPerUpload = 10;
 
 /**
  * The `image` parts of a multipart body. Anything a client can get wrong here is a

@@ -6,9 +6,9 @@ import { getObjectBytes } from "./object-store";
 
 type AnalysisDeps = Pick<Deps, "config" | "db" | "s3">;
 
-export const maxAttempts = 5;
+const maxAttempts = 5;
 /** Attempts one request's waitUntil may make before leaving the rest to the sweep. */
-export const attemptsPerRun = 3;
+const attemptsPerRun = 3;
 const leaseMs = 60_000;
 /** waitUntil may run 30 s past the response; stay well inside it. */
 const runDeadlineMs = 25_000;
@@ -27,7 +27,7 @@ interface Claimed {
  * The attempt count it returns fences the result: a worker whose lease was taken over
  * cannot overwrite the newer attempt.
  */
-export async function claimImage(deps: AnalysisDeps, id: string, now: Date): Promise<Claimed | undefined> {
+async function claimImage(deps: AnalysisDeps, id: string, now: Date): Promise<Claimed | undefined> {
   const at = now.toISOString();
   const [row] = await deps.db
     .update(images)

@@ -8,7 +8,7 @@ type GeminiConfig = Pick<Config, "GEMINI_API_KEY" | "GEMINI_BASE_URL" | "GEMINI_
 
 const defaultBaseUrl = "https://generativelanguage.googleapis.com";
 
-export const analysisPrompt =
+const analysisPrompt =
   "Describe this image for a personal photo library. Return JSON with: description (one or two " +
   "factual sentences, at most 500 characters), alt_text (a concise alternative text for screen " +
   "readers, at most 150 characters), tags (up to 10 short lower-case words), and text (any " +

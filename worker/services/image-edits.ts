@@ -13,7 +13,7 @@ export interface ImagePatch {
 }
 
 /** Stored AI output, cleared when an image is withdrawn from the AI. */
-export const clearedAnalysis: Partial<typeof images.$inferInsert> = {
+const clearedAnalysis: Partial<typeof images.$inferInsert> = {
   analysisStatus: "skipped",
   description: null,
   altText: null,

@@ -10,8 +10,8 @@ import { imageColumns } from "./image-queries";
 import { deleteObject, putObject } from "./object-store";
 import { recordFailedDeletion } from "./object-cleanup";
 
-export const maxImageSide = 12_000;
-export const maxImagePixels = 50_000_000;
+const maxImageSide = 12_000;
+const maxImagePixels = 50_000_000;
 
 export interface UploadedFile {
   name: string | undefined;
@@ -36,7 +36,7 @@ const databaseUnavailable = (cause?: unknown) =>
   });
 
 /** Every check a client can fail, before any byte is stored. */
-export function inspectUpload(bytes: Uint8Array, maxBytes: number) {
+function inspectUpload(bytes: Uint8Array, maxBytes: number) {
   if (bytes.length === 0) throw new AppError(400, "empty_file", "The file is empty");
   if (bytes.length > maxBytes) {
     throw new AppError(413, "file_too_large", `Images may be at most ${maxBytes} bytes`);

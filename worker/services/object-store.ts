@@ -16,14 +16,14 @@ export function bucketUrl(config: S3Location): string {
   return `https://${config.S3_BUCKET_NAME}.s3.${config.S3_REGION}.amazonaws.com`;
 }
 
-export function objectUrl(config: S3Location, key: string): string {
+function objectUrl(config: S3Location, key: string): string {
   return `${bucketUrl(config)}/${key.split("/").map(encodeRfc3986).join("/")}`;
 }
 
 const encodeRfc3986 = (segment: string) =>
   encodeURIComponent(segment).replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
 
-export const storageUnavailable = (cause?: unknown) =>
+const storageUnavailable = (cause?: unknown) =>
   new AppError(503, "storage_unavailable", "Image storage is unavailable; try again shortly", {
     cause,
     headers: { "Retry-After": "5" },
@@ -84,7 +84,7 @@ export async function presignGet(deps: StoreDeps, key: string, now = Date.now())
   return { url: signed.url, expiresAt: new Date(now + deps.config.FILE_URL_TTL * 1000) };
 }
 
-export interface ListedObject {
+interface ListedObject {
   key: string;
   lastModified: Date;
 }

@@ -8,7 +8,7 @@ import { hashOpaqueToken, newOpaqueToken } from "./tokens";
 
 export const maxShareSeconds = 30 * 24 * 60 * 60;
 
-export const shareView = (share: Share, url?: string) => ({
+const shareView = (share: Share, url?: string) => ({
   id: share.id,
   ...(url ? { url } : {}),
   expires_at: share.expiresAt.toISOString(),

@@ -25,6 +25,7 @@ export function NoAiSwitch(props: { image: ImageView }) {
         <input
           type="checkbox"
           role="switch"
+          aria-checked={props.image.no_ai}
           checked={props.image.no_ai}
           onChange={(event) => {
             // The box shows the saved state; it changes once the server agrees.

@@ -26,26 +26,24 @@ export function PrivacySettings() {
     setPending(false);
     setConfirming(false);
   };
-  const box = (name: keyof AccountSettings, onChange: (on: boolean) => void) => (
-    <input
-      type="checkbox"
-      checked={settings()?.[name] ?? false}
-      disabled={!settings()}
-      onChange={(event) => {
-        const on = event.currentTarget.checked;
-        event.currentTarget.checked = !on;
-        onChange(on);
-      }}
-    />
-  );
+  /** A checkbox showing the saved setting: a click asks for the change, the box follows once saved. */
+  const boxProps = (name: keyof AccountSettings, onChange: (on: boolean) => void) => ({
+    checked: settings()?.[name] ?? false,
+    disabled: !settings(),
+    onChange: (event: Event & { currentTarget: HTMLInputElement }) => {
+      const on = event.currentTarget.checked;
+      event.currentTarget.checked = !on;
+      onChange(on);
+    },
+  });
   return (
     <div class="settings">
       <label class="check">
-        {box("keep_metadata", (on) => void update({ keep_metadata: on }))}
+        <input type="checkbox" {...boxProps("keep_metadata", (on) => void update({ keep_metadata: on }))} />
         Keep location & camera data in new uploads
       </label>
       <label class="check">
-        {box("never_send_to_ai", (on) => (on ? setConfirming(true) : void update({ never_send_to_ai: false })))}
+        <input type="checkbox" {...boxProps("never_send_to_ai", (on) => (on ? setConfirming(true) : void update({ never_send_to_ai: false })))} />
         Never send my images to the AI
       </label>
       <p class="hint">Each upload can choose whether to keep its data. While “never send” is on, no image goes to the AI; turning it off later does not send the images it kept back (change those on each image’s page).</p>

@@ -25,6 +25,7 @@ export function SearchBox() {
   };
 
   return (
+    // biome-ignore lint/a11y/useSemanticElements: role="search" on the form is the long-supported form of a <search> landmark
     <form
       class="search"
       role="search"

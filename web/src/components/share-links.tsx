@@ -133,7 +133,8 @@ export function ShareLinks(props: { imageId: string }) {
         confirmLabel="Revoke"
         onClose={() => setRevoking(undefined)}
         onConfirm={() => {
-          const share = revoking()!;
+          const share = revoking();
+          if (!share) return;
           setRevoking(undefined);
           setRevokeError(undefined);
           void revoke(props.imageId, share.id).then(() => created()?.id === share.id && setCreated(undefined), setRevokeError);

@@ -6,12 +6,12 @@ import type { ImageView } from "./api-shapes";
 const live = new Map<string, Signal<ImageView | undefined>>();
 
 function liveCopy(id: string): Signal<ImageView | undefined> {
-  let copy = live.get(id);
-  if (!copy) live.set(id, (copy = createSignal<ImageView>()));
+  const copy = live.get(id) ?? createSignal<ImageView>();
+  live.set(id, copy);
   return copy;
 }
 
-export function remember(image: ImageView) {
+function remember(image: ImageView) {
   liveCopy(image.id)[1](image);
 }
 
@@ -26,7 +26,7 @@ export function freshest(image: ImageView): ImageView {
 }
 
 /** Done, skipped, or failed with no retry scheduled: nothing more will change by itself. */
-export const isSettled = (image: ImageView) =>
+const isSettled = (image: ImageView) =>
   image.analysis_status === "done" ||
   image.analysis_status === "skipped" ||
   (image.analysis_status === "failed" && !image.analysis_retry_at);

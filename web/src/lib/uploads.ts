@@ -12,7 +12,7 @@ const parallelUploads = 2;
 /** The one file input (in the gallery); other labels may open it too. */
 export const uploadInputId = "upload-input";
 
-export type UploadState = "waiting" | "uploading" | "processing" | "done" | "failed" | "cancelled";
+type UploadState = "waiting" | "uploading" | "processing" | "done" | "failed" | "cancelled";
 
 interface Progress {
   state: UploadState;

@@ -57,7 +57,7 @@ function ImageDetails(props: { id: string }) {
   return (
     // Keyed by id: another image gets a fresh sheet (no open editor or new share link carried over).
     <Show when={image()?.id} keyed fallback={<p class="loading">Loading…</p>}>
-      {(_id) => <ImageSheet image={image()!} />}
+      {(_id) => <Show when={image()}>{(shown) => <ImageSheet image={shown()} />}</Show>}
     </Show>
   );
 }
@@ -113,7 +113,7 @@ function ImageSheet(props: { image: ImageView }) {
         <Show when={image().analysis_status === "failed"}>
           <p class="hint">
             {failureText(image().analysis_error)}
-            {image().analysis_retry_at ? ` It is tried again automatically at ${formatDate(image().analysis_retry_at!)}.` : ""}
+            <Show when={image().analysis_retry_at}>{(retryAt) => ` It is tried again automatically at ${formatDate(retryAt())}.`}</Show>
           </p>
         </Show>
         <Show when={image().analysis_status === "skipped"}>
