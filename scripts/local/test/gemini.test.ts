@@ -1,6 +1,6 @@
 import { describe, expect, inject, it } from "vitest";
-import { analysisSchema } from "../../services/gemini";
-import { makePng } from "../images";
+import { analysisSchema } from "../../../worker/services/gemini";
+import { makePng } from "../../../worker/test/images";
 
 // Every test sends its own image and keys its faults by that image's hash, so
 // test files sharing the one server never consume each other's faults.
