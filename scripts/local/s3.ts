@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import S3rver from "s3rver";
 import { checkBodyDigests } from "./s3/check-body-digests";
-import { S3Faults, type S3Fault } from "./s3/faults";
+import { S3Faults, type FaultTarget, type S3Fault } from "./s3/faults";
 import { S3rverForwarder } from "./s3/forward-to-s3rver";
 import { handleAdmin, type AdminDeps } from "./s3/handle-admin";
 import { readBody } from "./s3/read-body";
@@ -24,7 +24,6 @@ export interface S3Server {
 }
 
 interface GateDeps extends AdminDeps {
-  bucket: string;
   verifier: SigV4Verifier;
   forwarder: S3rverForwarder;
 }
@@ -49,7 +48,6 @@ export async function startS3Server(opts: {
   };
 
   const deps: GateDeps = {
-    bucket: opts.bucket,
     faults: new S3Faults(),
     verifier: new SigV4Verifier(opts),
     forwarder,
@@ -102,7 +100,7 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, deps: Ga
   const query = new URLSearchParams(rawQuery);
   if (rawPath.startsWith("/__admin/")) return handleAdmin(req, res, rawPath, query, deps);
 
-  const fault = deps.faults.take(method, faultKey(rawPath, query, deps.bucket));
+  const fault = deps.faults.take(method, faultTarget(rawPath, query));
   if (fault?.type === "down") return void req.socket.destroy();
   if (fault?.type === "status") throw faultError(fault);
   // Unref'd so a pending delay never holds the process open after close().
@@ -117,15 +115,15 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, deps: Ga
   await deps.forwarder.forward(req, res, rawPath, rawQuery, body);
 }
 
-/** The object key a fault rule's keyPrefix is matched against; for a listing, its prefix. */
-function faultKey(rawPath: string, query: URLSearchParams, bucket: string): string {
-  const bucketPath = `/${bucket}/`;
-  if (!rawPath.startsWith(bucketPath) || rawPath === bucketPath) return query.get("prefix") ?? "";
-  const rawKey = rawPath.slice(bucketPath.length);
+/** The bucket and object key a fault rule is matched against; for a bucket-level request, the listing prefix. */
+function faultTarget(rawPath: string, query: URLSearchParams): FaultTarget {
+  const [, bucket = "", ...keyParts] = rawPath.split("/");
+  const rawKey = keyParts.join("/");
+  if (!rawKey) return { bucket, key: query.get("prefix") ?? "" };
   try {
-    return decodeURIComponent(rawKey);
+    return { bucket, key: decodeURIComponent(rawKey) };
   } catch {
-    return rawKey;
+    return { bucket, key: rawKey };
   }
 }
 
