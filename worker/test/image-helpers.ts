@@ -1,4 +1,5 @@
 import { createExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { inject } from "vitest";
 import worker from "../index";
 import { app, bearer, eventually, randomIp } from "./helpers";
@@ -80,6 +81,9 @@ export async function geminiFault(rule: Record<string, unknown>) {
   const res = await fetch(`${inject("geminiUrl")}/__admin/faults`, { method: "POST", body: JSON.stringify(rule) });
   if (res.status !== 204) throw new Error(`gemini fault refused: ${await res.text()}`);
 }
+
+/** The suite's 2 s Gemini timeout would cut a held answer short; with these bindings the worker waits as long as a test holds it. */
+export const patientGemini = { ...env, GEMINI_TIMEOUT_MS: "20000" } as Env;
 
 /** Lets the stand-in answer the requests a `{type: "hold"}` fault is holding for this image. */
 export async function releaseGemini(sha256: string): Promise<number> {

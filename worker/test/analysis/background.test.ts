@@ -9,6 +9,7 @@ import {
   geminiFault,
   geminiIsWorkingOn,
   getImage,
+  patientGemini,
   releaseGemini,
   sha256Hex,
   uploadOk,
@@ -18,8 +19,6 @@ import { makePng } from "../images";
 
 const teal: [number, number, number] = [0, 128, 128];
 const inTenMinutes = () => new Date(Date.now() + 11 * 60_000);
-/** The suite's 2 s Gemini timeout would cut a held answer short; these bindings wait as long as the test holds it. */
-const patientGemini = { ...env, GEMINI_TIMEOUT_MS: "20000" } as Env;
 
 afterEach(() => vi.restoreAllMocks());
 
