@@ -64,7 +64,9 @@ describe("leases and claims", () => {
   it("the cron handler runs the sweep", async () => {
     const { accessToken } = await newSignedInUser();
     const { id } = await quietImage(accessToken);
-    await testDb().update(images).set({ analysisStatus: "pending" }).where(eq(images.id, id));
+    // The sweep takes the oldest due images of all users, a few at a time: dated back, this one
+    // goes first whatever other files have left due meanwhile.
+    await testDb().update(images).set({ analysisStatus: "pending", createdAt: new Date("2000-01-01T00:00:00Z") }).where(eq(images.id, id));
     const ctx = createExecutionContext();
     await worker.scheduled({ scheduledTime: Date.now(), cron: "* * * * *", noRetry() {} }, env, ctx);
     await waitOnExecutionContext(ctx);
