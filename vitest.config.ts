@@ -10,7 +10,7 @@ export default defineConfig({
     })),
   ],
   test: {
-    include: ["worker/**/*.test.ts"],
+    include: ["worker/**/*.test.ts", "scripts/local/test/**/*.test.ts"],
     globalSetup: ["worker/test/global-setup.ts"],
     // argon2id costs ~250 ms a hash; a test registering several users needs room.
     testTimeout: 30_000,

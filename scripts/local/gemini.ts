@@ -4,12 +4,14 @@ import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { GeminiFaults } from "./gemini/faults";
 import { googleError, parseGenerateRequest, replyTo, type Reply } from "./gemini/generate-content";
+import { HeldAnswers } from "./gemini/held-answers";
 import { RequestLog, type RequestOutcome } from "./gemini/request-log";
 
 /**
  * An offline stand-in for Gemini's generateContent REST endpoint: it answers from
  * the image itself (format, size, dominant colours) and lets tests script faults
- * through /__admin/faults and read what it received from /__admin/requests.
+ * through /__admin/faults, release held answers through /__admin/release and read
+ * what it received from /__admin/requests.
  */
 export interface GeminiServer {
   url: string;
@@ -21,6 +23,7 @@ interface Context {
   apiKey: string;
   defaultLatencyMs: number;
   faults: GeminiFaults;
+  held: HeldAnswers;
   requests: RequestLog;
 }
 
@@ -40,6 +43,7 @@ export async function startGeminiServer(opts: {
     apiKey: opts.apiKey,
     defaultLatencyMs: opts.defaultLatencyMs ?? 0,
     faults: new GeminiFaults(),
+    held: new HeldAnswers(),
     requests: new RequestLog(),
   };
   const server = createServer((req, res) => {
@@ -78,6 +82,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, context: Contex
   if (url.pathname === "/__admin/requests" && req.method === "GET") {
     return send(res, jsonReply(200, { requests: context.requests.list(url.searchParams.get("sha256") ?? undefined) }));
   }
+  if (url.pathname === "/__admin/release" && req.method === "POST") {
+    const sha256 = url.searchParams.get("sha256")?.toLowerCase() ?? "";
+    if (!/^[0-9a-f]{64}$/.test(sha256)) return send(res, jsonReply(400, { message: "give ?sha256= of the held image" }));
+    return send(res, jsonReply(200, { released: context.held.release(sha256) }));
+  }
   const model = generateContentPath.exec(decodeURIComponent(url.pathname))?.[1];
   if (!model || req.method !== "POST") {
     return send(res, googleError(404, `${req.method} ${url.pathname} is not a method this stand-in serves.`));
@@ -115,11 +124,13 @@ async function generateContent(
   if (typeof request !== "object") return finish("invalid_request", googleError(400, request ?? "Invalid request."));
 
   const plan = context.faults.take(request.image.sha256);
-  const fault = plan.fault?.type === "latency" ? undefined : plan.fault;
+  // Latency and hold only delay the normal answer.
+  const fault = plan.fault?.type === "latency" || plan.fault?.type === "hold" ? undefined : plan.fault;
   const latencyMs = context.defaultLatencyMs + plan.latencyMs + (plan.fault?.type === "latency" ? plan.fault.ms : 0);
   entry.outcome = fault ? `fault:${fault.type}` : "pending";
   try {
     if (latencyMs) await sleep(latencyMs, undefined, { signal: clientGone });
+    if (plan.fault?.type === "hold") await context.held.wait(request.image.sha256, clientGone);
     // Timeout mode never answers: the request ends when the client gives up or the server closes.
     if (fault?.type === "timeout") await untilAborted(clientGone);
   } catch {

@@ -78,7 +78,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, backend: Backen
   }
   const valid = statements as Statement[];
 
-  const fault = faults.take(valid);
+  const fault = faults.take(valid, connectionString);
   if (fault?.type === "down") return req.socket.destroy();
   if (fault?.type === "status") return send(res, fault.status, { message: `injected HTTP ${fault.status}` });
   if (fault?.type === "latency") await new Promise((resolve) => setTimeout(resolve, fault.ms));

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import S3rver from "s3rver";
 import { checkBodyDigests } from "./s3/check-body-digests";
-import { S3Faults, type S3Fault } from "./s3/faults";
+import { S3Faults, type FaultTarget, type S3Fault } from "./s3/faults";
 import { S3rverForwarder } from "./s3/forward-to-s3rver";
 import { handleAdmin, type AdminDeps } from "./s3/handle-admin";
 import { readBody } from "./s3/read-body";
@@ -25,7 +25,6 @@ export interface S3Server {
 }
 
 interface GateDeps extends AdminDeps {
-  bucket: string;
   verifier: SigV4Verifier;
   forwarder: S3rverForwarder;
 }
@@ -50,7 +49,6 @@ export async function startS3Server(opts: {
   };
 
   const deps: GateDeps = {
-    bucket: opts.bucket,
     faults: new S3Faults(),
     requests: new S3RequestLog(),
     verifier: new SigV4Verifier(opts),
@@ -63,7 +61,7 @@ export async function startS3Server(opts: {
     let failure = "";
     res.on("close", () => {
       const status = res.headersSent ? res.statusCode : "dropped";
-      if (!req.url?.startsWith("/__admin/")) deps.requests.record(req.method ?? "GET", requestKey(req.url ?? "/", opts.bucket), status);
+      if (!req.url?.startsWith("/__admin/")) deps.requests.record(req.method ?? "GET", requestKey(req.url ?? "/"), status);
       // The path only: the query string of a presigned URL carries its signature.
       opts.log?.(`${req.method} ${req.url?.split("?")[0]} ${status} ${Math.round(performance.now() - started)}ms${failure}`);
     });
@@ -105,7 +103,7 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, deps: Ga
   const query = new URLSearchParams(rawQuery);
   if (rawPath.startsWith("/__admin/")) return handleAdmin(req, res, rawPath, query, deps);
 
-  const fault = deps.faults.take(method, objectKey(rawPath, query, deps.bucket));
+  const fault = deps.faults.take(method, faultTarget(rawPath, query));
   if (fault?.type === "down") return void req.socket.destroy();
   if (fault?.type === "status") throw faultError(fault);
   // Unref'd so a pending delay never holds the process open after close().
@@ -120,20 +118,21 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, deps: Ga
   await deps.forwarder.forward(req, res, rawPath, rawQuery, body);
 }
 
-const requestKey = (url: string, bucket: string) => {
+/** The object key the request log records (and tests filter on). */
+const requestKey = (url: string) => {
   const [rawPath = "/", rawQuery = ""] = url.split(/\?(.*)/s);
-  return objectKey(rawPath, new URLSearchParams(rawQuery), bucket);
+  return faultTarget(rawPath, new URLSearchParams(rawQuery)).key;
 };
 
-/** The object key a fault rule's keyPrefix (and the request log) is matched against; for a listing, its prefix. */
-function objectKey(rawPath: string, query: URLSearchParams, bucket: string): string {
-  const bucketPath = `/${bucket}/`;
-  if (!rawPath.startsWith(bucketPath) || rawPath === bucketPath) return query.get("prefix") ?? "";
-  const rawKey = rawPath.slice(bucketPath.length);
+/** The bucket and object key a fault rule is matched against; for a bucket-level request, the listing prefix. */
+function faultTarget(rawPath: string, query: URLSearchParams): FaultTarget {
+  const [, bucket = "", ...keyParts] = rawPath.split("/");
+  const rawKey = keyParts.join("/");
+  if (!rawKey) return { bucket, key: query.get("prefix") ?? "" };
   try {
-    return decodeURIComponent(rawKey);
+    return { bucket, key: decodeURIComponent(rawKey) };
   } catch {
-    return rawKey;
+    return { bucket, key: rawKey };
   }
 }
 

@@ -1,8 +1,19 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
+import { AwsClient } from "aws4fetch";
 import { describe, expect, inject, it } from "vitest";
+import worker from "../index";
+import { dbFault, s3Fault } from "./image-helpers";
 
 const app = (path: string, init?: RequestInit) => exports.default.fetch(new Request(`http://app.test${path}`, init));
+
+/** /healthz through the worker with other bindings: how a test gets a database or a bucket of its own. */
+async function healthWith(bindings: Env) {
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(new Request("http://app.test/healthz"), bindings, ctx);
+  await waitOnExecutionContext(ctx);
+  return res;
+}
 
 describe("app shell", () => {
   it("answers /healthz 200 when the database and the bucket are reachable", async () => {
@@ -11,22 +22,28 @@ describe("app shell", () => {
     expect(await res.json()).toEqual({ status: "ok", db: "ok", s3: "ok" });
   });
 
+  // The health probe's `select 1` and bucket HEAD carry nothing of the test's own, and other
+  // files call /healthz too: the faults are scoped to a connection string or a bucket only this test uses.
   it("says which dependency is down when the database fails", async () => {
-    await fetch(new URL("/__admin/faults", inject("neonUrl")), {
-      method: "POST",
-      body: JSON.stringify({ match: "select 1 as alive", faults: [{ type: "status", status: 500 }] }),
-    });
-    const res = await app("/healthz");
+    const name = `healthz-${crypto.randomUUID()}`;
+    const databaseUrl = new URL(env.DATABASE_URL!);
+    databaseUrl.searchParams.set("application_name", name);
+    const bindings = { ...env, DATABASE_URL: databaseUrl.toString() } as Env;
+    expect((await healthWith(bindings)).status).toBe(200);
+    await dbFault({ connection: `application_name=${name}`, match: "select 1 as alive", faults: [{ type: "status", status: 500 }] });
+    const res = await healthWith(bindings);
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ status: "degraded", db: "down", s3: "ok", code: "dependency_down" });
   });
 
   it("says which dependency is down when the bucket fails", async () => {
-    await fetch(new URL("/__admin/faults", inject("s3Endpoint")), {
-      method: "POST",
-      body: JSON.stringify({ method: "HEAD", faults: [{ type: "status", status: 500 }, { type: "status", status: 500 }] }), // the client retries once
-    });
-    const res = await app("/healthz");
+    const bucket = `healthz-${crypto.randomUUID().slice(0, 8)}`;
+    const s3 = new AwsClient({ accessKeyId: inject("s3AccessKeyId"), secretAccessKey: inject("s3SecretAccessKey"), region: inject("s3Region"), service: "s3", retries: 0 });
+    expect((await s3.fetch(`${inject("s3Endpoint")}/${bucket}`, { method: "PUT" })).status).toBe(200);
+    const bindings = { ...env, S3_BUCKET_NAME: bucket } as Env;
+    expect((await healthWith(bindings)).status).toBe(200);
+    await s3Fault({ bucket, method: "HEAD", faults: [{ type: "status", status: 500 }, { type: "status", status: 500 }] }); // the client retries once
+    const res = await healthWith(bindings);
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ db: "ok", s3: "down", message: "object storage unreachable" });
   });
@@ -41,7 +58,6 @@ describe("app shell", () => {
 
 describe("configuration", () => {
   it("refuses a JWT secret under 32 bytes, naming the variable and not its value", async () => {
-    const { default: worker } = await import("../index");
     const ctx = createExecutionContext();
     const res = await worker.fetch(new Request("http://app.test/healthz"), { ...env, JWT_SECRET_KEY: "too-short-secret" }, ctx);
     await waitOnExecutionContext(ctx);
@@ -53,7 +69,6 @@ describe("configuration", () => {
   });
 
   it("lists every missing variable at once", async () => {
-    const { default: worker } = await import("../index");
     const { DATABASE_URL: _db, S3_BUCKET_NAME: _bucket, ...rest } = env;
     const res = await worker.fetch(new Request("http://app.test/healthz"), rest as Env, createExecutionContext());
     const body = await res.json<{ message: string }>();

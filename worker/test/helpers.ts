@@ -81,8 +81,8 @@ export const testDb = () => createDb(env.DATABASE_URL!, env.NEON_FETCH_ENDPOINT 
  * Services' deps as fetch and cron build them, for calling a service directly. What the
  * services defer (waitUntil's work) is collected: `settled()` awaits all of it.
  */
-export function testDeps(): Deps & { settled(): Promise<unknown[]> } {
+export function testDeps(bindings: Env = env): Deps & { settled(): Promise<unknown[]> } {
   const deferred: Promise<unknown>[] = [];
-  const deps = buildDeps(env, (work) => void deferred.push(work));
+  const deps = buildDeps(bindings, (work) => void deferred.push(work));
   return { ...deps, settled: () => Promise.all(deferred) };
 }

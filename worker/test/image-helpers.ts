@@ -1,7 +1,10 @@
+import { createExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import type { hc, InferResponseType } from "hono/client";
 import { inject } from "vitest";
 import type { AppType } from "../app-type";
-import { app, bearer, eventually } from "./helpers";
+import worker from "../index";
+import { app, bearer, eventually, randomIp } from "./helpers";
 
 export interface FilePart {
   bytes: Uint8Array;
@@ -11,11 +14,26 @@ export interface FilePart {
 
 /** POST /images/upload as a browser would: multipart, field `image` unless told otherwise. */
 export function upload(token: string, parts: FilePart | FilePart[], field = "image") {
+  return app("/images/upload", { method: "POST", headers: bearer(token), body: uploadForm(parts, field) });
+}
+
+function uploadForm(parts: FilePart | FilePart[], field: string) {
   const form = new FormData();
   for (const part of Array.isArray(parts) ? parts : [parts]) {
     form.append(field, new File([part.bytes], part.name ?? "photo.png", { type: part.type ?? "application/octet-stream" }));
   }
-  return app("/images/upload", { method: "POST", headers: bearer(token), body: form });
+  return form;
+}
+
+/**
+ * Uploads through the worker with other bindings; the analysis it starts runs in `ctx`
+ * with those bindings (await `waitOnExecutionContext(ctx)` to wait for it).
+ */
+export async function uploadWithBindings(bindings: Env, token: string, part: FilePart) {
+  const ctx = createExecutionContext();
+  const headers = { ...bearer(token), "cf-connecting-ip": randomIp() };
+  const res = await worker.fetch(new Request("https://app.test/images/upload", { method: "POST", headers, body: uploadForm(part, "image") }), bindings, ctx);
+  return { res, ctx };
 }
 
 type Client = ReturnType<typeof hc<AppType>>;
@@ -59,6 +77,24 @@ export async function sha256Hex(bytes: Uint8Array) {
 export async function geminiFault(rule: Record<string, unknown>) {
   const res = await fetch(`${inject("geminiUrl")}/__admin/faults`, { method: "POST", body: JSON.stringify(rule) });
   if (res.status !== 204) throw new Error(`gemini fault refused: ${await res.text()}`);
+}
+
+/** The suite's 2 s Gemini timeout would cut a held answer short; with these bindings the worker waits as long as a test holds it. */
+export const patientGemini = { ...env, GEMINI_TIMEOUT_MS: "20000" } as Env;
+
+/** Lets the stand-in answer the requests a `{type: "hold"}` fault is holding for this image. */
+export async function releaseGemini(sha256: string): Promise<number> {
+  const res = await fetch(`${inject("geminiUrl")}/__admin/release?sha256=${sha256}`, { method: "POST" });
+  if (res.status !== 200) throw new Error(`gemini release refused: ${await res.text()}`);
+  return (await res.json<{ released: number }>()).released;
+}
+
+/** Waits until Gemini has a request for this image that it has not answered yet. */
+export function geminiIsWorkingOn(sha256: string) {
+  return eventually(async () => {
+    const outcomes = (await geminiCalls(sha256)).map((call) => call.outcome);
+    if (outcomes.at(-1) !== "pending") throw new Error(`Gemini calls for the image: ${outcomes.join(", ") || "none"}`);
+  });
 }
 
 export interface GeminiCall {

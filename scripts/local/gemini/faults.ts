@@ -2,10 +2,12 @@
  * Fault scripts for tests. A script keyed by the sha256 of an image touches only
  * requests carrying that image, so test files running in parallel stay apart;
  * an unkeyed script touches every request. Scripted faults are used up one per
- * matching request; a persistent latency lasts until cleared.
+ * matching request; a persistent latency lasts until cleared. A held request gets
+ * the normal answer once the test releases it (see held-answers.ts).
  */
 export type GeminiFault =
   | { type: "latency"; ms: number }
+  | { type: "hold" }
   | { type: "status"; status: number; retryAfter?: number }
   | { type: "malformed" }
   | { type: "invalid_schema" }
@@ -93,6 +95,7 @@ function parseFault(input: unknown): GeminiFault {
         throw new Error('safety stage must be "prompt" or "response"');
       }
       return { type: "safety", stage: fault.stage };
+    case "hold":
     case "malformed":
     case "invalid_schema":
     case "timeout":

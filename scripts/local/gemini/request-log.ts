@@ -12,7 +12,7 @@ export type RequestOutcome =
   | "forbidden"
   | "invalid_request"
   | "client_gone"
-  | `fault:${Exclude<GeminiFault["type"], "latency">}`;
+  | `fault:${Exclude<GeminiFault["type"], "latency" | "hold">}`;
 
 interface RequestRecord {
   at: string;

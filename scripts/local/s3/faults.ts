@@ -1,15 +1,23 @@
 /**
  * Fault switches for tests: a scripted list consumed one per matching request, or a
  * persistent fault until cleared. Scoping by method and key prefix lets parallel test
- * files fault only their own keys (users/<uuid>/...).
+ * files fault only their own keys (users/<uuid>/...); scoping by bucket covers requests
+ * that name no key (a bucket HEAD or listing) in a bucket only that test uses.
  */
 export type S3Fault = { type: "status"; status: 500 | 503 } | { type: "latency"; ms: number } | { type: "down" };
 
 const methods = ["GET", "PUT", "DELETE", "HEAD", "POST"] as const;
 type FaultMethod = (typeof methods)[number];
 
+/** What a request is matched on: its bucket, and its object key (a listing's prefix). */
+export interface FaultTarget {
+  bucket: string;
+  key: string;
+}
+
 interface FaultRule {
   method?: FaultMethod;
+  bucket?: string;
   keyPrefix?: string;
   faults: S3Fault[];
   persistent?: S3Fault;
@@ -28,9 +36,10 @@ export class S3Faults {
   }
 
   /** The fault this request meets, if any; scripted faults are used up in order. */
-  take(method: string, key: string): S3Fault | undefined {
+  take(method: string, { bucket, key }: FaultTarget): S3Fault | undefined {
     for (const rule of this.#rules) {
       if (rule.method && rule.method !== method) continue;
+      if (rule.bucket !== undefined && rule.bucket !== bucket) continue;
       if (rule.keyPrefix !== undefined && !key.startsWith(rule.keyPrefix)) continue;
       const next = rule.faults.shift();
       if (!next && !rule.persistent) continue;
@@ -43,15 +52,17 @@ export class S3Faults {
 
 function parseRule(input: unknown): FaultRule {
   if (!isRecord(input)) throw new Error("expected a JSON object");
-  const { method, keyPrefix, faults = [], persistent } = input;
+  const { method, bucket, keyPrefix, faults = [], persistent } = input;
   if (method !== undefined && !isMethod(method)) {
     throw new Error(`method must be one of ${methods.join(", ")}`);
   }
+  if (bucket !== undefined && (typeof bucket !== "string" || !bucket)) throw new Error("bucket must be a non-empty string");
   if (keyPrefix !== undefined && typeof keyPrefix !== "string") throw new Error("keyPrefix must be a string");
   if (!Array.isArray(faults)) throw new Error("faults must be an array");
   if (!faults.length && persistent === undefined) throw new Error("give faults: [...] or persistent: {...}");
   return {
     method,
+    bucket,
     keyPrefix,
     faults: faults.map(parseFault),
     persistent: persistent === undefined ? undefined : parseFault(persistent),

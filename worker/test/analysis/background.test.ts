@@ -1,8 +1,19 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { analyzeDueImages } from "../../services/analysis";
-import { eventually, newSignedInUser, testDeps } from "../helpers";
-import { analysisReaches, geminiCalls, geminiFault, sha256Hex, upload, uploadOk } from "../image-helpers";
+import { newSignedInUser, testDeps } from "../helpers";
+import {
+  analysisReaches,
+  geminiCalls,
+  geminiFault,
+  geminiIsWorkingOn,
+  getImage,
+  patientGemini,
+  releaseGemini,
+  sha256Hex,
+  uploadOk,
+  uploadWithBindings,
+} from "../image-helpers";
 import { makePng } from "../images";
 
 const teal: [number, number, number] = [0, 128, 128];
@@ -19,19 +30,16 @@ describe("analysis off the request path", () => {
   it("answers the upload while Gemini is still working on the image", async () => {
     const { accessToken } = await newSignedInUser();
     const { bytes, sha256 } = await freshImage();
-    await geminiFault({ sha256, faults: [{ type: "latency", ms: 3000 }] });
-    const res = await upload(accessToken, { bytes });
+    await geminiFault({ sha256, faults: [{ type: "hold" }] });
+    const { res } = await uploadWithBindings(patientGemini, accessToken, { bytes });
     expect(res.status).toBe(201);
     const { image } = await res.json<{ image: { id: string; analysis_status: string } }>();
     expect(image.analysis_status).toBe("pending");
-    // The response is here, and Gemini has the request but has not answered it yet.
-    const [call] = await eventually(async () => {
-      const calls = await geminiCalls(sha256);
-      if (calls.length !== 1) throw new Error(`calls: ${calls.length}`);
-      return calls;
-    });
-    expect(call.outcome).toBe("pending");
+    // Gemini holds its answer until the release below, so the upload was answered before it.
+    await geminiIsWorkingOn(sha256);
+    await releaseGemini(sha256);
     await analysisReaches(accessToken, image.id, ["done"]);
+    expect((await geminiCalls(sha256)).map((c) => c.outcome)).toEqual(["ok"]);
   });
 
   it("fills every analysis field and keeps ai_description equal to description", async () => {
@@ -56,16 +64,34 @@ describe("analysis off the request path", () => {
     expect(calls[0]).toMatchObject({ model: "gemini-2.5-flash", apiKeyInHeader: true, urlHadKey: false });
   });
 
-  it("waits out a 429's Retry-After, then succeeds", async () => {
+  it("retries a 429 in the same run when its Retry-After is short, and completes only after the retry", async () => {
     const { accessToken } = await newSignedInUser();
     const { bytes, sha256 } = await freshImage();
-    await geminiFault({ sha256, faults: [{ type: "status", status: 429, retryAfter: 1 }] });
+    await geminiFault({ sha256, faults: [{ type: "status", status: 429, retryAfter: 0 }] });
     const uploaded = await uploadOk(accessToken, { bytes });
     const image = await analysisReaches(accessToken, uploaded.id, ["done"]);
     expect(image.analysis_attempts).toBe(2);
-    const calls = await geminiCalls(sha256);
-    expect(calls.map((c) => c.outcome)).toEqual(["fault:status", "ok"]);
-    expect(Date.parse(calls[1].at) - Date.parse(calls[0].at)).toBeGreaterThanOrEqual(950);
+    expect((await geminiCalls(sha256)).map((c) => c.outcome)).toEqual(["fault:status", "ok"]);
+  });
+
+  it("schedules a 429's retry no earlier than its Retry-After and does not call Gemini before then", async () => {
+    const { user, accessToken } = await newSignedInUser();
+    const { bytes, sha256 } = await freshImage();
+    // Longer than one run may wait, so the retry is left to the sweep and its due time shows on the image.
+    await geminiFault({ sha256, faults: [{ type: "status", status: 429, retryAfter: 120 }] });
+    const uploaded = await uploadOk(accessToken, { bytes });
+    const limited = await analysisReaches(accessToken, uploaded.id, ["failed"], { attempts: 1 });
+    expect(limited).toMatchObject({ analysis_error: "rate_limited", analysis_retry_at: expect.any(String) });
+    const [rejected] = await geminiCalls(sha256);
+    const retryAt = Date.parse(String(limited.analysis_retry_at));
+    expect(retryAt).toBeGreaterThanOrEqual(Date.parse(rejected.at) + 120_000);
+
+    const deps = testDeps();
+    expect(await analyzeDueImages(deps, new Date(retryAt - 1), { userId: user.id })).toBe(0);
+    expect(await geminiCalls(sha256)).toHaveLength(1);
+    expect(await analyzeDueImages(deps, new Date(retryAt), { userId: user.id })).toBe(1);
+    expect(await getImage(accessToken, uploaded.id)).toMatchObject({ analysis_status: "done", analysis_attempts: 2 });
+    expect((await geminiCalls(sha256)).map((c) => c.outcome)).toEqual(["fault:status", "ok"]);
   });
 
   it("fails after three 500s in the request, then the sweep retries and succeeds", async () => {

@@ -6,7 +6,17 @@ import { images } from "../../db/schema";
 import worker from "../../index";
 import { analyzeDueImages } from "../../services/analysis";
 import { app, bearer, newSignedInUser, testDb, testDeps } from "../helpers";
-import { analysisReaches, geminiCalls, geminiFault, getImage, sha256Hex, uploadOk } from "../image-helpers";
+import {
+  analysisReaches,
+  geminiCalls,
+  geminiFault,
+  geminiIsWorkingOn,
+  getImage,
+  patientGemini,
+  releaseGemini,
+  sha256Hex,
+  uploadOk,
+} from "../image-helpers";
 import { makePng } from "../images";
 
 const amber: [number, number, number] = [255, 191, 0];
@@ -36,18 +46,26 @@ describe("leases and claims", () => {
   it("lets two concurrent sweeps analyse an image only once", async () => {
     const { user, accessToken } = await newSignedInUser();
     const { id, sha256 } = await quietImage(accessToken);
-    await geminiFault({ sha256, faults: [{ type: "latency", ms: 500 }] });
+    await geminiFault({ sha256, faults: [{ type: "hold" }] });
     await testDb().update(images).set({ analysisStatus: "pending" }).where(eq(images.id, id));
-    const deps = testDeps();
-    await Promise.all([analyzeDueImages(deps, new Date(), { userId: user.id }), analyzeDueImages(deps, new Date(), { userId: user.id })]);
-    expect(await getImage(accessToken, id)).toMatchObject({ analysis_status: "done" });
+    const deps = testDeps(patientGemini);
+    const sweeps = [analyzeDueImages(deps, new Date(), { userId: user.id }), analyzeDueImages(deps, new Date(), { userId: user.id })];
+    // One sweep's analysis is held at Gemini; the other finishes meanwhile without calling it.
+    await Promise.race(sweeps);
+    await geminiIsWorkingOn(sha256);
     expect(await geminiCalls(sha256)).toHaveLength(2); // the blocked first try, then exactly one more
+    await releaseGemini(sha256);
+    await Promise.all(sweeps);
+    expect(await getImage(accessToken, id)).toMatchObject({ analysis_status: "done" });
+    expect(await geminiCalls(sha256)).toHaveLength(2);
   });
 
   it("the cron handler runs the sweep", async () => {
     const { accessToken } = await newSignedInUser();
     const { id } = await quietImage(accessToken);
-    await testDb().update(images).set({ analysisStatus: "pending" }).where(eq(images.id, id));
+    // The sweep takes the oldest due images of all users, a few at a time: dated back, this one
+    // goes first whatever other files have left due meanwhile.
+    await testDb().update(images).set({ analysisStatus: "pending", createdAt: new Date("2000-01-01T00:00:00Z") }).where(eq(images.id, id));
     const ctx = createExecutionContext();
     await worker.scheduled({ scheduledTime: Date.now(), cron: "* * * * *", noRetry() {} }, env, ctx);
     await waitOnExecutionContext(ctx);

@@ -1,7 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { analyzeDueImages } from "../../services/analysis";
 import { app, bearer, json, newSignedInUser, testDeps } from "../helpers";
-import { analysisReaches, geminiCalls, geminiFault, getImage, sha256Hex, uploadOk } from "../image-helpers";
+import {
+  analysisReaches,
+  geminiCalls,
+  geminiFault,
+  geminiIsWorkingOn,
+  getImage,
+  patientGemini,
+  releaseGemini,
+  sha256Hex,
+  uploadOk,
+  uploadWithBindings,
+} from "../image-helpers";
 import { makePng } from "../images";
 
 const violet: [number, number, number] = [140, 60, 200];
@@ -112,11 +123,15 @@ describe("provenance and edits", () => {
   it("keeps an edit made while the analysis is still running", async () => {
     const { accessToken } = await newSignedInUser();
     const bytes = await makePng(20, 20, violet);
-    await geminiFault({ sha256: await sha256Hex(bytes), faults: [{ type: "latency", ms: 1500 }] });
-    const uploaded = await uploadOk(accessToken, { bytes });
-    await analysisReaches(accessToken, uploaded.id, ["processing"]);
+    const sha256 = await sha256Hex(bytes);
+    await geminiFault({ sha256, faults: [{ type: "hold" }] });
+    const { res } = await uploadWithBindings(patientGemini, accessToken, { bytes });
+    const { image: uploaded } = await res.json<{ image: { id: string } }>();
+    await geminiIsWorkingOn(sha256);
     const edit = await app(`/images/${uploaded.id}`, json({ alt_text: "Written by me" }, { method: "PATCH", headers: bearer(accessToken) }));
     expect(edit.status).toBe(200);
+    expect(await edit.json()).toMatchObject({ analysis_status: "processing", alt_text: "Written by me" });
+    await releaseGemini(sha256);
     const done = await analysisReaches(accessToken, uploaded.id, ["done"]);
     expect(done).toMatchObject({ alt_text: "Written by me", edited_by_user: true, model: "gemini-2.5-flash-offline-1" });
     expect(done.description).toContain("Offline analysis"); // fields the owner did not touch still come from the AI

@@ -1,6 +1,7 @@
 import { describe, expect, inject, it } from "vitest";
-import { analysisSchema } from "../../services/gemini";
-import { makePng } from "../images";
+import { analysisSchema } from "../../../worker/services/gemini";
+import { eventually } from "../../../worker/test/helpers";
+import { makePng } from "../../../worker/test/images";
 
 // Every test sends its own image and keys its faults by that image's hash, so
 // test files sharing the one server never consume each other's faults.
@@ -62,6 +63,20 @@ async function scriptFaults(body: object) {
 async function recordedRequests(sha256: string) {
   const res = await fetch(`${base}/__admin/requests?sha256=${sha256}`);
   return (await res.json<{ requests: Record<string, unknown>[] }>()).requests;
+}
+
+async function release(sha256: string) {
+  const res = await fetch(`${base}/__admin/release?sha256=${sha256}`, { method: "POST" });
+  expect(res.status).toBe(200);
+  return (await res.json<{ released: number }>()).released;
+}
+
+/** Waits until the stand-in has the image's one request and still owes it an answer. */
+function untilHeld(sha256: string) {
+  return eventually(async () => {
+    const outcomes = (await recordedRequests(sha256)).map((r) => r.outcome);
+    if (outcomes.join() !== "pending") throw new Error(`outcomes: ${outcomes.join(", ")}`);
+  });
 }
 
 async function answerOf(res: Response): Promise<Record<string, unknown>> {
@@ -233,6 +248,34 @@ describe("Gemini stand-in: scripted faults", () => {
     const cleared = await fetch(`${base}/__admin/faults?sha256=${image.sha256}`, { method: "DELETE" });
     expect(cleared.status).toBe(204);
     expect((await answerOf(await generate(image))).description).toContain("PNG");
+  });
+
+  it("holds the answer until the test releases the image, then answers normally", async () => {
+    const image = await uniqueBlueImage();
+    await scriptFaults({ sha256: image.sha256, faults: [{ type: "hold" }] });
+    let answered = false;
+    const answer = generate(image).then((res) => {
+      answered = true;
+      return res;
+    });
+    await untilHeld(image.sha256);
+    expect(answered).toBe(false);
+    expect(await release(image.sha256)).toBe(1);
+    expect((await answerOf(await answer)).description).toContain("PNG");
+    expect((await recordedRequests(image.sha256)).map((r) => r.outcome)).toEqual(["ok"]);
+    expect(await release(image.sha256)).toBe(0);
+  });
+
+  it("records a held request whose caller gave up as client_gone", async () => {
+    const image = await uniqueBlueImage();
+    await scriptFaults({ sha256: image.sha256, faults: [{ type: "hold" }] });
+    const caller = new AbortController();
+    const answer = generate(image, { signal: caller.signal }).catch((error: unknown) => error);
+    await untilHeld(image.sha256);
+    caller.abort();
+    expect(await answer).toMatchObject({ name: "AbortError" });
+    await eventually(async () => expect(await recordedRequests(image.sha256)).toEqual([expect.objectContaining({ outcome: "client_gone" })]));
+    expect(await release(image.sha256)).toBe(0);
   });
 
   it("uses a script up in order, then answers normally", async () => {

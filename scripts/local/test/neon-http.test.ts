@@ -6,10 +6,10 @@ import { inject } from "vitest";
 const sql = neon(inject("databaseUrl"));
 const table = () => `t_${crypto.randomUUID().replaceAll("-", "")}`;
 
-async function failOnce(match: string, fault: Record<string, unknown>) {
+async function failOnce(match: string, fault: Record<string, unknown>, scope: { connection?: string } = {}) {
   const res = await fetch(new URL("/__admin/faults", inject("neonUrl")), {
     method: "POST",
-    body: JSON.stringify({ match, faults: [fault] }),
+    body: JSON.stringify({ match, ...scope, faults: [fault] }),
   });
   expect(res.status).toBe(204);
 }
@@ -106,6 +106,17 @@ describe("Neon-HTTP endpoint, driven by @neondatabase/serverless", () => {
     await expect(sql.query("select 1 as ok")).resolves.toEqual([{ ok: 1 }]);
     await expect(sql.query(`insert into ${t} values (1)`)).rejects.toMatchObject({ code: "57P01" });
     await expect(sql.query(`insert into ${t} values (1)`)).resolves.toEqual([]);
+  });
+
+  it("applies a fault scoped to a connection string only to requests carrying it", async () => {
+    const name = `scoped-${crypto.randomUUID()}`;
+    const url = new URL(inject("databaseUrl"));
+    url.searchParams.set("application_name", name);
+    const scoped = neon(url.toString());
+    await failOnce("select 1 as alive", { type: "status", status: 500 }, { connection: `application_name=${name}` });
+    await expect(sql.query("select 1 as alive")).resolves.toEqual([{ alive: 1 }]);
+    await expect(scoped.query("select 1 as alive")).rejects.toThrow(/500/);
+    await expect(scoped.query("select 1 as alive")).resolves.toEqual([{ alive: 1 }]);
   });
 
   it("answers non-SQL requests with errors the driver reports", async () => {

@@ -218,6 +218,15 @@ describe("S3 gate: fault switches", () => {
     expect(await (await s3.fetch(objectUrl(`${prefix}/a.txt`))).text()).toBe("delayed");
   });
 
+  it("faults a request that names no key only in the bucket the rule names", async () => {
+    const ownBucket = `scoped-${crypto.randomUUID().slice(0, 8)}`;
+    expect((await s3.fetch(`${endpoint}/${ownBucket}`, { method: "PUT" })).status).toBe(200);
+    await addFaults({ bucket: ownBucket, method: "HEAD", faults: [{ type: "status", status: 500 }] });
+    expect((await s3.fetch(`${endpoint}/${bucket}`, { method: "HEAD" })).status).toBe(200);
+    expect((await s3.fetch(`${endpoint}/${ownBucket}`, { method: "HEAD" })).status).toBe(500);
+    expect((await s3.fetch(`${endpoint}/${ownBucket}`, { method: "HEAD" })).status).toBe(200);
+  });
+
   it("keeps a persistent fault for every matching request", async () => {
     const prefix = newPrefix();
     await addFaults({ method: "GET", keyPrefix: prefix, persistent: { type: "status", status: 503 } });
