@@ -30,9 +30,14 @@ export async function deleteObjectOrQueue(deps: CleanupDeps, key: string) {
   }
 }
 
-/** Retries deletions that failed earlier. */
-export async function retryPendingDeletions(deps: CleanupDeps) {
-  const due = await deps.db.select().from(pendingObjectDeletions).orderBy(pendingObjectDeletions.createdAt).limit(retryBatch);
+/** Retries deletions that failed earlier (those under `keyPrefix` only, when given). */
+export async function retryPendingDeletions(deps: CleanupDeps, opts: { keyPrefix?: string } = {}) {
+  const due = await deps.db
+    .select()
+    .from(pendingObjectDeletions)
+    .where(opts.keyPrefix ? sql`starts_with(${pendingObjectDeletions.key}, ${opts.keyPrefix})` : undefined)
+    .orderBy(pendingObjectDeletions.createdAt)
+    .limit(retryBatch);
   let deleted = 0;
   for (const { key } of due) {
     try {
