@@ -7,7 +7,7 @@ let ipCounter = 0;
  * A new client address for the rate limiters (20/min per IP): a documentation-range IPv6
  * that only ever travels as a header value; every request goes to 127.0.0.1.
  */
-export const nextClientIp = () => `2001:db8::${(++ipCounter).toString(16)}`;
+const nextClientIp = () => `2001:db8::${(++ipCounter).toString(16)}`;
 
 export interface BenchUser {
   email: string;

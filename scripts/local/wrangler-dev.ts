@@ -56,7 +56,7 @@ async function waitForHealthy(url: string, timeoutMs: number) {
   return false;
 }
 
-export function pipeLines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void) {
+function pipeLines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void) {
   let buffered = "";
   stream?.setEncoding("utf8");
   stream?.on("data", (chunk: string) => {

@@ -62,7 +62,7 @@ const dummySalt = new Uint8Array(saltBytes);
 /** A hash no password matches, verified when the email is unknown so both paths cost the same. */
 export const dummyHash = `$argon2id$v=19$m=${currentParams.m},t=${currentParams.t},p=${currentParams.p}$${b64(dummySalt)}$${b64(new Uint8Array(hashBytes))}`;
 
-export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
+function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   let diff = 0;
   for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i];
