@@ -92,6 +92,7 @@ export async function storeUpload(
         height: sniffed.height,
         sha256: digest,
         metadataRemoved: stripped.removed,
+        metadataStatus: stripped.status,
         noAi,
         analysisStatus: analysisStatusFor(deps.config, noAi),
       })
@@ -115,12 +116,12 @@ export async function storeUpload(
  * the stripper cannot follow is refused rather than stored with what it may carry.
  */
 function removeMetadata(bytes: Uint8Array, format: ImageFormat, keep: boolean) {
-  if (keep) return { bytes, removed: [] };
+  if (keep) return { bytes, removed: [], status: "kept" as const };
   const stripped = stripMetadata(bytes, format);
   if (!stripped.ok) {
     throw new AppError(422, "metadata_unreadable", `${stripped.message} Upload it with keep_metadata=true to store it as it is.`);
   }
-  return stripped;
+  return { ...stripped, status: stripped.removed.length > 0 ? ("removed" as const) : ("none_found" as const) };
 }
 
 /** WebCrypto's native digest: several times faster than a JS SHA-256 on megabytes. */

@@ -1,6 +1,6 @@
-import { ascii, concat, randomBytes, u16le } from "./bytes";
+import { ascii, concat, randomBytes, u16be, u16le, u32be } from "./bytes";
 import { jpegSegment } from "./jpeg-encoder";
-import { exifTiff, iccProfile, makeGif, makeJpeg, makePng, pngChunk } from "./images";
+import { exifTiff, makeGif, makeJpeg, makePng, pngChunk } from "./images";
 
 /**
  * Files that carry metadata where a block-list does not look: each names a way
@@ -26,7 +26,7 @@ export function makeGifWithMetadata(width: number, height: number, opts: { comme
   const afterPalette = 13 + 12; // header, screen descriptor, 4-colour global table
   const blocks = [
     applicationExtension("NETSCAPE2.0", new Uint8Array([1, 0, 0])),
-    applicationExtension("ICCRGBG1012", iccProfile()),
+    applicationExtension("ICCRGBG1012", iccWhitePointOnly()),
     applicationExtension("XMP DataXMP", ascii(`<x:xmpmeta xmlns:x="adobe:ns:meta/"><dc:creator>${opts.xmpCreator}</dc:creator></x:xmpmeta>`)),
     concat([new Uint8Array([0x21, 0xfe]), subBlocks(ascii(opts.comment))]),
     concat([new Uint8Array([0x21, 0x01, 12]), u16le(0), u16le(0), u16le(8), u16le(8), new Uint8Array([8, 8, 1, 0]), subBlocks(ascii(opts.comment))]),
@@ -38,6 +38,18 @@ export function makeGifWithMetadata(width: number, height: number, opts: { comme
     /** What an allow-list leaves of it. */
     stripped: concat([gif.subarray(0, afterPalette), blocks[0], blocks[1], blocks[6], gif.subarray(afterPalette)]),
   };
+}
+
+/** A small ICC profile that readers accept: the 128-byte header and one tag, the D50 white point. */
+function iccWhitePointOnly() {
+  const icc = new Uint8Array(164);
+  icc.set(u32be(icc.length));
+  icc.set(u32be(0x04200000), 8);
+  icc.set(ascii("mntrRGB XYZ "), 12);
+  icc.set(ascii("acsp"), 36);
+  icc.set(concat([u32be(1), ascii("wtpt"), u32be(144), u32be(20)]), 128);
+  icc.set(concat([ascii("XYZ "), u32be(0), u32be(0xf6d6), u32be(0x10000), u32be(0xd32d)]), 144);
+  return icc;
 }
 
 /** JPEG APP0 segments: JFIF with an RGB thumbnail, and a JFXX extension holding a whole JPEG thumbnail with its own EXIF. */
@@ -56,11 +68,25 @@ export function makeJpegWithOddExifHeader(width: number, height: number, exif: U
   return withSegments(makeJpeg(width, height, [20, 160, 90]), [jpegSegment(0xe1, concat([ascii("Exif\0"), new Uint8Array([0xff]), exif]))]);
 }
 
-/** A JPEG followed by a second, complete JPEG with its own EXIF, as MPF previews and gain maps are stored. */
+/**
+ * A JPEG followed by a second, complete JPEG with its own EXIF, indexed by an MPF
+ * APP2 as cameras store previews (ExifTool shows it as MPImage2/PreviewImage).
+ */
 export function makeJpegWithTrailingPreview(width: number, height: number) {
   const preview = withSegments(makeJpeg(16, 16, [9, 9, 9]), [jpegSegment(0xe1, concat([ascii("Exif\0\0"), exifTiff({})]))]);
-  const mpf = jpegSegment(0xe2, concat([ascii("MPF\0"), randomBytes(40)]));
-  return concat([withSegments(makeJpeg(width, height, [90, 90, 200]), [mpf]), preview]);
+  const base = makeJpeg(width, height, [90, 90, 200]);
+  const mpfAt = 4 + u16(base, 4) + 4 + 4; // after JFIF: marker, length, "MPF\0"; offsets count from here
+  const mpf = (primarySize: number) => {
+    const entry = (attributes: number, size: number, offset: number) => concat([u32be(attributes), u32be(size), u32be(offset), new Uint8Array(4)]);
+    const ifdEntry = (tag: number, type: number, count: number, value: Uint8Array) => concat([u16be(tag), u16be(type), u32be(count), value]);
+    return jpegSegment(0xe2, concat([
+      ascii("MPF\0"), ascii("MM"), u16be(42), u32be(8), u16be(3),
+      ifdEntry(0xb000, 7, 4, ascii("0100")), ifdEntry(0xb001, 4, 1, u32be(2)), ifdEntry(0xb002, 7, 32, u32be(50)), u32be(0),
+      entry(0x20030000, primarySize, 0), entry(0x00010001, preview.length, primarySize - mpfAt), // primary, then a large thumbnail
+    ]));
+  };
+  const primaryLength = withSegments(base, [mpf(0)]).length;
+  return concat([withSegments(base, [mpf(primaryLength)]), preview]);
 }
 
 /** A PNG whose EXIF chunk is spelled `spelling` (exIf, EXIF…) and which carries an XMP `tXMP` chunk. */

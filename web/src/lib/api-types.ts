@@ -18,6 +18,8 @@ export interface ImageView {
   sha256: string;
   /** Kinds of metadata (EXIF, GPS, …) stripped from the stored file. */
   metadata_removed: string[];
+  /** What happened to the metadata: removed, none found, or kept by the owner; null before it was recorded. */
+  metadata_status: "removed" | "none_found" | "kept" | null;
   /** The owner chose never to send this image to the AI. */
   no_ai: boolean;
   created_at: string;
