@@ -48,6 +48,22 @@ describe("stripMetadata: HEIC and AVIF (issue 14, finding 1)", () => {
     expect(bytes.subarray(heic.length + 8).every((byte) => byte === 0)).toBe(true);
   });
 
+  it("empties an image sequence's udta (where QuickTime keeps GPS) and zeroes its creation and modification times", () => {
+    const { bytes: heic, primary } = makeHeifWithMetadata(40, 30);
+    const times = concat([u32be(0xe0000000), u32be(0xe0000001)]);
+    const mvhd = isoBox("mvhd", new Uint8Array(4), times, u32be(1000), new Uint8Array(88));
+    const location = ascii("+52.5201+013.4049/");
+    const udta = isoBox("udta", u32be(8 + location.length), new Uint8Array([0xa9, 0x78, 0x79, 0x7a]), location); // ©xyz
+    const trak = isoBox("trak", isoBox("tkhd", new Uint8Array([0, 0, 0, 3]), times, new Uint8Array(72)), udta);
+    const input = concat([heic, isoBox("moov", mvhd, trak, udta)]);
+    const { bytes, removed } = strip(input, "heic");
+    expect(removed).toEqual(["other metadata"]);
+    expect(bytes.length).toBe(input.length);
+    expect(latin1(bytes)).not.toMatch(/52\.5201/);
+    expect(latin1(bytes.subarray(heic.length))).toMatch(/^.{4}moov.{4}mvhd\0{12}/s);
+    expect(bytes.subarray(...primary)).toEqual(input.subarray(...primary));
+  });
+
   it("keeps irot and imir, which are how the image is shown, not metadata", () => {
     const turned = makeTurnedHeic(400, 300, { irot: 3, imir: 1 });
     expect(strip(turned, "heic")).toEqual({ ok: true, bytes: turned, removed: [] });
