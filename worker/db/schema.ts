@@ -50,6 +50,10 @@ export const refreshTokens = pgTable(
 export const analysisStatuses = ["pending", "processing", "done", "failed", "skipped"] as const;
 export type AnalysisStatus = (typeof analysisStatuses)[number];
 
+/** What happened to an upload's metadata: some was removed, none was found, or the owner kept it. */
+export const metadataStatuses = ["removed", "none_found", "kept"] as const;
+export type MetadataStatus = (typeof metadataStatuses)[number];
+
 const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 
 export const images = pgTable(
@@ -66,8 +70,10 @@ export const images = pgTable(
     width: integer().notNull(),
     height: integer().notNull(),
     sha256: text().notNull(),
-    /** What metadata stripping removed on upload, e.g. "GPS location"; empty when kept or absent. */
+    /** What metadata stripping removed on upload, e.g. "GPS location"; empty when kept or absent (metadataStatus says which). */
     metadataRemoved: text().array().notNull().default(sql`'{}'::text[]`),
+    /** Null for images stored before this was recorded. */
+    metadataStatus: text({ enum: metadataStatuses }),
     /** Never sent to the AI: analysis is skipped by every path while this is set. */
     noAi: boolean().notNull().default(false),
     // Millisecond precision so a keyset cursor survives the round trip through a JS Date.
@@ -105,6 +111,7 @@ export const images = pgTable(
     index("images_search_idx").using("gin", t.search),
     index("images_tags_idx").using("gin", t.tags),
     check("images_analysis_status_check", sql`${t.analysisStatus} in ('pending', 'processing', 'done', 'failed', 'skipped')`),
+    check("images_metadata_status_check", sql`${t.metadataStatus} in ('removed', 'none_found', 'kept')`),
   ],
 );
 

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { concat } from "../test/bytes";
 import { exifTiff, makeJpegWithMetadata, makePng, makePngWithMetadata, makeTurnedHeic, makeWebpWithMetadata, pngChunk } from "../test/images";
-import { inspectImage } from "./codec";
+import { makeHeifWithMetadata } from "../test/heif-images";
+import { fixture } from "../test/image-check";
+import { makeJpegWithOddExifHeader } from "../test/metadata-images";
+import { type ImageFormat, inspectImage, stripMetadata } from "./codec";
 
 const shown = (bytes: Uint8Array) => {
   const result = inspectImage(bytes);
@@ -56,5 +59,30 @@ describe("inspectImage: orientation and the size as shown", () => {
     const result = shown(makeTurnedHeic(400, 300, transform));
     expect(result.orientation).toBe(orientation);
     expect([result.displayWidth, result.displayHeight]).toEqual(swapped ? [300, 400] : [400, 300]);
+  });
+});
+
+describe("inspectImage after stripMetadata: the same orientation", () => {
+  const turned: [string, ImageFormat, () => Uint8Array | Promise<Uint8Array>][] = [
+    ["a JPEG (EXIF 6)", "jpeg", () => makeJpegWithMetadata(60, 40, { exif: exifTiff({ orientation: 6 }) })],
+    ['a JPEG whose EXIF starts "Exif\\0\\xff" (EXIF 7)', "jpeg", () => makeJpegWithOddExifHeader(60, 40, exifTiff({ orientation: 7 }))],
+    ["a PNG (eXIf 8)", "png", () => makePngWithMetadata(30, 20, { exif: exifTiff({ orientation: 8, littleEndian: true }) })],
+    ["a PNG (EXIF 5)", "png", async () => { const plain = await makePng(30, 20, [1, 2, 3]); return concat([plain.subarray(0, 33), pngChunk("EXIF", exifTiff({ orientation: 5 })), plain.subarray(33)]); }],
+    ["a WebP (EXIF 2)", "webp", () => makeWebpWithMetadata(30, 20, { exif: exifTiff({ orientation: 2 }) })],
+    ["a HEIC (irot 1 beside an Exif item saying 6)", "heic", () => makeHeifWithMetadata(40, 30, { irot: 1, exif: exifTiff({ orientation: 6 }) }).bytes],
+    ["an AVIF (irot 3)", "avif", () => makeHeifWithMetadata(40, 30, { format: "avif", irot: 3, exif: exifTiff({}) }).bytes],
+    ["photo.jpg", "jpeg", () => fixture("photo.jpg")],
+    ["photo.png", "png", () => fixture("photo.png")],
+    ["photo.webp", "webp", () => fixture("photo.webp")],
+    ["photo.avif", "avif", () => fixture("photo.avif")],
+  ];
+
+  it.each(turned)("keeps %s turned as it was", async (_name, format, make) => {
+    const bytes = await make();
+    const stripped = stripMetadata(bytes, format);
+    if (!stripped.ok) throw new Error(stripped.message);
+    expect(stripped.removed.length).toBeGreaterThan(0);
+    expect(shown(stripped.bytes)).toEqual(shown(bytes));
+    expect(shown(bytes).orientation).not.toBe(1);
   });
 });

@@ -7,6 +7,7 @@ import { type SniffedImage, sniffImage } from "./sniff";
  * no I/O; the input is hostile, so nothing throws.
  */
 export { stripMetadata } from "./strip";
+export type { ImageFormat } from "./sniff";
 
 interface InspectedImage extends SniffedImage {
   /** EXIF orientation 1–8 (HEIF's irot/imir translated): how the stored pixels are turned for display. */

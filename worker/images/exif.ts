@@ -6,7 +6,9 @@ export interface ExifSummary {
   littleEndian: boolean;
   orientation: number;
   hasGps: boolean;
-  /** Anything but orientation and the GPS pointer, including a second IFD (the thumbnail). */
+  /** A second IFD: where EXIF keeps its embedded thumbnail. */
+  hasThumbnail: boolean;
+  /** Anything in IFD0 but orientation and the GPS pointer. */
   hasOtherTags: boolean;
 }
 
@@ -25,7 +27,7 @@ export function readExif(tiff: Uint8Array): ExifSummary | undefined {
   if (ifd + 2 > tiff.length) return undefined;
   const entriesEnd = ifd + 2 + 12 * u16(tiff, ifd);
   if (entriesEnd > tiff.length) return undefined;
-  const summary = { littleEndian, orientation: 1, hasGps: false, hasOtherTags: false };
+  const summary = { littleEndian, orientation: 1, hasGps: false, hasThumbnail: false, hasOtherTags: false };
   for (let entry = ifd + 2; entry < entriesEnd; entry += 12) {
     const tag = u16(tiff, entry);
     if (tag === orientationTag && u16(tiff, entry + 2) === tiffShort) summary.orientation = u16(tiff, entry + 8);
@@ -33,7 +35,7 @@ export function readExif(tiff: Uint8Array): ExifSummary | undefined {
     else summary.hasOtherTags = true;
   }
   // Some writers omit the next-IFD offset after the last IFD; a missing one means none.
-  if (entriesEnd + 4 <= tiff.length && u32(tiff, entriesEnd) !== 0) summary.hasOtherTags = true;
+  if (entriesEnd + 4 <= tiff.length && u32(tiff, entriesEnd) !== 0) summary.hasThumbnail = true;
   return summary;
 }
 

@@ -89,7 +89,7 @@ function readJpegStream(bytes: Uint8Array, start: number): { size: ImageSize; en
 }
 
 /** Scan data runs to the next marker; FF 00 (stuffed byte) and RSTn belong to it. */
-function skipEntropyCodedData(bytes: Uint8Array, at: number): number {
+export function skipEntropyCodedData(bytes: Uint8Array, at: number): number {
   for (;;) {
     const ff = bytes.indexOf(0xff, at);
     if (ff === -1 || ff + 1 >= bytes.length) return bytes.length;
@@ -125,10 +125,10 @@ export function readGif(bytes: Uint8Array): ImageSize | Problem {
   return cutOff;
 }
 
-const colorTableLength = (packed: number) => (packed & 0x80 ? 3 * (2 << (packed & 7)) : 0);
+export const colorTableLength = (packed: number) => (packed & 0x80 ? 3 * (2 << (packed & 7)) : 0);
 
 /** Returns the offset after the zero-length terminator, or past the end when there is none. */
-function skipSubBlocks(bytes: Uint8Array, at: number): number {
+export function skipSubBlocks(bytes: Uint8Array, at: number): number {
   while (at < bytes.length) {
     const length = bytes[at];
     at += 1 + length;

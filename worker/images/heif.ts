@@ -69,12 +69,12 @@ function readProperties(bytes: Uint8Array): { properties: Map<number, Box>; prim
   return { properties, primary: pitm && ipma ? propertiesOf(bytes, ipma, readItemId(bytes, pitm)) : [] };
 }
 
-interface Span {
+export interface Span {
   start: number;
   end: number;
 }
 
-interface Box extends Span {
+export interface Box extends Span {
   type: number;
 }
 
@@ -100,11 +100,14 @@ function findBox(bytes: Uint8Array, parent: Span, type: number): Box | Problem |
   return problem ?? found;
 }
 
-/** Visits boxes laid end to end in `parent` (size 0: to the end; size 1: 64-bit size follows); start is past the header. */
-function walkBoxes(
+/**
+ * Visits boxes laid end to end in `parent` (size 0: to the end; size 1: 64-bit size follows);
+ * start is past the header, boxStart at it.
+ */
+export function walkBoxes(
   bytes: Uint8Array,
   parent: Span,
-  visit: (type: number, start: number, end: number, index: number) => void,
+  visit: (type: number, start: number, end: number, index: number, boxStart: number) => void,
 ): Problem | undefined {
   const overrun = parent.end === bytes.length ? cutOff : corrupt("has a box that overruns its parent.");
   for (let at = parent.start, index = 0; at < parent.end; index++) {
@@ -120,14 +123,14 @@ function walkBoxes(
     }
     if (size < headerLength) return corrupt("has a malformed box.");
     if (at + size > parent.end) return overrun;
-    visit(u32be(bytes, at + 4), at + headerLength, at + size, index);
+    visit(u32be(bytes, at + 4), at + headerLength, at + size, index, at);
     at += size;
   }
   return undefined;
 }
 
 /** pitm (FullBox): a 16-bit item id in version 0, 32-bit after. */
-function readItemId(bytes: Uint8Array, pitm: Box): number | undefined {
+export function readItemId(bytes: Uint8Array, pitm: Box): number | undefined {
   const idLength = bytes[pitm.start] === 0 ? 2 : 4;
   if (pitm.end - pitm.start < 4 + idLength) return undefined;
   return idLength === 2 ? u16be(bytes, pitm.start + 4) : u32be(bytes, pitm.start + 4);

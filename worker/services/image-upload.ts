@@ -4,7 +4,7 @@ import { images, type Image, type User } from "../db/schema";
 import { isUniqueViolation } from "../lib/db-errors";
 import { AppError } from "../lib/errors";
 import { sanitizeFileName } from "../lib/file-name";
-import { inspectImage, stripMetadata } from "../images/codec";
+import { type ImageFormat, inspectImage, stripMetadata } from "../images/codec";
 import { analysisStatusFor, scheduleAnalysis } from "./analysis-requests";
 import { imageColumns } from "./image-queries";
 import { deleteObject, putObject } from "./object-store";
@@ -68,8 +68,7 @@ export async function storeUpload(
 ): Promise<StoredImage> {
   const userId = user.id;
   const sniffed = inspectUpload(file.bytes, deps.config.MAX_UPLOAD_BYTES);
-  // Location and camera details go before anything is stored or hashed, unless the user keeps them.
-  const stripped = (options.keepMetadata ?? user.keepMetadata) ? { bytes: file.bytes, removed: [] } : stripMetadata(file.bytes, sniffed.format);
+  const stripped = removeMetadata(file.bytes, sniffed.format, options.keepMetadata ?? user.keepMetadata);
   const bytes = stripped.bytes;
   const noAi = user.neverSendToAi || options.noAi === true;
   const digest = await sha256Hex(bytes);
@@ -93,6 +92,7 @@ export async function storeUpload(
         height: sniffed.height,
         sha256: digest,
         metadataRemoved: stripped.removed,
+        metadataStatus: stripped.status,
         noAi,
         analysisStatus: analysisStatusFor(deps.config, noAi),
       })
@@ -108,6 +108,20 @@ export async function storeUpload(
     }
     throw databaseUnavailable(error);
   }
+}
+
+/**
+ * Location, camera details and everything else that is not the picture go before
+ * anything is stored or hashed, unless the owner keeps them. A file whose structure
+ * the stripper cannot follow is refused rather than stored with what it may carry.
+ */
+function removeMetadata(bytes: Uint8Array, format: ImageFormat, keep: boolean) {
+  if (keep) return { bytes, removed: [], status: "kept" as const };
+  const stripped = stripMetadata(bytes, format);
+  if (!stripped.ok) {
+    throw new AppError(422, "metadata_unreadable", `${stripped.message} Upload it with keep_metadata=true to store it as it is.`);
+  }
+  return { ...stripped, status: stripped.removed.length > 0 ? ("removed" as const) : ("none_found" as const) };
 }
 
 /** WebCrypto's native digest: several times faster than a JS SHA-256 on megabytes. */

@@ -14,6 +14,8 @@ export async function toImageView(deps: Pick<Deps, "config" | "s3">, image: Imag
     height: image.height,
     sha256: image.sha256,
     metadata_removed: image.metadataRemoved,
+    /** "removed", "none_found" or "kept" (by the owner's choice); null for images stored before it was recorded. */
+    metadata_status: image.metadataStatus,
     no_ai: image.noAi,
     created_at: image.createdAt.toISOString(),
     file_url: url,

@@ -1,8 +1,10 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
+import { startImageCheckServer } from "../../scripts/local/image-check";
 import { localGeminiKey, localS3, startStack, type DatabaseChoice } from "../../scripts/local/stack";
 
 /**
@@ -14,6 +16,7 @@ export default async function setup(project: TestProject) {
   const s3Dir = await mkdtemp(join(tmpdir(), "eis-s3-"));
   const database = await chooseDatabase(process.env.DATABASE_URL);
   const stack = await startStack({ database: database.choice, s3Dir });
+  const imageCheck = await startImageCheckServer({ fixturesDir: fileURLToPath(new URL("fixtures", import.meta.url)) });
 
   project.provide("workerVars", stack.workerVars);
   project.provide("neonUrl", stack.neon.url);
@@ -25,8 +28,10 @@ export default async function setup(project: TestProject) {
   project.provide("s3SecretAccessKey", localS3.secretAccessKey);
   project.provide("geminiUrl", stack.gemini.url);
   project.provide("geminiApiKey", localGeminiKey);
+  project.provide("imageCheckUrl", imageCheck.url);
 
   return async () => {
+    await imageCheck.close();
     await stack.close();
     await database.drop();
     await rm(s3Dir, { recursive: true, force: true });

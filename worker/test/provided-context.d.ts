@@ -13,5 +13,7 @@ declare module "vitest" {
     s3SecretAccessKey: string;
     geminiUrl: string;
     geminiApiKey: string;
+    /** ExifTool tags, decoded pixels and fixture files: scripts/local/image-check.ts. */
+    imageCheckUrl: string;
   }
 }

@@ -1,0 +1,2 @@
+ALTER TABLE "images" ADD COLUMN "metadata_status" text;--> statement-breakpoint
+ALTER TABLE "images" ADD CONSTRAINT "images_metadata_status_check" CHECK ("images"."metadata_status" in ('removed', 'none_found', 'kept'));
