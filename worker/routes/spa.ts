@@ -45,24 +45,29 @@ function contentSecurityPolicy(config: Pick<Config, "S3_ENDPOINT" | "S3_BUCKET_N
   ].join("; ");
 }
 
+/** The SPA's shell, index.html (the binding serves it for "/"), with the request's method and conditional headers. */
+const fetchShell = (c: Context<AppEnv>) => c.env.ASSETS.fetch(new Request(new URL("/", c.req.url), c.req.raw));
+
 /**
  * Last route: serves the SPA from the ASSETS binding and adds the security headers to HTML.
- * Files of the build are served as they are. Every other path falls back to index.html in
- * the binding (not_found_handling); that shell goes out only for the SPA's pages, and for a
- * page load of any other path with a 404, so the SPA shows its not-found page honestly. A
- * fetch or XHR for an unknown path gets the API's JSON 404, never HTML.
+ * The binding has no fallback of its own (not_found_handling = "none"): files of the build are
+ * served as they are, the shell goes to the SPA's pages, and to a page load of any other path
+ * with a 404 so the SPA shows its not-found page honestly. A fetch or XHR for an unknown path
+ * gets the API's JSON 404, never HTML.
  * Presigned URLs carry credentials in the query string, so pages must never send them on as a Referer.
  */
 export async function serveSpa(c: Context<AppEnv>) {
   const path = c.req.path;
   if (isApiPath(path)) return c.notFound();
-  const asset = await c.env.ASSETS.fetch(c.req.raw);
-  const isShell = !isPagePath(path) && asset.ok && /^text\/html\b/i.test(asset.headers.get("content-type") ?? "");
-  if (isShell && !isPageLoad(c)) {
-    await asset.body?.cancel();
-    return c.notFound();
-  }
-  const res = new Response(asset.body, isShell ? { status: 404, headers: asset.headers } : asset);
+  const asset = await (isPagePath(path) ? fetchShell(c) : c.env.ASSETS.fetch(c.req.raw));
+  if (asset.status !== 404) return withSecurityHeaders(c, new Response(asset.body, asset));
+  await asset.body?.cancel();
+  if (!isPageLoad(c)) return c.notFound();
+  const shell = await fetchShell(c);
+  return withSecurityHeaders(c, new Response(shell.body, { status: 404, headers: shell.headers }));
+}
+
+function withSecurityHeaders(c: Context<AppEnv>, res: Response) {
   res.headers.set("X-Content-Type-Options", "nosniff");
   res.headers.set("Referrer-Policy", "no-referrer");
   if (new URL(c.req.url).protocol === "https:") {
