@@ -2,6 +2,7 @@ import { after } from "node:test";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { startE2eServer, type E2eServer } from "../../scripts/e2e/server";
 import type { FilePayload } from "./images";
+import { type OriginalFrontend, startOriginalFrontend } from "./original-frontend";
 
 // Debian's chromium, not a browser build downloaded by Playwright.
 const chromiumArgs = [
@@ -15,23 +16,29 @@ const chromiumArgs = [
   "--disable-sync",
 ];
 
-let started: Promise<{ server: E2eServer; browser: Browser }> | undefined;
+let started: Promise<{ server: E2eServer; browser: Browser; originalFrontend: OriginalFrontend }> | undefined;
 
 /**
  * One server and one browser for the whole run (test files share the process, see
  * package.json). Playwright gives the browser a fresh, temporary --user-data-dir and
- * each test its own context, so no test sees another's cookies.
+ * each test its own context, so no test sees another's cookies. The original system's frontend
+ * is served from another origin, which the API allows.
  */
 function startApp() {
   started ??= (async () => {
-    const server = await startE2eServer({ logFile: "test-results/e2e-server.log" });
+    const originalFrontend = await startOriginalFrontend();
+    const server = await startE2eServer({ logFile: "test-results/e2e-server.log", allowedOrigins: [originalFrontend.url] }).catch(async (error: unknown) => {
+      await originalFrontend.close();
+      throw error;
+    });
     const browser = await chromium
       .launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: chromiumArgs })
       .catch(async (error: unknown) => {
         await server.close();
+        await originalFrontend.close();
         throw error;
       });
-    return { server, browser };
+    return { server, browser, originalFrontend };
   })();
   return started;
 }
@@ -40,19 +47,22 @@ after(async () => {
   const app = await started?.catch(() => undefined);
   await app?.browser.close();
   await app?.server.close();
+  await app?.originalFrontend.close();
 });
 
 export interface OpenPage {
   page: Page;
   baseUrl: string;
   geminiUrl: string;
+  /** Where the stand-in for the original system's frontend is served, on another origin. */
+  originalFrontendUrl: string;
   /** Uncaught errors and CSP violations seen so far: a passing test leaves it empty. */
   problems: string[];
   close(): Promise<void>;
 }
 
 export async function openPage(viewport: { width: number; height: number }, colorScheme: "light" | "dark" = "light"): Promise<OpenPage> {
-  const { server, browser } = await startApp();
+  const { server, browser, originalFrontend } = await startApp();
   const context = await browser.newContext({ viewport, colorScheme, baseURL: server.url, reducedMotion: "reduce" });
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();
@@ -61,7 +71,7 @@ export async function openPage(viewport: { width: number; height: number }, colo
   page.on("console", (message) => {
     if (/Content Security Policy/i.test(message.text())) problems.push(`CSP: ${message.text()}`);
   });
-  return { page, baseUrl: server.url, geminiUrl: server.geminiUrl, problems, close: () => context.close() };
+  return { page, baseUrl: server.url, geminiUrl: server.geminiUrl, originalFrontendUrl: originalFrontend.url, problems, close: () => context.close() };
 }
 
 export function newUser() {

@@ -18,9 +18,10 @@ export interface E2eServer {
 /**
  * The app as `npm run dev` runs it, but throwaway: in-memory PGlite, a temporary bucket
  * directory and free ports, so it never meets a developer's data or a running dev server.
- * Every service's output goes to `logFile`, to read when a test fails.
+ * Every service's output goes to `logFile`, to read when a test fails. `allowedOrigins` may
+ * call the API cross-origin (ALLOWED_ORIGINS).
  */
-export async function startE2eServer(opts: { logFile: string }): Promise<E2eServer> {
+export async function startE2eServer(opts: { logFile: string; allowedOrigins?: string[] }): Promise<E2eServer> {
   const dir = await mkdtemp(join(tmpdir(), "eis-e2e-"));
   await mkdir(join(opts.logFile, ".."), { recursive: true });
   const logStream = createWriteStream(opts.logFile);
@@ -40,7 +41,7 @@ export async function startE2eServer(opts: { logFile: string }): Promise<E2eServ
     cleanUp.push(() => stack.close());
     const worker = await startWranglerDev({
       port: await freePort(),
-      vars: stack.workerVars,
+      vars: opts.allowedOrigins?.length ? { ...stack.workerVars, ALLOWED_ORIGINS: opts.allowedOrigins.join(",") } : stack.workerVars,
       envFile: join(dir, "worker.env"),
       persistTo: join(dir, "wrangler"),
       log: (line) => log("worker", line),

@@ -24,7 +24,8 @@ function policyFor(config: Config): OriginPolicy {
       credentials: true,
       allowMethods: ["GET", "POST", "PATCH", "DELETE"],
       allowHeaders: ["Authorization", "Content-Type"],
-      exposeHeaders: ["X-Request-Id", "Retry-After", "WWW-Authenticate"],
+      // X-List-Truncated: the original system's image list says when it stopped short (routes/legacy.ts).
+      exposeHeaders: ["X-Request-Id", "Retry-After", "WWW-Authenticate", "X-List-Truncated"],
       maxAge: 600,
     }),
   };

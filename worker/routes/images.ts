@@ -1,49 +1,20 @@
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
-import { createMiddleware } from "hono/factory";
 import * as v from "valibot";
 import type { AppEnv } from "../app-env";
-import { AppError } from "../lib/errors";
 import { readImageParts } from "../middleware/multipart";
+import { uploadBodyLimit } from "../middleware/upload-body-limit";
 import { validate } from "../middleware/validate";
-import { toWellFormed } from "../lib/text";
 import { jsonBody } from "../middleware/json-body";
 import { limits } from "../lib/ai-text";
 import { updateImage } from "../services/image-edits";
 import { createShare, listShares, maxShareSeconds, revokeShare } from "../services/shares";
 import { requireUser } from "../middleware/auth";
-import { analyzeNowIfNeeded, requestReanalysis } from "../services/analysis-requests";
+import { requestReanalysis } from "../services/analysis-requests";
 import { deleteOwnImage, getOwnImage, listImages } from "../services/image-queries";
 import { storeUploads } from "../services/image-batch";
 import { toImageView } from "../services/image-view";
 import { presignGet } from "../services/object-store";
-
-/** A request may carry a few images; anything larger is refused from Content-Length alone. */
-const uploadBodyLimit = createMiddleware<AppEnv>(async (c, next) => {
-  const maxSize = c.var.deps.config.MAX_UPLOAD_BYTES * 3 + 64 * 1024;
-  return bodyLimit({
-    maxSize,
-    onError: () => {
-      throw new AppError(413, "payload_too_large", `An upload request may be at most ${maxSize} bytes`);
-    },
-  })(c, next);
-});
-
-/** Postgres text cannot hold U+0000: refuse it here rather than fail the query with a 500. */
-// Postgres text can hold neither NUL nor lone surrogates: refuse the first, mend the second.
-const noNul = v.check((s: string) => !s.includes("\u0000"), "must not contain NUL characters");
-const wellFormed = v.transform(toWellFormed);
-
-const listInput = v.object({
-  limit: v.optional(
-    v.pipe(v.string(), v.regex(/^\d{1,3}$/, "must be a whole number from 1 to 100"), v.transform(Number), v.minValue(1, "must be a whole number from 1 to 100"), v.maxValue(100, "must be a whole number from 1 to 100")),
-    "50",
-  ),
-  cursor: v.optional(v.pipe(v.string(), v.maxLength(512, "is not one this API returned"))),
-  tag: v.optional(v.pipe(v.string(), v.trim(), v.toLowerCase(), v.maxLength(64, "must be at most 64 characters"), noNul, wellFormed)),
-  format: v.optional(v.picklist(["array", "page"], "must be array or page"), "page"),
-  q: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(200, "must be at most 200 characters"), noNul, wellFormed)),
-});
+import { listInput } from "./image-input";
 
 const boundedText = (max: number) => v.pipe(v.string("must be a string"), v.check((s) => [...s].length <= max, `must be at most ${max} characters`));
 
@@ -77,14 +48,7 @@ export const imageRoutes = new Hono<AppEnv>()
       q: query.q || undefined,
     });
     const views = await Promise.all(page.images.map((image) => toImageView(c.var.deps, image)));
-    if (query.format === "array") {
-      return c.json(views.map(({ id, file_name, file_url, ai_description }) => ({ id, file_name, file_url, ai_description })), 200);
-    }
     return c.json({ images: views, next_cursor: page.nextCursor }, 200);
-  })
-  .get("/analyze/:id", async (c) => {
-    const image = await analyzeNowIfNeeded(c.var.deps, c.var.user.id, c.req.param("id"));
-    return c.json(await toImageView(c.var.deps, image), 200);
   })
   .post("/:id/analyze", async (c) => {
     const queued = await requestReanalysis(c.var.deps, c.var.user.id, c.req.param("id"));

@@ -1,8 +1,9 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { AwsClient } from "aws4fetch";
-import { describe, expect, inject, it } from "vitest";
+import { afterEach, describe, expect, inject, it, vi } from "vitest";
 import worker from "../index";
+import { captureExpectedErrors } from "./helpers";
 import { dbFault, s3Fault } from "./image-helpers";
 
 const app = (path: string, init?: RequestInit) => exports.default.fetch(new Request(`http://app.test${path}`, init));
@@ -57,7 +58,10 @@ describe("app shell", () => {
 });
 
 describe("configuration", () => {
+  afterEach(() => vi.restoreAllMocks());
+
   it("refuses a JWT secret under 32 bytes, naming the variable and not its value", async () => {
+    const logged = captureExpectedErrors(/^Invalid configuration: /);
     const ctx = createExecutionContext();
     const res = await worker.fetch(new Request("http://app.test/healthz"), { ...env, JWT_SECRET_KEY: "too-short-secret" }, ctx);
     await waitOnExecutionContext(ctx);
@@ -66,13 +70,16 @@ describe("configuration", () => {
     expect(body.code).toBe("config_invalid");
     expect(body.message).toContain("JWT_SECRET_KEY must be at least 32 bytes");
     expect(body.message).not.toContain("too-short-secret");
+    expect(logged).toEqual(["Invalid configuration: JWT_SECRET_KEY must be at least 32 bytes"]);
   });
 
   it("lists every missing variable at once", async () => {
+    const logged = captureExpectedErrors(/^Invalid configuration: /);
     const { DATABASE_URL: _db, S3_BUCKET_NAME: _bucket, ...rest } = env;
     const res = await worker.fetch(new Request("http://app.test/healthz"), rest as Env, createExecutionContext());
     const body = await res.json<{ message: string }>();
     expect(body.message).toContain("DATABASE_URL is required");
     expect(body.message).toContain("S3_BUCKET_NAME is required");
+    expect(logged).toHaveLength(1);
   });
 });

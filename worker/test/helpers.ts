@@ -1,4 +1,5 @@
 import { env, exports } from "cloudflare:workers";
+import { vi } from "vitest";
 import { createDb } from "../db/client";
 import { buildDeps, type Deps } from "../deps";
 
@@ -85,4 +86,19 @@ export function testDeps(bindings: Env = env): Deps & { settled(): Promise<unkno
   const deferred: Promise<unknown>[] = [];
   const deps = buildDeps(bindings, (work) => void deferred.push(work));
   return { ...deps, settled: () => Promise.all(deferred) };
+}
+
+/**
+ * For tests that cause failures on purpose: console.error lines matching `expected` stay out of
+ * the output and are collected for assertions; any other line still prints. Undo with vi.restoreAllMocks().
+ */
+export function captureExpectedErrors(expected: RegExp): string[] {
+  const print = console.error.bind(console);
+  const captured: string[] = [];
+  vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
+    const line = args.map(String).join(" ");
+    if (expected.test(line)) captured.push(line);
+    else print(...args);
+  });
+  return captured;
 }

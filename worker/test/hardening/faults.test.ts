@@ -1,16 +1,23 @@
 import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { images } from "../../db/schema";
 import worker from "../../index";
 import { hashOpaqueToken } from "../../services/tokens";
-import { app, bearer, json, newSignedInUser, registerUser, signIn, testDb, userInput } from "../helpers";
+import { app, bearer, captureExpectedErrors, json, newSignedInUser, registerUser, signIn, testDb, userInput } from "../helpers";
 import { analysisReaches, dbFault, geminiFault, getImage, s3Fault, sha256Hex, storedObjects, upload, uploadOk } from "../image-helpers";
 import { makePng } from "../images";
 import { expectConsistentAfterSweep } from "./consistency";
 
 const violet: [number, number, number] = [120, 40, 200];
+
+// Every outage injected here is logged once per request for the operator; those lines are expected.
+let outagesLogged: string[] = [];
+beforeAll(() => {
+  outagesLogged = captureExpectedErrors(/^database unavailable \[[^\]]+\] /);
+});
+afterAll(() => vi.restoreAllMocks());
 
 /** A clear, retryable refusal: 503 JSON with the code and a Retry-After the client can honour. */
 async function expect503(res: Response, code: string, label: string) {
@@ -82,6 +89,7 @@ describe.concurrent("database faults", () => {
     const user = await registerUser();
     await dbFault({ match: [user.email], faults: [{ type: "down" }] });
     await expect503(await app("/auth/login", json({ email: user.email, password: user.password })), "database_unavailable", "login");
+    expect(outagesLogged).toContainEqual(expect.stringMatching(/NeonDbError - Error connecting to database/));
     expect((await app("/auth/login", json({ email: user.email, password: user.password }))).status).toBe(200);
   });
 

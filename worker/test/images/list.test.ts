@@ -26,14 +26,6 @@ describe("GET /images", () => {
     for (const image of page.images) expect((await fetch(image.file_url)).status).toBe(200);
   });
 
-  it("keeps the original bare-array shape with ?format=array", async () => {
-    const { accessToken } = await newSignedInUser();
-    const image = await uploadOk(accessToken, { bytes: await makePng(8, 8, blue), name: "a.png" });
-    const res = await app("/images?format=array", { headers: bearer(accessToken) });
-    const body = await res.json<unknown[]>();
-    expect(body).toEqual([{ id: image.id, file_name: "a.png", file_url: expect.stringContaining("X-Amz-Signature="), ai_description: null }]);
-  });
-
   it("pages with a cursor without gaps or repeats while new uploads arrive", async () => {
     const { accessToken } = await newSignedInUser();
     const original: string[] = [];
