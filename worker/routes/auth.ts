@@ -7,6 +7,7 @@ import { jsonBody } from "../middleware/json-body";
 import { validate } from "../middleware/validate";
 import { requireUser } from "../middleware/auth";
 import { limitByEmail, limitByIp } from "../middleware/rate-limit";
+import { noStore } from "../middleware/no-store";
 import { changePassword, loginUser, registerUser, toPublicUser, verifyPasswordOf } from "../services/accounts";
 import { deleteAccount } from "../services/account-deletion";
 import { endSession, rotateSession, type Session } from "../services/sessions";
@@ -43,6 +44,7 @@ async function presentedRefreshToken(c: Context): Promise<string> {
 }
 
 export const auth = new Hono<AppEnv>()
+  .use(noStore)
   .post("/register", limitByIp("register"), jsonBody(), validate("json", registerInput), async (c) => {
     const input = c.req.valid("json");
     await limitByEmail(c, "register", input.email);
@@ -76,7 +78,6 @@ export const auth = new Hono<AppEnv>()
   })
   .get("/me/export", requireUser, (c) => {
     c.header("content-disposition", `attachment; filename="image-service-export-${new Date().toISOString().slice(0, 10)}.json"`);
-    c.header("cache-control", "no-store");
     return c.body(exportAccount(c.var.deps, c.var.user), 200, { "content-type": "application/json; charset=utf-8" });
   })
   .post("/password", requireUser, jsonBody(), validate("json", changePasswordInput), async (c) => {

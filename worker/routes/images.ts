@@ -12,6 +12,7 @@ import { limits } from "../lib/ai-text";
 import { updateImage } from "../services/image-edits";
 import { createShare, listShares, maxShareSeconds, revokeShare } from "../services/shares";
 import { requireUser } from "../middleware/auth";
+import { noStore } from "../middleware/no-store";
 import { analyzeNowIfNeeded, requestReanalysis } from "../services/analysis-requests";
 import { deleteOwnImage, getOwnImage, listImages } from "../services/image-queries";
 import { storeUploads } from "../services/image-batch";
@@ -63,6 +64,7 @@ const shareInput = v.object({
 });
 
 export const imageRoutes = new Hono<AppEnv>()
+  .use(noStore)
   .use(requireUser)
   .post("/upload", uploadBodyLimit, async (c) => {
     const outcome = await storeUploads(c.var.deps, c.var.user, await readImageParts(c.req.raw));
@@ -110,7 +112,6 @@ export const imageRoutes = new Hono<AppEnv>()
   .get("/:id/file", async (c) => {
     const image = await getOwnImage(c.var.deps, c.var.user.id, c.req.param("id"));
     const { url } = await presignGet(c.var.deps, image.key);
-    c.header("Cache-Control", "no-store");
     return c.redirect(url, 302);
   })
   .delete("/:id", async (c) => {
