@@ -85,15 +85,15 @@ export const imageRoutes = new Hono<AppEnv>()
     return c.json({ images: views, next_cursor: page.nextCursor }, 200);
   })
   .get("/analyze/:id", async (c) => {
-    const image = await analyzeNowIfNeeded(c.var.deps, c.var.user.id, c.req.param("id"));
+    const image = await analyzeNowIfNeeded(c.var.deps, c.var.user, c.req.param("id"));
     return c.json(await toImageView(c.var.deps, image), 200);
   })
   .post("/:id/analyze", async (c) => {
-    const queued = await requestReanalysis(c.var.deps, c.var.user.id, c.req.param("id"));
+    const queued = await requestReanalysis(c.var.deps, c.var.user, c.req.param("id"));
     return c.json({ message: "Analysis queued", ...queued }, 202);
   })
   .patch("/:id", jsonBody(), validate("json", imagePatchInput), async (c) => {
-    const image = await updateImage(c.var.deps, c.var.user.id, c.req.param("id"), c.req.valid("json"));
+    const image = await updateImage(c.var.deps, c.var.user, c.req.param("id"), c.req.valid("json"));
     return c.json(await toImageView(c.var.deps, image), 200);
   })
   .post("/:id/shares", jsonBody(), validate("json", shareInput), async (c) => {

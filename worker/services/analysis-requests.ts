@@ -1,5 +1,5 @@
 import type { Deps } from "../deps";
-import type { AnalysisStatus, Image } from "../db/schema";
+import type { AnalysisStatus, Image, User } from "../db/schema";
 import type { Config } from "../env";
 import { AppError } from "../lib/errors";
 import { analyzeInBackground, resetAnalysis, runAnalysis } from "./analysis";
@@ -26,9 +26,22 @@ const analysisDisabled = () =>
 const keptFromAi = () =>
   new AppError(409, "no_ai", "This image is marked never to be sent to the AI; turn that off to analyse it");
 
+/** The account-wide switch wins over anything asked of one image. */
+export const accountKeepsFromAi = () =>
+  new AppError(
+    409,
+    "account_never_send_to_ai",
+    "Your account is set to never send images to the AI; turn that off in your account settings to analyse this image",
+  );
+
+/** Who asks: the owner's id and their account-wide AI setting. */
+export type Owner = Pick<User, "id" | "neverSendToAi">;
+
 /** POST /images/:id/analyze: back to pending with a fresh attempt budget, analysed after the response. */
-export async function requestReanalysis(deps: Deps, userId: string, id: string) {
+export async function requestReanalysis(deps: Deps, owner: Owner, id: string) {
+  const userId = owner.id;
   const image = await getOwnImage(deps, userId, id);
+  if (owner.neverSendToAi) throw accountKeepsFromAi();
   if (image.noAi) throw keptFromAi();
   if (!deps.config.GEMINI_API_KEY) throw analysisDisabled();
   if (!(await resetAnalysis(deps, userId, id))) {
@@ -39,9 +52,11 @@ export async function requestReanalysis(deps: Deps, userId: string, id: string) 
 }
 
 /** The original GET /images/analyze/:id: the analysis, produced first if there is none yet. */
-export async function analyzeNowIfNeeded(deps: Deps, userId: string, id: string) {
+export async function analyzeNowIfNeeded(deps: Deps, owner: Owner, id: string) {
+  const userId = owner.id;
   const image = await getOwnImage(deps, userId, id);
   if (image.analysisStatus === "done" || image.analysisStatus === "processing") return image;
+  if (owner.neverSendToAi) throw accountKeepsFromAi();
   if (image.noAi) throw keptFromAi();
   if (!deps.config.GEMINI_API_KEY) throw analysisDisabled();
   if (image.analysisStatus === "failed" || image.analysisStatus === "skipped") await resetAnalysis(deps, userId, id);

@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Deps } from "../deps";
-import { images } from "../db/schema";
+import { images, users } from "../db/schema";
 import { AnalysisError, analysisPromptHash, analyzeWithGemini } from "./gemini";
 import { getObjectBytes } from "./object-store";
 
@@ -41,10 +41,13 @@ async function claimImage(deps: AnalysisDeps, id: string, now: Date): Promise<Cl
   return row;
 }
 
-/** Images marked never-to-AI are never claimable, whichever path asks. */
+/** The owner's account-wide "never send to AI", checked in the statement that claims or resets. */
+const ownerAllowsAi = sql`not exists (select 1 from ${users} where ${users.id} = ${images.userId} and ${users.neverSendToAi})`;
+
+/** Images kept from the AI, by their own flag or their owner's account, are never claimable, whichever path asks. */
 function claimable(at: string) {
   return sql`(
-    ${images.noAi} = false and (
+    ${images.noAi} = false and ${ownerAllowsAi} and (
       ${images.analysisStatus} = 'pending'
       or (${images.analysisStatus} = 'processing' and ${images.leaseUntil} < ${at}::timestamptz)
       or (${images.analysisStatus} = 'failed' and ${images.nextAttemptAt} <= ${at}::timestamptz and ${images.analysisAttempts} < ${maxAttempts})
@@ -164,6 +167,7 @@ export async function resetAnalysis(deps: AnalysisDeps, userId: string, id: stri
         eq(images.id, id),
         eq(images.userId, userId),
         eq(images.noAi, false),
+        ownerAllowsAi,
         inArray(images.analysisStatus, ["pending", "done", "failed", "skipped"]),
       ),
     )
