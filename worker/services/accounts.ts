@@ -5,7 +5,7 @@ import { isUniqueViolation } from "../lib/db-errors";
 import { AppError } from "../lib/errors";
 import { isUuid } from "../lib/text";
 import { dummyHash, passwordHasher } from "./passwords";
-import { startSession } from "./sessions";
+import { isLiveSession, startSession } from "./sessions";
 import { invalidToken, type AccessClaims } from "./tokens";
 
 type AccountDeps = Pick<Deps, "config" | "db">;
@@ -80,13 +80,16 @@ async function recordFailedLogin(deps: AccountDeps, userId: string) {
     .where(eq(users.id, userId));
 }
 
-/** The user behind a verified access token, if it is still theirs to use. */
+/**
+ * The user behind a verified access token, if it is still theirs to use: one query reads the
+ * user and checks, in the same statement, that the token's session has not ended.
+ */
 export async function findUserForToken(deps: AccountDeps, claims: AccessClaims): Promise<User> {
-  if (!isUuid(claims.sub)) throw invalidToken();
+  if (!isUuid(claims.sub) || !isUuid(claims.sid)) throw invalidToken();
   const [user] = await deps.db
     .select()
     .from(users)
-    .where(and(eq(users.id, claims.sub), eq(users.tokenVersion, claims.tv)));
+    .where(and(eq(users.id, claims.sub), eq(users.tokenVersion, claims.tv), isLiveSession(claims.sid, users.id)));
   if (!user) throw invalidToken();
   return user;
 }

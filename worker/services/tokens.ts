@@ -11,15 +11,31 @@ const audience = "edge-image-service:api";
 
 export interface AccessClaims {
   sub: string;
+  /** The session (refresh-token family) the token belongs to: it is refused once that session ends. */
+  sid: string;
   /** The user's token_version when issued; a password change bumps it. */
   tv: number;
   jti: string;
 }
 
-export async function issueAccessToken(secret: string, userId: string, tokenVersion: number, now = Date.now()) {
+export async function issueAccessToken(
+  secret: string,
+  holder: { userId: string; sessionId: string; tokenVersion: number },
+  now = Date.now(),
+) {
   const iat = Math.floor(now / 1000);
   return sign(
-    { iss: issuer, aud: audience, sub: userId, iat, exp: iat + accessTokenTtlSeconds, jti: crypto.randomUUID(), typ: "access", tv: tokenVersion },
+    {
+      iss: issuer,
+      aud: audience,
+      sub: holder.userId,
+      sid: holder.sessionId,
+      iat,
+      exp: iat + accessTokenTtlSeconds,
+      jti: crypto.randomUUID(),
+      typ: "access",
+      tv: holder.tokenVersion,
+    },
     secret,
     "HS256",
   );
@@ -40,9 +56,11 @@ export async function verifyAccessToken(secret: string, token: string): Promise<
   } catch (error) {
     throw invalidToken(error instanceof JwtTokenExpired ? "token_expired" : "invalid_token");
   }
-  const { sub, iat, exp, jti, typ, tv } = payload;
+  const { sub, sid, iat, exp, jti, typ, tv } = payload;
+  // A token without sid was issued before sessions were named: its session cannot be checked, so it is refused.
   const valid =
     typeof sub === "string" &&
+    typeof sid === "string" &&
     typeof iat === "number" &&
     typeof exp === "number" &&
     exp - iat <= accessTokenTtlSeconds &&
@@ -50,7 +68,7 @@ export async function verifyAccessToken(secret: string, token: string): Promise<
     typ === "access" &&
     Number.isInteger(tv);
   if (!valid) throw invalidToken();
-  return { sub, tv: tv as number, jti };
+  return { sub, sid, tv: tv as number, jti };
 }
 
 /** Opaque tokens (refresh tokens, share links): 32 random bytes for the client, only their SHA-256 in the database. */
