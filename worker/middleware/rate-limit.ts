@@ -10,10 +10,13 @@ const tooMany = () =>
     headers: { "Retry-After": String(periodSeconds) },
   });
 
+/** The client's address as Cloudflare saw it. */
+export const clientAddress = (c: Context<AppEnv>) => c.req.header("cf-connecting-ip") ?? "unknown";
+
 /** Per client IP, before any parsing or hashing: cheap to refuse, whatever the body. */
 export function limitByIp(action: string) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const ip = c.req.header("cf-connecting-ip") ?? "unknown";
+    const ip = clientAddress(c);
     if (!(await c.env.AUTH_IP_LIMITER.limit({ key: `${action}:ip:${ip}` })).success) throw tooMany();
     await next();
   });
