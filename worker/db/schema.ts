@@ -86,6 +86,9 @@ export const images = pgTable(
     promptHash: text(),
     /** The owner has edited the AI's description, alt text or tags since. */
     editedByUser: boolean().notNull().default(false),
+    /** Re-analyses the owner asked for in the day-long window that started then: each is a paid model call. */
+    reanalyses: integer().notNull().default(0),
+    reanalysesWindowStart: timestamp({ withTimezone: true }),
     search: tsvector().generatedAlwaysAs(
       sql`setweight(to_tsvector('english', coalesce(description, '')), 'A')
         || setweight(to_tsvector('english', immutable_array_to_string(tags, ' ')), 'A')

@@ -13,6 +13,7 @@ import { updateImage } from "../services/image-edits";
 import { createShare, listShares, maxShareSeconds, revokeShare } from "../services/shares";
 import { requireUser } from "../middleware/auth";
 import { noStore } from "../middleware/no-store";
+import { limitAnalyses } from "../middleware/rate-limit";
 import { analyzeNowIfNeeded, requestReanalysis } from "../services/analysis-requests";
 import { deleteOwnImage, getOwnImage, listImages } from "../services/image-queries";
 import { storeUploads } from "../services/image-batch";
@@ -85,11 +86,11 @@ export const imageRoutes = new Hono<AppEnv>()
     return c.json({ images: views, next_cursor: page.nextCursor }, 200);
   })
   .get("/analyze/:id", async (c) => {
-    const image = await analyzeNowIfNeeded(c.var.deps, c.var.user, c.req.param("id"));
+    const image = await analyzeNowIfNeeded(c.var.deps, c.var.user, c.req.param("id"), () => limitAnalyses(c.env, c.var.user.id));
     return c.json(await toImageView(c.var.deps, image), 200);
   })
   .post("/:id/analyze", async (c) => {
-    const queued = await requestReanalysis(c.var.deps, c.var.user, c.req.param("id"));
+    const queued = await requestReanalysis(c.var.deps, c.var.user, c.req.param("id"), () => limitAnalyses(c.env, c.var.user.id));
     return c.json({ message: "Analysis queued", ...queued }, 202);
   })
   .patch("/:id", jsonBody(), validate("json", imagePatchInput), async (c) => {
