@@ -2,6 +2,7 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, randomBytes } from "@noble/hashes/utils.js";
 import { sign, verify } from "hono/jwt";
 import { JwtTokenExpired } from "hono/utils/jwt/types";
+import { base64Url } from "../lib/base64url";
 import { AppError } from "../lib/errors";
 
 export const accessTokenTtlSeconds = 15 * 60;
@@ -73,7 +74,7 @@ export async function verifyAccessToken(secret: string, token: string): Promise<
 
 /** Opaque tokens (refresh tokens, share links): 32 random bytes for the client, only their SHA-256 in the database. */
 export function newOpaqueToken(): { token: string; hash: string } {
-  const token = btoa(String.fromCharCode(...randomBytes(32))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  const token = base64Url(randomBytes(32));
   return { token, hash: hashOpaqueToken(token) };
 }
 

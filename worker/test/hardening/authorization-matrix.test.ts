@@ -22,6 +22,7 @@ const expectations: Record<string, { access: Access; body?: unknown }> = {
   "POST /auth/refresh": { access: "public" },
   "POST /auth/logout": { access: "public" },
   "GET /s/:token": { access: "public" }, // the share token itself is the capability
+  "GET /s/:token/image": { access: "public" }, // the share token and a page view's ticket
   "GET /*": { access: "public" }, // the SPA
   "GET /auth/me": { access: "self" },
   "PATCH /auth/me": { access: "self", body: {} },
