@@ -46,6 +46,8 @@ export interface OpenPage {
   page: Page;
   baseUrl: string;
   geminiUrl: string;
+  /** For the stand-ins' admin routes (x-admin-token). */
+  adminToken: string;
   /** Uncaught errors and CSP violations seen so far: a passing test leaves it empty. */
   problems: string[];
   close(): Promise<void>;
@@ -61,7 +63,7 @@ export async function openPage(viewport: { width: number; height: number }, colo
   page.on("console", (message) => {
     if (/Content Security Policy/i.test(message.text())) problems.push(`CSP: ${message.text()}`);
   });
-  return { page, baseUrl: server.url, geminiUrl: server.geminiUrl, problems, close: () => context.close() };
+  return { page, baseUrl: server.url, geminiUrl: server.geminiUrl, adminToken: server.adminToken, problems, close: () => context.close() };
 }
 
 export function newUser() {

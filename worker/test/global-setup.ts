@@ -16,6 +16,7 @@ export default async function setup(project: TestProject) {
   const stack = await startStack({ database: database.choice, s3Dir });
 
   project.provide("workerVars", stack.workerVars);
+  project.provide("adminToken", stack.adminToken);
   project.provide("neonUrl", stack.neon.url);
   project.provide("databaseUrl", stack.workerVars.DATABASE_URL);
   project.provide("s3Endpoint", stack.s3.endpoint);
