@@ -8,6 +8,8 @@ export interface BenchContext {
   workerUrl: string;
   s3Endpoint: string;
   geminiUrl: string;
+  /** The stand-ins' admin routes want it in x-admin-token. */
+  adminToken: string;
   sql: DirectSql;
   workerdPid: number;
   inspector: Inspector;

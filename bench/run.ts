@@ -43,6 +43,7 @@ async function main() {
       workerUrl: bench.worker.url,
       s3Endpoint: bench.stack.s3.endpoint,
       geminiUrl: bench.stack.gemini.url,
+      adminToken: bench.stack.adminToken,
       sql: connectSql(bench.stack.neon.url, bench.stack.workerVars.DATABASE_URL),
       workerdPid: (workerds.find((w) => w.runsWorker) as { pid: number }).pid,
       inspector,

@@ -6,13 +6,17 @@ import { gradientPng } from "./support/images";
 import { assertNoProblems } from "./support/page-checks";
 
 test("an analysis the AI refused shows as failed with a retry button, and the retry shows its result live", async () => {
-  const { page, baseUrl, geminiUrl, problems, close } = await openPage({ width: 1280, height: 800 });
+  const { page, baseUrl, geminiUrl, adminToken, problems, close } = await openPage({ width: 1280, height: 800 });
   try {
     const user = await registerUser(baseUrl);
     const file = gradientPng("refused.png", [20, 140, 40], [60, 200, 80], 120, 90);
     // The stand-in blocks the first analysis of exactly these bytes, as Gemini's safety filter would.
     const sha256 = createHash("sha256").update(file.buffer).digest("hex");
-    const fault = await fetch(`${geminiUrl}/__admin/faults`, { method: "POST", body: JSON.stringify({ sha256, faults: [{ type: "safety" }] }) });
+    const fault = await fetch(`${geminiUrl}/__admin/faults`, {
+      method: "POST",
+      headers: { "x-admin-token": adminToken },
+      body: JSON.stringify({ sha256, faults: [{ type: "safety" }] }),
+    });
     assert.equal(fault.ok, true, await fault.text());
     await uploadThroughApi(baseUrl, user, [file]);
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { test } from "node:test";
-import { openPage, registerUser, uploadThroughApi } from "./support/app";
+import { openPage, registerUser, updateSettingsThroughApi, uploadThroughApi } from "./support/app";
 import { redLandscape } from "./support/images";
 import { assertNoProblems, describedError } from "./support/page-checks";
 import { screenshot } from "./support/screenshots";
@@ -83,6 +83,32 @@ test("a user sets privacy defaults, exports the data, edits an image's text, sha
     await page.getByText("Kept from the AI, as you asked.").waitFor();
     assert.equal(await page.locator(".ai-text").count(), 0);
     assert.equal(await page.getByRole("button", { name: /Retry/ }).count(), 0);
+    assertNoProblems(problems);
+  } finally {
+    await close();
+  }
+});
+
+test("while the account keeps every image from the AI, an image's switch is locked on and says why", async () => {
+  const { page, baseUrl, problems, close } = await openPage({ width: 1280, height: 800 });
+  try {
+    const user = await registerUser(baseUrl);
+    await uploadThroughApi(baseUrl, user, [redLandscape()]);
+    await updateSettingsThroughApi(baseUrl, user, { never_send_to_ai: true });
+    await page.goto("/login");
+    await page.getByLabel("Email").fill(user.email);
+    await page.getByLabel("Password").fill(user.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.locator("li.card a").click();
+    await page.getByRole("heading", { name: "red-landscape.png" }).waitFor();
+
+    const noAi = page.getByRole("switch", { name: "Never send to AI" });
+    await noAi.and(page.locator(":checked:disabled")).waitFor();
+    const reason = page.getByText("Locked on: your account is set to never send images to the AI.");
+    await reason.waitFor();
+    assert.equal(await noAi.getAttribute("aria-describedby"), await reason.getAttribute("id"));
+    await reason.getByRole("link", { name: "Change it in your account settings." }).click();
+    await page.waitForURL(/\/account$/);
     assertNoProblems(problems);
   } finally {
     await close();

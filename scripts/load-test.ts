@@ -50,7 +50,7 @@ async function main() {
   const results = await Promise.all(Array.from({ length: users }, (_, i) => runUser(workerUrl, i)));
   const seconds = (uploadWindow.last - uploadWindow.first) / 1000;
   const uploaded = results.reduce((sum, r) => sum + r.uploaded, 0);
-  for (const result of results) await verifyUser(worker.url, stack.s3.endpoint, result);
+  for (const result of results) await verifyUser(worker.url, stack, result);
 
   console.log(`uploads: ${uploaded} stored in ${seconds.toFixed(1)} s (first sent to last answered) → ${(uploaded / seconds).toFixed(1)} uploads/s`);
   for (const [kind, samples] of Object.entries(latencies)) {
@@ -116,7 +116,7 @@ async function runUser(base: string, index: number): Promise<UserRun> {
 }
 
 /** Rows (through the API, every page) against objects (through the S3 stand-in's admin listing). */
-async function verifyUser(base: string, s3Endpoint: string, run: UserRun) {
+async function verifyUser(base: string, stand: Pick<Stack, "s3" | "adminToken">, run: UserRun) {
   const rows: { id: string; sha256: string; key: string }[] = [];
   let cursor: string | null = null;
   do {
@@ -125,7 +125,8 @@ async function verifyUser(base: string, s3Endpoint: string, run: UserRun) {
     for (const image of page.images) rows.push({ id: image.id, sha256: image.sha256, key: decodeURIComponent(new URL(image.file_url).pathname).split("/").slice(2).join("/") });
     cursor = page.next_cursor;
   } while (cursor);
-  const objects = ((await (await fetch(`${s3Endpoint}/__admin/objects?prefix=${encodeURIComponent(`users/${run.id}/`)}`)).json()) as { objects: { key: string }[] }).objects;
+  const listing = await fetch(`${stand.s3.endpoint}/__admin/objects?prefix=${encodeURIComponent(`users/${run.id}/`)}`, { headers: { "x-admin-token": stand.adminToken } });
+  const objects = ((await listing.json()) as { objects: { key: string }[] }).objects;
 
   const ids = rows.map((r) => r.id);
   if (new Set(ids).size !== ids.length) violations.push(`${run.label}: the listing repeats an image`);

@@ -24,25 +24,25 @@ export async function measureMemory(ctx: BenchContext, duringF1b: MemoryPeak): P
     const pngs = Array.from({ length: inFlight }, () => randomPng(5 * mib));
     // Time for every upload to reach its PUT (each is a few hundred ms of the worker's CPU).
     const arriveMs = 1000 + 400 * inFlight;
-    await setS3PutLatency(ctx.s3Endpoint, `users/${user.id}/`, arriveMs + snapshotMs);
+    await setS3PutLatency(ctx, `users/${user.id}/`, arriveMs + snapshotMs);
     const heldUntil = Date.now() + arriveMs + snapshotMs;
     const uploads = Promise.all(pngs.map((png) => uploadImage(ctx.workerUrl, user.token, png)));
     // The gate holds each PUT before reading its body, so the worker keeps every buffer meanwhile.
     await new Promise((resolve) => setTimeout(resolve, arriveMs));
     rows.push({ moment: `${inFlight} × 5 MiB upload waiting on S3`, ...(await liveMemory(ctx.inspector)) });
     if (Date.now() > heldUntil) ctx.log("  the snapshot outlasted the hold: this figure may be low");
-    await setS3PutLatency(ctx.s3Endpoint, "", 0);
+    await setS3PutLatency(ctx, "", 0);
     await uploads;
     await waitForAnalyses(ctx.sql);
 
     ctx.log(`M: ${inFlight} × 5 MiB analyses held at Gemini`);
     const analysisPngs = Array.from({ length: inFlight }, () => randomPng(5 * mib));
-    await setGeminiLatency(ctx.geminiUrl, 10_000);
-    const before = await geminiRequestCount(ctx.geminiUrl);
+    await setGeminiLatency(ctx, 10_000);
+    const before = await geminiRequestCount(ctx);
     await Promise.all(analysisPngs.map((png) => uploadImage(ctx.workerUrl, user.token, png)));
-    await waitUntil(async () => (await geminiRequestCount(ctx.geminiUrl)) >= before + inFlight, 10_000);
+    await waitUntil(async () => (await geminiRequestCount(ctx)) >= before + inFlight, 10_000);
     rows.push({ moment: `${inFlight} × 5 MiB analysis waiting on Gemini`, ...(await liveMemory(ctx.inspector)) });
-    await setGeminiLatency(ctx.geminiUrl, 0);
+    await setGeminiLatency(ctx, 0);
     await waitForAnalyses(ctx.sql);
   }
   const fewest = Math.min(...ctx.plan.memoryUploads);

@@ -14,7 +14,7 @@ import { setGeminiLatency } from "../stand-ins";
  */
 export async function measureUploads(ctx: BenchContext): Promise<{ figures: Figure[]; duringF1b: MemoryPeak }> {
   const user = await createUser(ctx.workerUrl);
-  await setGeminiLatency(ctx.geminiUrl, 0);
+  await setGeminiLatency(ctx, 0);
   const upload = (png: Buffer) => uploadImage(ctx.workerUrl, user.token, png);
 
   /** The worker's upload, then the same bytes PUT straight to the bucket with a presigned URL. */
@@ -44,12 +44,12 @@ export async function measureUploads(ctx: BenchContext): Promise<{ figures: Figu
 
   ctx.log("F2 upload with Gemini at 2 s and at 0 s");
   const withLatency = (latencyMs: number): Trial => async () => {
-    await setGeminiLatency(ctx.geminiUrl, latencyMs);
+    await setGeminiLatency(ctx, latencyMs);
     const png = randomPng(mib);
     return timed(() => upload(png));
   };
   const [slowAi, fastAi] = await interleave(ctx.plan.rounds.aiLatency, withLatency(2000), withLatency(0));
-  await setGeminiLatency(ctx.geminiUrl, 0);
+  await setGeminiLatency(ctx, 0);
   await waitForAnalyses(ctx.sql);
 
   const figures: Figure[] = [

@@ -56,6 +56,8 @@ export interface OpenPage {
   geminiUrl: string;
   /** Where the stand-in for the original system's frontend is served, on another origin. */
   originalFrontendUrl: string;
+  /** For the stand-ins' admin routes (x-admin-token). */
+  adminToken: string;
   /** Uncaught errors and CSP violations seen so far: a passing test leaves it empty. */
   problems: string[];
   close(): Promise<void>;
@@ -71,7 +73,7 @@ export async function openPage(viewport: { width: number; height: number }, colo
   page.on("console", (message) => {
     if (/Content Security Policy/i.test(message.text())) problems.push(`CSP: ${message.text()}`);
   });
-  return { page, baseUrl: server.url, geminiUrl: server.geminiUrl, originalFrontendUrl: originalFrontend.url, problems, close: () => context.close() };
+  return { page, baseUrl: server.url, geminiUrl: server.geminiUrl, originalFrontendUrl: originalFrontend.url, adminToken: server.adminToken, problems, close: () => context.close() };
 }
 
 export function newUser() {
@@ -91,15 +93,31 @@ export async function registerUser(baseUrl: string) {
   return user;
 }
 
-/** Signs in through the API (its own session, not the browser's) and uploads each file in its own request. */
-export async function uploadThroughApi(baseUrl: string, user: { email: string; password: string }, files: FilePayload[]) {
+/** An access token of a session of its own (not the browser's). */
+async function signInThroughApi(baseUrl: string, user: { email: string; password: string }): Promise<string> {
   const login = await fetch(`${baseUrl}/auth/login`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ email: user.email, password: user.password }),
   });
   if (!login.ok) throw new Error(`login answered ${login.status}: ${await login.text()}`);
-  const { access_token: token } = (await login.json()) as { access_token: string };
+  return ((await login.json()) as { access_token: string }).access_token;
+}
+
+/** Sets account settings through the API, for tests about what the UI does with them. */
+export async function updateSettingsThroughApi(baseUrl: string, user: { email: string; password: string }, settings: { never_send_to_ai?: boolean; keep_metadata?: boolean }) {
+  const token = await signInThroughApi(baseUrl, user);
+  const res = await fetch(`${baseUrl}/auth/me`, {
+    method: "PATCH",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify(settings),
+  });
+  if (!res.ok) throw new Error(`settings answered ${res.status}: ${await res.text()}`);
+}
+
+/** Signs in through the API (its own session, not the browser's) and uploads each file in its own request. */
+export async function uploadThroughApi(baseUrl: string, user: { email: string; password: string }, files: FilePayload[]) {
+  const token = await signInThroughApi(baseUrl, user);
   for (const file of files) {
     const form = new FormData();
     form.append("image", new Blob([new Uint8Array(file.buffer)], { type: file.mimeType }), file.name);

@@ -12,6 +12,8 @@ export interface E2eServer {
   url: string;
   /** The offline Gemini stand-in, whose /__admin/faults makes an analysis fail on purpose. */
   geminiUrl: string;
+  /** The stand-ins' admin routes want it in x-admin-token. */
+  adminToken: string;
   close(): Promise<void>;
 }
 
@@ -47,7 +49,7 @@ export async function startE2eServer(opts: { logFile: string; allowedOrigins?: s
       log: (line) => log("worker", line),
     });
     cleanUp.push(() => worker.stop());
-    return { url: worker.url, geminiUrl: stack.gemini.url, close };
+    return { url: worker.url, geminiUrl: stack.gemini.url, adminToken: stack.adminToken, close };
   } catch (error) {
     await close();
     throw error;

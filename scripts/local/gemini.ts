@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { adminTokenHeader, hasAdminToken } from "./admin-token";
 import { keepIdleConnections } from "./keep-alive";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -11,7 +12,7 @@ import { RequestLog, type RequestOutcome } from "./gemini/request-log";
  * An offline stand-in for Gemini's generateContent REST endpoint: it answers from
  * the image itself (format, size, dominant colours) and lets tests script faults
  * through /__admin/faults, release held answers through /__admin/release and read
- * what it received from /__admin/requests.
+ * what it received from /__admin/requests (each with the run's x-admin-token).
  */
 export interface GeminiServer {
   url: string;
@@ -21,6 +22,7 @@ export interface GeminiServer {
 
 interface Context {
   apiKey: string;
+  adminToken: string;
   defaultLatencyMs: number;
   faults: GeminiFaults;
   held: HeldAnswers;
@@ -35,12 +37,15 @@ export async function startGeminiServer(opts: {
   port?: number;
   host?: string;
   apiKey: string;
+  /** Required in x-admin-token by /__admin/* (see admin-token.ts). */
+  adminToken: string;
   defaultLatencyMs?: number;
   log?: (line: string) => void;
 }): Promise<GeminiServer> {
   if (!opts.apiKey) throw new Error("startGeminiServer needs a non-empty apiKey");
   const context: Context = {
     apiKey: opts.apiKey,
+    adminToken: opts.adminToken,
     defaultLatencyMs: opts.defaultLatencyMs ?? 0,
     faults: new GeminiFaults(),
     held: new HeldAnswers(),
@@ -78,6 +83,9 @@ export async function startGeminiServer(opts: {
 
 async function handle(req: IncomingMessage, res: ServerResponse, context: Context): Promise<void> {
   const url = new URL(req.url ?? "/", "http://local");
+  if (url.pathname.startsWith("/__admin/") && !hasAdminToken(req, context.adminToken)) {
+    return send(res, jsonReply(401, { message: `admin routes need the run's token in ${adminTokenHeader}` }));
+  }
   if (url.pathname === "/__admin/faults") return handleFaultsAdmin(req, res, url, context.faults);
   if (url.pathname === "/__admin/requests" && req.method === "GET") {
     return send(res, jsonReply(200, { requests: context.requests.list(url.searchParams.get("sha256") ?? undefined) }));

@@ -6,10 +6,9 @@ import type { Backend } from "./neon-http/backend";
  * serves, in one transaction, keeping drizzle's own bookkeeping table so that
  * `drizzle-kit migrate` against real Neon/Postgres sees the same history.
  */
-export async function applyMigrations(backend: Backend, connectionString: string, migrationsFolder: string) {
+export async function applyMigrations(backend: Backend, migrationsFolder: string) {
   const migrations = readMigrationFiles({ migrationsFolder });
   const [, , last] = await backend.batch(
-    connectionString,
     [
       { query: "CREATE SCHEMA IF NOT EXISTS drizzle", params: [] },
       {
@@ -25,7 +24,6 @@ export async function applyMigrations(backend: Backend, connectionString: string
   const pending = migrations.filter((m) => m.folderMillis > appliedUpTo);
   if (!pending.length) return 0;
   await backend.batch(
-    connectionString,
     [
       // Two processes migrating one database at once take turns.
       { query: "SELECT pg_advisory_xact_lock(727274)", params: [] },

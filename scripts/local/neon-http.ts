@@ -1,4 +1,6 @@
+import { timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { adminTokenHeader, hasAdminToken } from "./admin-token";
 import { keepIdleConnections } from "./keep-alive";
 import type { AddressInfo, Socket } from "node:net";
 import type { Backend, BatchOptions, RawResult, Statement } from "./neon-http/backend";
@@ -8,6 +10,7 @@ import { DbFaults } from "./neon-http/faults";
  * A local endpoint speaking the HTTP protocol of Neon's serverless driver, so the
  * worker runs the production driver unchanged (neonConfig.fetchEndpoint points here).
  * POST /sql with {query, params} or {queries: [...]}; values travel as Postgres text.
+ * Only the stack's own user and password are served, whichever database is behind.
  */
 export interface NeonHttpServer {
   url: string;
@@ -22,8 +25,17 @@ const errorFields = [
   "schema", "table", "column", "dataType", "constraint", "file", "line", "routine",
 ] as const;
 
+/** Who may query: the user and password the stack put in the worker's DATABASE_URL. */
+export interface NeonCredentials {
+  user: string;
+  password: string;
+}
+
 export async function startNeonHttpServer(opts: {
   backend: Backend;
+  credentials: NeonCredentials;
+  /** Required in x-admin-token by /__admin/* (see admin-token.ts). */
+  adminToken: string;
   port?: number;
   host?: string;
   log?: (line: string) => void;
@@ -32,7 +44,7 @@ export async function startNeonHttpServer(opts: {
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
     const started = performance.now();
-    handle(req, res, opts.backend, faults)
+    handle(req, res, { ...opts, faults })
       .catch((error: unknown) => send(res, 500, { message: String(error) }))
       .finally(() => opts.log?.(`${req.method} ${req.url?.split("?")[0]} ${res.statusCode} ${Math.round(performance.now() - started)}ms`));
   });
@@ -56,14 +68,29 @@ export async function startNeonHttpServer(opts: {
   };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, backend: Backend, faults: DbFaults) {
+interface Served {
+  backend: Backend;
+  credentials: NeonCredentials;
+  adminToken: string;
+  faults: DbFaults;
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, { backend, credentials, adminToken, faults }: Served) {
   const path = req.url?.split("?")[0];
+  if (path?.startsWith("/__admin/") && !hasAdminToken(req, adminToken)) {
+    return send(res, 401, { message: `admin routes need the run's token in ${adminTokenHeader}` });
+  }
   if (path === "/__admin/faults") return handleFaultAdmin(req, res, faults);
   if (path !== "/sql") return send(res, 404, { message: "not found" });
   if (req.method !== "POST") return send(res, 405, { message: "use POST" });
 
   const connectionString = header(req, "neon-connection-string");
   if (!connectionString) return send(res, 400, { message: "missing Neon-Connection-String header", code: "08001" });
+  // As Neon does: a connection string's password is checked before anything runs.
+  const user = credentialsOf(connectionString);
+  if (!user || !sameCredentials(user, credentials)) {
+    return send(res, 400, { message: `password authentication failed for user "${user?.user ?? ""}"`, code: "28P01", severity: "FATAL" });
+  }
   const arrayMode = header(req, "neon-array-mode") === "true";
 
   let body: { query?: unknown; params?: unknown; queries?: unknown };
@@ -93,13 +120,25 @@ async function handle(req: IncomingMessage, res: ServerResponse, backend: Backen
         readOnly: header(req, "neon-batch-read-only") === "true",
         deferrable: header(req, "neon-batch-deferrable") === "true",
       };
-      const results = await backend.batch(connectionString, valid, options);
+      const results = await backend.batch(valid, options);
       return send(res, 200, { results: results.map((r) => shape(r, arrayMode)) });
     }
-    return send(res, 200, shape(await backend.run(connectionString, valid[0]), arrayMode));
+    return send(res, 200, shape(await backend.run(valid[0]), arrayMode));
   } catch (error) {
     return send(res, 400, postgresError(error));
   }
+}
+
+function credentialsOf(connectionString: string): NeonCredentials | undefined {
+  if (!URL.canParse(connectionString)) return undefined;
+  const url = new URL(connectionString);
+  return { user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
+}
+
+function sameCredentials(sent: NeonCredentials, expected: NeonCredentials): boolean {
+  const given = Buffer.from(`${sent.user}\n${sent.password}`);
+  const wanted = Buffer.from(`${expected.user}\n${expected.password}`);
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
 }
 
 function toStatement(input: unknown): Statement | undefined {

@@ -37,6 +37,8 @@ export async function startS3Server(opts: {
   bucket: string;
   accessKeyId: string;
   secretAccessKey: string;
+  /** Required in x-admin-token by /__admin/* (see admin-token.ts). */
+  adminToken: string;
   log?: (line: string) => void;
 }): Promise<S3Server> {
   const s3rver = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory: opts.dir, configureBuckets: [{ name: opts.bucket }] });
@@ -49,6 +51,7 @@ export async function startS3Server(opts: {
   };
 
   const deps: GateDeps = {
+    adminToken: opts.adminToken,
     faults: new S3Faults(),
     requests: new S3RequestLog(),
     verifier: new SigV4Verifier(opts),

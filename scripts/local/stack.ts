@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import { newAdminToken } from "./admin-token";
 import { startGeminiServer, type GeminiServer } from "./gemini";
 import { applyMigrations } from "./migrate";
 import { startNeonHttpServer, type NeonHttpServer } from "./neon-http";
@@ -21,6 +22,8 @@ export interface StackOptions {
 export interface Stack {
   /** What the worker needs to talk to this stack, by the names worker/env.ts reads. */
   workerVars: Record<string, string>;
+  /** This run's token for the stand-ins' /__admin/* routes, sent as x-admin-token. */
+  adminToken: string;
   neon: NeonHttpServer;
   s3: S3Server;
   gemini: GeminiServer;
@@ -28,8 +31,6 @@ export interface Stack {
 }
 
 const migrationsFolder = fileURLToPath(new URL("../../drizzle", import.meta.url));
-// PGlite ignores the connection string, but the driver insists on user, host and database.
-const pgliteConnectionString = "postgresql://local:local@localhost/local";
 
 export const localS3 = {
   region: "us-east-1",
@@ -45,22 +46,28 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const closeAll = async () => {
     for (const close of closers.reverse()) await close().catch(() => {});
   };
+  // Fresh for every run: any web page can reach 127.0.0.1, so neither the admin routes nor
+  // the database answer without them (see admin-token.ts).
+  const adminToken = newAdminToken();
+  const credentials = { user: "local", password: randomBytes(24).toString("base64url") };
+  // The worker's connection string names the stand-in's credentials, whichever database is behind it.
+  const databaseUrl = `postgresql://${credentials.user}:${credentials.password}@localhost/local`;
   try {
     const backend = await startBackend(opts.database);
     closers.push(() => backend.close());
-    const databaseUrl = opts.database.kind === "postgres" ? opts.database.url : pgliteConnectionString;
-    await applyMigrations(backend, databaseUrl, migrationsFolder);
+    await applyMigrations(backend, migrationsFolder);
 
-    const neon = await startNeonHttpServer({ backend, port: opts.ports?.neon, log: (l) => opts.log?.("db", l) });
+    const neon = await startNeonHttpServer({ backend, credentials, adminToken, port: opts.ports?.neon, log: (l) => opts.log?.("db", l) });
     closers.push(() => neon.close());
 
     await mkdir(opts.s3Dir, { recursive: true });
-    const s3 = await startS3Server({ dir: opts.s3Dir, port: opts.ports?.s3, ...localS3, log: (l) => opts.log?.("s3", l) });
+    const s3 = await startS3Server({ dir: opts.s3Dir, port: opts.ports?.s3, ...localS3, adminToken, log: (l) => opts.log?.("s3", l) });
     closers.push(() => s3.close());
 
     const gemini = await startGeminiServer({
       port: opts.ports?.gemini,
       apiKey: localGeminiKey,
+      adminToken,
       defaultLatencyMs: opts.geminiLatencyMs,
       log: (l) => opts.log?.("gemini", l),
     });
@@ -70,6 +77,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       neon,
       s3,
       gemini,
+      adminToken,
       close: closeAll,
       workerVars: {
         DATABASE_URL: databaseUrl,
@@ -95,5 +103,5 @@ async function startBackend(choice: DatabaseChoice): Promise<Backend> {
     if (choice.dataDir) await mkdir(choice.dataDir, { recursive: true });
     return createPgliteBackend(choice.dataDir);
   }
-  return createPostgresBackend();
+  return createPostgresBackend(choice.url);
 }

@@ -12,8 +12,6 @@ export const users = pgTable(
     passwordHash: text().notNull(),
     /** Bumped on password change: access tokens carry it, so older ones stop working at once. */
     tokenVersion: integer().notNull().default(0),
-    failedLogins: integer().notNull().default(0),
-    lockedUntil: timestamp({ withTimezone: true }),
     /** Account defaults for privacy: keep camera/location metadata, never send images to the AI. */
     keepMetadata: boolean().notNull().default(false),
     neverSendToAi: boolean().notNull().default(false),
@@ -94,6 +92,9 @@ export const images = pgTable(
     promptHash: text(),
     /** The owner has edited the AI's description, alt text or tags since. */
     editedByUser: boolean().notNull().default(false),
+    /** Re-analyses the owner asked for in the day-long window that started then: each is a paid model call. */
+    reanalyses: integer().notNull().default(0),
+    reanalysesWindowStart: timestamp({ withTimezone: true }),
     search: tsvector().generatedAlwaysAs(
       sql`setweight(to_tsvector('english', coalesce(description, '')), 'A')
         || setweight(to_tsvector('english', immutable_array_to_string(tags, ' ')), 'A')
@@ -131,6 +132,35 @@ export const shares = pgTable(
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("shares_token_hash_key").on(t.tokenHash), index("shares_image_idx").on(t.imageId)],
+);
+
+/**
+ * Sign-in attempts per (email, client address), keyed by an HMAC of both: an unknown email
+ * gets rows exactly like a known one, and the table names no one. Swept once quiet.
+ */
+export const loginPlaceThrottles = pgTable(
+  "login_place_throttles",
+  {
+    key: text().primaryKey(),
+    /** Attempts since the last success from this place; from the fifth on, each makes the next wait longer. */
+    attempts: integer().notNull().default(0),
+    nextAttemptAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** The email signed in from here: a known place, which the account's budget does not stop. */
+    lastSuccessAt: timestamp({ withTimezone: true }),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("login_place_throttles_updated_idx").on(t.updatedAt)],
+);
+
+/** Sign-in attempts per email (an HMAC of it) from every address, in hourly windows. */
+export const loginAccountThrottles = pgTable(
+  "login_account_throttles",
+  {
+    key: text().primaryKey(),
+    attempts: integer().notNull().default(0),
+    windowStartedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("login_account_throttles_window_idx").on(t.windowStartedAt)],
 );
 
 /** Objects whose delete failed: the sweep retries them, so nothing is left in the bucket. */

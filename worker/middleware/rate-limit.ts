@@ -5,15 +5,18 @@ import { AppError } from "../lib/errors";
 
 const periodSeconds = 60;
 
-const tooMany = () =>
-  new AppError(429, "rate_limited", "Too many attempts; try again in a minute", {
+const tooMany = (message = "Too many attempts; try again in a minute") =>
+  new AppError(429, "rate_limited", message, {
     headers: { "Retry-After": String(periodSeconds) },
   });
+
+/** The client's address as Cloudflare saw it. */
+export const clientAddress = (c: Context<AppEnv>) => c.req.header("cf-connecting-ip") ?? "unknown";
 
 /** Per client IP, before any parsing or hashing: cheap to refuse, whatever the body. */
 export function limitByIp(action: string) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const ip = c.req.header("cf-connecting-ip") ?? "unknown";
+    const ip = clientAddress(c);
     if (!(await c.env.AUTH_IP_LIMITER.limit({ key: `${action}:ip:${ip}` })).success) throw tooMany();
     await next();
   });
@@ -22,4 +25,11 @@ export function limitByIp(action: string) {
 /** Per target email, so one account cannot be guessed at from many IPs. */
 export async function limitByEmail(c: Context<AppEnv>, action: string, email: string) {
   if (!(await c.env.AUTH_EMAIL_LIMITER.limit({ key: `${action}:email:${email}` })).success) throw tooMany();
+}
+
+/** Per signed-in user, for requests that start a paid model call (re-analysis). */
+export async function limitAnalyses(bindings: Pick<Cloudflare.Env, "ANALYSIS_LIMITER">, userId: string) {
+  if (!(await bindings.ANALYSIS_LIMITER.limit({ key: `analysis:user:${userId}` })).success) {
+    throw tooMany("Too many analyses asked for; try again in a minute");
+  }
 }

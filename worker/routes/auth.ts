@@ -6,7 +6,8 @@ import { AppError } from "../lib/errors";
 import { jsonBody } from "../middleware/json-body";
 import { validate } from "../middleware/validate";
 import { requireUser } from "../middleware/auth";
-import { limitByEmail, limitByIp } from "../middleware/rate-limit";
+import { clientAddress, limitByEmail, limitByIp } from "../middleware/rate-limit";
+import { noStore } from "../middleware/no-store";
 import { changePassword, loginUser, registerUser, toPublicUser, verifyPasswordOf } from "../services/accounts";
 import { deleteAccount } from "../services/account-deletion";
 import { endSession, rotateSession, type Session } from "../services/sessions";
@@ -43,6 +44,7 @@ async function presentedRefreshToken(c: Context): Promise<string> {
 }
 
 export const auth = new Hono<AppEnv>()
+  .use(noStore)
   .post("/register", limitByIp("register"), jsonBody(), validate("json", registerInput), async (c) => {
     const input = c.req.valid("json");
     await limitByEmail(c, "register", input.email);
@@ -51,8 +53,11 @@ export const auth = new Hono<AppEnv>()
   })
   .post("/login", limitByIp("login"), jsonBody(), validate("json", loginInput), async (c) => {
     const input = c.req.valid("json");
-    await limitByEmail(c, "login", input.email);
-    const { user, ...session } = await loginUser(c.var.deps, input);
+    const { user, ...session } = await loginUser(c.var.deps, input, {
+      address: clientAddress(c),
+      // Guesses from places the account never signed in from share one per-email limit; its owner at home is not stopped by them.
+      limitNewPlace: () => limitByEmail(c, "login", input.email),
+    });
     return c.json({ ...sessionBody(c, session), user }, 200);
   })
   .post("/refresh", limitByIp("refresh"), jsonBodyIfAny(), async (c) => {
@@ -76,7 +81,6 @@ export const auth = new Hono<AppEnv>()
   })
   .get("/me/export", requireUser, (c) => {
     c.header("content-disposition", `attachment; filename="image-service-export-${new Date().toISOString().slice(0, 10)}.json"`);
-    c.header("cache-control", "no-store");
     return c.body(exportAccount(c.var.deps, c.var.user), 200, { "content-type": "application/json; charset=utf-8" });
   })
   .post("/password", requireUser, jsonBody(), validate("json", changePasswordInput), async (c) => {

@@ -9,6 +9,8 @@ import { limits } from "../lib/ai-text";
 import { updateImage } from "../services/image-edits";
 import { createShare, listShares, maxShareSeconds, revokeShare } from "../services/shares";
 import { requireUser } from "../middleware/auth";
+import { noStore } from "../middleware/no-store";
+import { limitAnalyses } from "../middleware/rate-limit";
 import { requestReanalysis } from "../services/analysis-requests";
 import { deleteOwnImage, getOwnImage, listImages } from "../services/image-queries";
 import { storeUploads } from "../services/image-batch";
@@ -34,6 +36,7 @@ const shareInput = v.object({
 });
 
 export const imageRoutes = new Hono<AppEnv>()
+  .use(noStore)
   .use(requireUser)
   .post("/upload", uploadBodyLimit, async (c) => {
     const outcome = await storeUploads(c.var.deps, c.var.user, await readImageParts(c.req.raw));
@@ -51,11 +54,11 @@ export const imageRoutes = new Hono<AppEnv>()
     return c.json({ images: views, next_cursor: page.nextCursor }, 200);
   })
   .post("/:id/analyze", async (c) => {
-    const queued = await requestReanalysis(c.var.deps, c.var.user.id, c.req.param("id"));
+    const queued = await requestReanalysis(c.var.deps, c.var.user, c.req.param("id"), () => limitAnalyses(c.env, c.var.user.id));
     return c.json({ message: "Analysis queued", ...queued }, 202);
   })
   .patch("/:id", jsonBody(), validate("json", imagePatchInput), async (c) => {
-    const image = await updateImage(c.var.deps, c.var.user.id, c.req.param("id"), c.req.valid("json"));
+    const image = await updateImage(c.var.deps, c.var.user, c.req.param("id"), c.req.valid("json"));
     return c.json(await toImageView(c.var.deps, image), 200);
   })
   .post("/:id/shares", jsonBody(), validate("json", shareInput), async (c) => {
@@ -74,7 +77,6 @@ export const imageRoutes = new Hono<AppEnv>()
   .get("/:id/file", async (c) => {
     const image = await getOwnImage(c.var.deps, c.var.user.id, c.req.param("id"));
     const { url } = await presignGet(c.var.deps, image.key);
-    c.header("Cache-Control", "no-store");
     return c.redirect(url, 302);
   })
   .delete("/:id", async (c) => {

@@ -8,7 +8,8 @@ import type { Deps } from "../deps";
 import { requireUser } from "../middleware/auth";
 import { jsonBody } from "../middleware/json-body";
 import { readImageParts } from "../middleware/multipart";
-import { limitByEmail, limitByIp } from "../middleware/rate-limit";
+import { noStore } from "../middleware/no-store";
+import { clientAddress, limitAnalyses, limitByEmail, limitByIp } from "../middleware/rate-limit";
 import { uploadBodyLimit } from "../middleware/upload-body-limit";
 import { validate } from "../middleware/validate";
 import { loginUser, registerUser } from "../services/accounts";
@@ -52,6 +53,7 @@ async function listNewestImages(deps: Pick<Deps, "db">, userId: string) {
 
 /** `/api/v2`: the four calls the original frontend makes. */
 export const originalApi = new Hono<AppEnv>()
+  .use(noStore)
   .post("/auth/register", limitByIp("register"), jsonBody(), validate("json", registerInput), async (c) => {
     const input = c.req.valid("json");
     await limitByEmail(c, "register", input.email);
@@ -61,9 +63,11 @@ export const originalApi = new Hono<AppEnv>()
   })
   .post("/auth/login", limitByIp("login"), jsonBody(), validate("json", loginInput), async (c) => {
     const input = c.req.valid("json");
-    await limitByEmail(c, "login", input.email);
     // The original had access tokens only: the new session's refresh token is never handed out and lapses unused.
-    const { user, accessToken } = await loginUser(c.var.deps, input);
+    const { user, accessToken } = await loginUser(c.var.deps, input, {
+      address: clientAddress(c),
+      limitNewPlace: () => limitByEmail(c, "login", input.email),
+    });
     // `user` is the username as text: the original frontend stores and renders it as a string.
     return c.json({ access_token: accessToken, user: user.username }, 200);
   })
@@ -101,8 +105,10 @@ const bareArrayPage = createMiddleware<AppEnv & { Variables: { user: User } }, "
  * and method with the modern listing, so it is a filter in front of it (mount this first).
  */
 export const originalShapes = new Hono<AppEnv>()
+  .use("/images", noStore)
+  .use("/images/*", noStore)
   .use("/images", except(isModernListing, requireUser, validate("query", arrayPageInput), bareArrayPage))
   .get("/images/analyze/:id", requireUser, async (c) => {
-    const image = await analyzeNowIfNeeded(c.var.deps, c.var.user.id, c.req.param("id"));
+    const image = await analyzeNowIfNeeded(c.var.deps, c.var.user, c.req.param("id"), () => limitAnalyses(c.env, c.var.user.id));
     return c.json(await toImageView(c.var.deps, image), 200);
   });

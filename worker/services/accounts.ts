@@ -4,8 +4,9 @@ import { users, type User } from "../db/schema";
 import { isUniqueViolation } from "../lib/db-errors";
 import { AppError } from "../lib/errors";
 import { isUuid } from "../lib/text";
+import { claimLoginAttempt, loginThrottleKeys, recordLoginSuccess } from "./login-throttle";
 import { dummyHash, passwordHasher } from "./passwords";
-import { startSession } from "./sessions";
+import { isLiveSession, startSession } from "./sessions";
 import { invalidToken, type AccessClaims } from "./tokens";
 
 type AccountDeps = Pick<Deps, "config" | "db">;
@@ -17,9 +18,6 @@ export interface PublicUser {
 }
 
 export const toPublicUser = ({ id, username, email }: User): PublicUser => ({ id, username, email });
-
-const failedLoginsBeforeLock = 5;
-const maxLockSeconds = 15 * 60;
 
 export async function registerUser(deps: AccountDeps, input: { username: string; email: string; password: string }) {
   const passwordHash = passwordHasher.hash(input.password);
@@ -43,50 +41,42 @@ export async function registerUser(deps: AccountDeps, input: { username: string;
 const badCredentials = () =>
   new AppError(401, "invalid_credentials", "Email or password is incorrect", { headers: { "WWW-Authenticate": "Bearer" } });
 
-/** Unknown email and wrong password cost one argon2id verify each and fail alike. */
-export async function loginUser(deps: AccountDeps, input: { email: string; password: string }, now = new Date()) {
-  const [user] = await deps.db.select().from(users).where(eq(users.email, input.email));
-  const { ok, needsRehash } = passwordHasher.verify(user?.passwordHash ?? dummyHash, input.password);
-  if (!user) throw badCredentials();
+/** Where a sign-in comes from, and the extra limit for places the account never signed in from. */
+export interface LoginContext {
+  address: string;
+  limitNewPlace(): Promise<void>;
+}
 
-  if (user.lockedUntil && user.lockedUntil > now) {
-    const retryAfter = Math.ceil((user.lockedUntil.getTime() - now.getTime()) / 1000);
-    throw new AppError(429, "login_locked", "Too many failed sign-ins; try again later", {
-      headers: { "Retry-After": String(retryAfter) },
-    });
-  }
-  if (!ok) {
-    await recordFailedLogin(deps, user.id);
-    throw badCredentials();
-  }
-  await deps.db
-    .update(users)
-    .set({ failedLogins: 0, lockedUntil: null, ...(needsRehash ? { passwordHash: passwordHasher.hash(input.password) } : {}) })
-    .where(eq(users.id, user.id));
+/**
+ * Unknown email and wrong password walk the same path and fail alike: the same throttle
+ * statements (keyed on the email, not a user row), one argon2id verify each, the same 401.
+ */
+export async function loginUser(deps: AccountDeps, input: { email: string; password: string }, from: LoginContext) {
+  const keys = loginThrottleKeys(deps.config.JWT_SECRET_KEY, input.email, from.address);
+  const [attempt, [user]] = await Promise.all([
+    claimLoginAttempt(deps, keys),
+    deps.db.select().from(users).where(eq(users.email, input.email)),
+  ]);
+  if (!attempt.knownPlace) await from.limitNewPlace();
+  const { ok, needsRehash } = passwordHasher.verify(user?.passwordHash ?? dummyHash, input.password);
+  if (!user || !ok) throw badCredentials();
+  await Promise.all([
+    recordLoginSuccess(deps, keys),
+    needsRehash ? deps.db.update(users).set({ passwordHash: passwordHasher.hash(input.password) }).where(eq(users.id, user.id)) : undefined,
+  ]);
   return { user: toPublicUser(user), ...(await startSession(deps, user)) };
 }
 
-/** Exponential lock after five failures in a row: 2 s, 4 s, … capped at 15 minutes. */
-async function recordFailedLogin(deps: AccountDeps, userId: string) {
-  const failures = sql`${users.failedLogins} + 1`;
-  await deps.db
-    .update(users)
-    .set({
-      failedLogins: failures,
-      lockedUntil: sql`case when ${failures} >= ${failedLoginsBeforeLock}
-        then now() + make_interval(secs => least(power(2, ${failures} - ${failedLoginsBeforeLock} + 1), ${maxLockSeconds}))
-        else ${users.lockedUntil} end`,
-    })
-    .where(eq(users.id, userId));
-}
-
-/** The user behind a verified access token, if it is still theirs to use. */
+/**
+ * The user behind a verified access token, if it is still theirs to use: one query reads the
+ * user and checks, in the same statement, that the token's session has not ended.
+ */
 export async function findUserForToken(deps: AccountDeps, claims: AccessClaims): Promise<User> {
-  if (!isUuid(claims.sub)) throw invalidToken();
+  if (!isUuid(claims.sub) || !isUuid(claims.sid)) throw invalidToken();
   const [user] = await deps.db
     .select()
     .from(users)
-    .where(and(eq(users.id, claims.sub), eq(users.tokenVersion, claims.tv)));
+    .where(and(eq(users.id, claims.sub), eq(users.tokenVersion, claims.tv), isLiveSession(claims.sid, users.id)));
   if (!user) throw invalidToken();
   return user;
 }
@@ -96,7 +86,7 @@ export async function changePassword(deps: AccountDeps, user: User, input: { cur
   if (!ok) throw new AppError(403, "invalid_credentials", "Current password is incorrect", { field: "current_password" });
   const [updated] = await deps.db
     .update(users)
-    .set({ passwordHash: passwordHasher.hash(input.new_password), tokenVersion: sql`${users.tokenVersion} + 1`, failedLogins: 0, lockedUntil: null })
+    .set({ passwordHash: passwordHasher.hash(input.new_password), tokenVersion: sql`${users.tokenVersion} + 1` })
     .where(eq(users.id, user.id))
     .returning();
   return { user: toPublicUser(updated), ...(await startSession(deps, updated, { revokeOthers: true })) };

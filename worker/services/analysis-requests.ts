@@ -1,8 +1,8 @@
 import type { Deps } from "../deps";
-import type { AnalysisStatus, Image } from "../db/schema";
+import type { AnalysisStatus, Image, User } from "../db/schema";
 import type { Config } from "../env";
 import { AppError } from "../lib/errors";
-import { analyzeInBackground, resetAnalysis, runAnalysis } from "./analysis";
+import { analyzeInBackground, reanalysisBudget, reanalysisWaitSeconds, resetAnalysis, runAnalysis } from "./analysis";
 import { getOwnImage } from "./image-queries";
 
 /**
@@ -26,12 +26,45 @@ const analysisDisabled = () =>
 const keptFromAi = () =>
   new AppError(409, "no_ai", "This image is marked never to be sent to the AI; turn that off to analyse it");
 
+/** The account-wide switch wins over anything asked of one image. */
+export const accountKeepsFromAi = () =>
+  new AppError(
+    409,
+    "account_never_send_to_ai",
+    "Your account is set to never send images to the AI; turn that off in your account settings to analyse this image",
+  );
+
+/** Who asks: the owner's id and their account-wide AI setting. */
+export type Owner = Pick<User, "id" | "neverSendToAi">;
+
+const reanalysisLimit = (retryAfter: number) =>
+  new AppError(429, "analysis_limit", `An image can be re-analysed ${reanalysisBudget.perImage} times a day; try again later`, {
+    headers: { "Retry-After": String(retryAfter) },
+  });
+
+/**
+ * Re-analysis spends two budgets before any model call: the image's (5 a day, counted in the
+ * reset itself) and the user's (`spendUserBudget`, a rate limit per user). False: the image is
+ * being analysed right now.
+ */
+async function resetWithinBudget(deps: Deps, userId: string, image: Image, spendUserBudget: () => Promise<void>) {
+  const wait = reanalysisWaitSeconds(image);
+  if (wait > 0) throw reanalysisLimit(wait);
+  await spendUserBudget();
+  if (await resetAnalysis(deps, userId, image.id)) return true;
+  // Another request may have spent the last of the image's budget meanwhile.
+  const retryAfter = reanalysisWaitSeconds(await getOwnImage(deps, userId, image.id));
+  if (retryAfter > 0) throw reanalysisLimit(retryAfter);
+  return false;
+}
+
 /** POST /images/:id/analyze: back to pending with a fresh attempt budget, analysed after the response. */
-export async function requestReanalysis(deps: Deps, userId: string, id: string) {
-  const image = await getOwnImage(deps, userId, id);
+export async function requestReanalysis(deps: Deps, owner: Owner, id: string, spendUserBudget: () => Promise<void>) {
+  const image = await getOwnImage(deps, owner.id, id);
+  if (owner.neverSendToAi) throw accountKeepsFromAi();
   if (image.noAi) throw keptFromAi();
   if (!deps.config.GEMINI_API_KEY) throw analysisDisabled();
-  if (!(await resetAnalysis(deps, userId, id))) {
+  if (!(await resetWithinBudget(deps, owner.id, image, spendUserBudget))) {
     throw new AppError(409, "analysis_in_progress", "This image is being analysed right now; try again shortly");
   }
   scheduleAnalysis(deps, { id, analysisStatus: "pending" });
@@ -39,12 +72,14 @@ export async function requestReanalysis(deps: Deps, userId: string, id: string) 
 }
 
 /** The original GET /images/analyze/:id: the analysis, produced first if there is none yet. */
-export async function analyzeNowIfNeeded(deps: Deps, userId: string, id: string) {
-  const image = await getOwnImage(deps, userId, id);
+export async function analyzeNowIfNeeded(deps: Deps, owner: Owner, id: string, spendUserBudget: () => Promise<void>) {
+  const image = await getOwnImage(deps, owner.id, id);
   if (image.analysisStatus === "done" || image.analysisStatus === "processing") return image;
+  if (owner.neverSendToAi) throw accountKeepsFromAi();
   if (image.noAi) throw keptFromAi();
   if (!deps.config.GEMINI_API_KEY) throw analysisDisabled();
-  if (image.analysisStatus === "failed" || image.analysisStatus === "skipped") await resetAnalysis(deps, userId, id);
+  if (image.analysisStatus === "pending") await spendUserBudget();
+  else if (!(await resetWithinBudget(deps, owner.id, image, spendUserBudget))) return getOwnImage(deps, owner.id, id);
   await runAnalysis(deps, id);
-  return getOwnImage(deps, userId, id);
+  return getOwnImage(deps, owner.id, id);
 }

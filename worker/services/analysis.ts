@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Deps } from "../deps";
-import { images } from "../db/schema";
+import { images, users, type Image } from "../db/schema";
 import { AnalysisError, analysisPromptHash, analyzeWithGemini } from "./gemini";
 import { getObjectBytes } from "./object-store";
 
@@ -41,10 +41,13 @@ async function claimImage(deps: AnalysisDeps, id: string, now: Date): Promise<Cl
   return row;
 }
 
-/** Images marked never-to-AI are never claimable, whichever path asks. */
+/** The owner's account-wide "never send to AI", checked in the statement that claims or resets. */
+const ownerAllowsAi = sql`not exists (select 1 from ${users} where ${users.id} = ${images.userId} and ${users.neverSendToAi})`;
+
+/** Images kept from the AI, by their own flag or their owner's account, are never claimable, whichever path asks. */
 function claimable(at: string) {
   return sql`(
-    ${images.noAi} = false and (
+    ${images.noAi} = false and ${ownerAllowsAi} and (
       ${images.analysisStatus} = 'pending'
       or (${images.analysisStatus} = 'processing' and ${images.leaseUntil} < ${at}::timestamptz)
       or (${images.analysisStatus} = 'failed' and ${images.nextAttemptAt} <= ${at}::timestamptz and ${images.analysisAttempts} < ${maxAttempts})
@@ -154,17 +157,43 @@ export async function analyzeDueImages(deps: AnalysisDeps, now: Date, opts: { ba
   return due.length;
 }
 
-/** Back to pending for a fresh start (re-analysis): a new attempt budget and no old error. */
+/** How often the owner may send one image to the model again: each re-analysis is a paid call with the whole image. */
+export const reanalysisBudget = { perImage: 5, windowSeconds: 24 * 60 * 60 } as const;
+
+/** Seconds until the image may be re-analysed again; 0 while its budget lasts. */
+export function reanalysisWaitSeconds(image: Pick<Image, "reanalyses" | "reanalysesWindowStart">, now = Date.now()): number {
+  if (!image.reanalysesWindowStart || image.reanalyses < reanalysisBudget.perImage) return 0;
+  const windowEnd = image.reanalysesWindowStart.getTime() + reanalysisBudget.windowSeconds * 1000;
+  return Math.max(0, Math.ceil((windowEnd - now) / 1000));
+}
+
+const reanalysisWindowOver = sql`(${images.reanalysesWindowStart} is null or ${images.reanalysesWindowStart} <= now() - make_interval(secs => ${reanalysisBudget.windowSeconds}::int))`;
+
+/**
+ * Back to pending for a fresh start (re-analysis): a new attempt budget and no old error.
+ * Counted against the image's daily budget in the same statement, so parallel requests cannot exceed it.
+ */
 export async function resetAnalysis(deps: AnalysisDeps, userId: string, id: string) {
   const [row] = await deps.db
     .update(images)
-    .set({ analysisStatus: "pending", analysisAttempts: 0, analysisError: null, nextAttemptAt: null, leaseUntil: null, editedByUser: false })
+    .set({
+      analysisStatus: "pending",
+      analysisAttempts: 0,
+      analysisError: null,
+      nextAttemptAt: null,
+      leaseUntil: null,
+      editedByUser: false,
+      reanalyses: sql`case when ${reanalysisWindowOver} then 1 else ${images.reanalyses} + 1 end`,
+      reanalysesWindowStart: sql`case when ${reanalysisWindowOver} then now() else ${images.reanalysesWindowStart} end`,
+    })
     .where(
       and(
         eq(images.id, id),
         eq(images.userId, userId),
         eq(images.noAi, false),
+        ownerAllowsAi,
         inArray(images.analysisStatus, ["pending", "done", "failed", "skipped"]),
+        sql`(${reanalysisWindowOver} or ${images.reanalyses} < ${reanalysisBudget.perImage}::int)`,
       ),
     )
     .returning({ id: images.id });

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Deps } from "../deps";
 import { images, type Image } from "../db/schema";
 import { sanitizeAnswer } from "../lib/ai-text";
-import { analysisStatusFor, scheduleAnalysis } from "./analysis-requests";
+import { accountKeepsFromAi, analysisStatusFor, scheduleAnalysis, type Owner } from "./analysis-requests";
 import { imageColumns, imageNotFound, getOwnImage } from "./image-queries";
 
 export interface ImagePatch {
@@ -31,10 +31,12 @@ const clearedAnalysis: Partial<typeof images.$inferInsert> = {
 /**
  * The owner's edits: text is cleaned like the AI's (same limits, no control characters)
  * and marks the analysis as edited by a person. `no_ai: true` deletes the AI's text;
- * `no_ai: false` sends the image to the AI again.
+ * `no_ai: false` sends the image to the AI again, unless the account keeps every image from it.
  */
-export async function updateImage(deps: Deps, userId: string, id: string, patch: ImagePatch): Promise<Image> {
+export async function updateImage(deps: Deps, owner: Owner, id: string, patch: ImagePatch): Promise<Image> {
+  const userId = owner.id;
   const current = await getOwnImage(deps, userId, id);
+  if (patch.no_ai === false && owner.neverSendToAi) throw accountKeepsFromAi();
   const changes: Partial<typeof images.$inferInsert> = {};
   if (patch.no_ai === true && !current.noAi) Object.assign(changes, { noAi: true, ...clearedAnalysis });
   if (patch.no_ai === false && current.noAi) {

@@ -64,6 +64,23 @@ export async function getObjectBytes(deps: StoreDeps, key: string): Promise<Uint
   return new Uint8Array(await res.arrayBuffer());
 }
 
+/**
+ * The object's bytes as a stream, for passing on to a client without holding the image in
+ * memory. The timeout covers the answer's headers only: a slow viewer may take longer to read.
+ */
+export async function getObjectStream(deps: StoreDeps, key: string): Promise<{ body: ReadableStream<Uint8Array>; size: string | null }> {
+  const headersArrived = new AbortController();
+  const timer = setTimeout(() => headersArrived.abort(), requestTimeoutMs);
+  const res = await deps.s3
+    .fetch(objectUrl(deps.config, key), { signal: headersArrived.signal })
+    .catch((error: unknown) => {
+      throw storageUnavailable(error);
+    })
+    .finally(() => clearTimeout(timer));
+  if (!res.ok || !res.body) throw storageUnavailable(new Error(`S3 GET answered ${res.status}`));
+  return { body: res.body, size: res.headers.get("content-length") };
+}
+
 /** Deleting a missing object is success: the goal is that it is gone. */
 export async function deleteObject(deps: StoreDeps, key: string) {
   const res = await deps.s3.fetch(objectUrl(deps.config, key), {

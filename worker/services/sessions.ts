@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, sql, type Column, type SQL } from "drizzle-orm";
 import type { Deps } from "../deps";
 import { refreshTokens, users, type User } from "../db/schema";
 import { AppError } from "../lib/errors";
@@ -30,17 +30,34 @@ export async function startSession(deps: SessionDeps, user: User, opts: { revoke
       .where(and(eq(refreshTokens.userId, user.id), isNull(refreshTokens.revokedAt)));
   }
   const { token, hash } = newOpaqueToken();
+  const sessionId = crypto.randomUUID();
   await deps.db.insert(refreshTokens).values({
     userId: user.id,
-    familyId: crypto.randomUUID(),
+    familyId: sessionId,
     tokenHash: hash,
     expiresAt: new Date(Date.now() + refreshTokenTtlSeconds * 1000),
   });
   return {
-    accessToken: await issueAccessToken(deps.config.JWT_SECRET_KEY, user.id, user.tokenVersion),
+    accessToken: await issueAccessToken(deps.config.JWT_SECRET_KEY, { userId: user.id, sessionId, tokenVersion: user.tokenVersion }),
     expiresIn: accessTokenTtlSeconds,
     refreshToken: token,
   };
+}
+
+/**
+ * A session (a refresh-token family) is live while its latest token is neither spent, revoked
+ * nor expired: logout, reuse detection and a password change revoke it, account deletion
+ * removes it. A condition for the query that already reads the token's user, not a query of its own.
+ */
+export function isLiveSession(sessionId: string, userId: Column | SQL): SQL {
+  const liveToken = and(
+    eq(refreshTokens.familyId, sessionId),
+    eq(refreshTokens.userId, userId),
+    isNull(refreshTokens.usedAt),
+    isNull(refreshTokens.revokedAt),
+    gt(refreshTokens.expiresAt, sql`now()`),
+  );
+  return sql`exists (select 1 from ${refreshTokens} where ${liveToken})`;
 }
 
 /**
@@ -52,7 +69,7 @@ export async function rotateSession(deps: SessionDeps, presented: string): Promi
   const oldHash = hashOpaqueToken(presented);
   const { token, hash } = newOpaqueToken();
   const expiresAt = new Date(Date.now() + refreshTokenTtlSeconds * 1000);
-  const rotated = await deps.db.execute<{ user_id: string }>(sql`
+  const rotated = await deps.db.execute<{ user_id: string; family_id: string }>(sql`
     with used as (
       update ${refreshTokens} set used_at = now()
       where token_hash = ${oldHash} and used_at is null and revoked_at is null and expires_at > now()
@@ -60,9 +77,9 @@ export async function rotateSession(deps: SessionDeps, presented: string): Promi
     )
     insert into ${refreshTokens} (user_id, family_id, token_hash, expires_at)
     select user_id, family_id, ${hash}, ${expiresAt.toISOString()}::timestamptz from used
-    returning user_id`);
-  const userId = rotated.rows[0]?.user_id;
-  if (!userId) {
+    returning user_id, family_id`);
+  const { user_id: userId, family_id: sessionId } = rotated.rows[0] ?? {};
+  if (!userId || !sessionId) {
     await revokeFamilyIfReused(deps, oldHash);
     throw invalidRefresh();
   }
@@ -70,7 +87,7 @@ export async function rotateSession(deps: SessionDeps, presented: string): Promi
   if (!user) throw invalidRefresh();
   return {
     user,
-    accessToken: await issueAccessToken(deps.config.JWT_SECRET_KEY, user.id, user.tokenVersion),
+    accessToken: await issueAccessToken(deps.config.JWT_SECRET_KEY, { userId: user.id, sessionId, tokenVersion: user.tokenVersion }),
     expiresIn: accessTokenTtlSeconds,
     refreshToken: token,
   };
@@ -82,9 +99,9 @@ async function revokeFamilyIfReused(deps: SessionDeps, tokenHash: string) {
     where family_id = (select family_id from ${refreshTokens} where token_hash = ${tokenHash} and used_at is not null)`);
 }
 
+/** Logout ends the whole session, whichever of its tokens is presented, and with it its access tokens. */
 export async function endSession(deps: SessionDeps, presented: string) {
-  await deps.db
-    .update(refreshTokens)
-    .set({ revokedAt: sql`now()` })
-    .where(and(eq(refreshTokens.tokenHash, hashOpaqueToken(presented)), isNull(refreshTokens.revokedAt)));
+  await deps.db.execute(sql`
+    update ${refreshTokens} set revoked_at = coalesce(revoked_at, now())
+    where family_id = (select family_id from ${refreshTokens} where token_hash = ${hashOpaqueToken(presented)})`);
 }

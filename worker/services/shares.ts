@@ -1,7 +1,9 @@
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import type { Deps } from "../deps";
-import { images, shares, type Share } from "../db/schema";
+import { images, shares, type Image, type Share } from "../db/schema";
+import { base64Url } from "../lib/base64url";
 import { AppError } from "../lib/errors";
+import { equalInConstantTime, keyedHash } from "../lib/keyed-hash";
 import { isUuid } from "../lib/text";
 import { getOwnImage, imageColumns } from "./image-queries";
 import { hashOpaqueToken, newOpaqueToken } from "./tokens";
@@ -49,11 +51,32 @@ export async function revokeShare(deps: Deps, userId: string, imageId: string, s
 const shareNotFound = () => new AppError(404, "share_not_found", "No such share link");
 
 /**
+ * The object a share link shows, chosen in this one place: the stored file for now (its
+ * metadata was stripped at upload); a display rendition once images have one.
+ */
+const sharedObjectOf = (image: Image) => ({ key: image.key, contentType: image.contentType });
+
+/** How long the image URL a page view embeds works: long enough to load it, too short to pass around. */
+const imageTicketSeconds = 120;
+const ticketPattern = /^(\d{1,12})\.(\d{1,9})\.([\w-]{43})$/;
+const isShareToken = (token: string) => /^[\w-]{43}$/.test(token);
+
+const ticketMac = (secret: string, shareId: string, view: number, expiresAt: number) =>
+  base64Url(keyedHash(secret, "share-image", shareId, String(view), String(expiresAt)));
+
+/** `<expiry>.<view>.<mac>`: this share's view number `view` may load the image until the expiry. */
+function issueImageTicket(secret: string, shareId: string, view: number, now = Date.now()) {
+  const expiresAt = Math.floor(now / 1000) + imageTicketSeconds;
+  return `${expiresAt}.${view}.${ticketMac(secret, shareId, view, expiresAt)}`;
+}
+
+/**
  * Opens a link and counts the view in the same statement, so concurrent visitors can
  * never exceed max_views. Expired, used up, revoked and unknown links look the same.
+ * The view gets a ticket for its own image load, which counts no further view.
  */
 export async function openShare(deps: Deps, token: string) {
-  if (!/^[\w-]{43}$/.test(token)) return undefined;
+  if (!isShareToken(token)) return undefined;
   const opened = await deps.db
     .update(shares)
     .set({ views: sql`${shares.views} + 1` })
@@ -65,8 +88,28 @@ export async function openShare(deps: Deps, token: string) {
         sql`(${shares.maxViews} is null or ${shares.views} < ${shares.maxViews})`,
       ),
     )
-    .returning({ imageId: shares.imageId });
+    .returning({ id: shares.id, imageId: shares.imageId, views: shares.views });
   if (!opened[0]) return undefined;
   const [image] = await deps.db.select(imageColumns).from(images).where(eq(images.id, opened[0].imageId));
-  return image;
+  if (!image) return undefined;
+  return { image, imageTicket: issueImageTicket(deps.config.JWT_SECRET_KEY, opened[0].id, opened[0].views) };
+}
+
+/**
+ * The image of a page view, checked on every request: the ticket is this share's, unaltered
+ * and fresh, and the share itself is still neither revoked nor expired. Counts no view.
+ */
+export async function openSharedImage(deps: Deps, token: string, ticket: string) {
+  const parts = ticketPattern.exec(ticket);
+  if (!isShareToken(token) || !parts) return undefined;
+  const [expiresAt, view] = [Number(parts[1]), Number(parts[2])];
+  if (expiresAt * 1000 <= Date.now()) return undefined;
+  const [row] = await deps.db
+    .select({ shareId: shares.id, views: shares.views, image: imageColumns })
+    .from(shares)
+    .innerJoin(images, eq(images.id, shares.imageId))
+    .where(and(eq(shares.tokenHash, hashOpaqueToken(token)), isNull(shares.revokedAt), sql`${shares.expiresAt} > now()`));
+  if (!row || view > row.views) return undefined;
+  if (!equalInConstantTime(parts[3], ticketMac(deps.config.JWT_SECRET_KEY, row.shareId, view, expiresAt))) return undefined;
+  return sharedObjectOf(row.image);
 }

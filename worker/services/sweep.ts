@@ -1,6 +1,7 @@
 import type { Deps } from "../deps";
 import { neonDbError } from "../lib/db-errors";
 import { analyzeDueImages } from "./analysis";
+import { sweepLoginThrottles } from "./login-throttle";
 import { removeOrphanObjects, retryPendingDeletions } from "./object-cleanup";
 
 /** The cron entry point: each task runs even if another fails, and reports what it did. */
@@ -9,6 +10,7 @@ export async function runScheduledSweep(deps: Deps, now: Date) {
     analysis: () => (deps.config.GEMINI_API_KEY ? analyzeDueImages(deps, now) : Promise.resolve(0)),
     pendingDeletions: () => retryPendingDeletions(deps),
     orphanObjects: () => removeOrphanObjects(deps, now),
+    loginThrottles: () => sweepLoginThrottles(deps),
   };
   const report: Record<string, number | string> = {};
   for (const [name, task] of Object.entries(tasks)) {

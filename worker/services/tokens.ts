@@ -2,6 +2,7 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, randomBytes } from "@noble/hashes/utils.js";
 import { sign, verify } from "hono/jwt";
 import { JwtTokenExpired } from "hono/utils/jwt/types";
+import { base64Url } from "../lib/base64url";
 import { AppError } from "../lib/errors";
 
 export const accessTokenTtlSeconds = 15 * 60;
@@ -11,15 +12,31 @@ const audience = "edge-image-service:api";
 
 export interface AccessClaims {
   sub: string;
+  /** The session (refresh-token family) the token belongs to: it is refused once that session ends. */
+  sid: string;
   /** The user's token_version when issued; a password change bumps it. */
   tv: number;
   jti: string;
 }
 
-export async function issueAccessToken(secret: string, userId: string, tokenVersion: number, now = Date.now()) {
+export async function issueAccessToken(
+  secret: string,
+  holder: { userId: string; sessionId: string; tokenVersion: number },
+  now = Date.now(),
+) {
   const iat = Math.floor(now / 1000);
   return sign(
-    { iss: issuer, aud: audience, sub: userId, iat, exp: iat + accessTokenTtlSeconds, jti: crypto.randomUUID(), typ: "access", tv: tokenVersion },
+    {
+      iss: issuer,
+      aud: audience,
+      sub: holder.userId,
+      sid: holder.sessionId,
+      iat,
+      exp: iat + accessTokenTtlSeconds,
+      jti: crypto.randomUUID(),
+      typ: "access",
+      tv: holder.tokenVersion,
+    },
     secret,
     "HS256",
   );
@@ -40,9 +57,11 @@ export async function verifyAccessToken(secret: string, token: string): Promise<
   } catch (error) {
     throw invalidToken(error instanceof JwtTokenExpired ? "token_expired" : "invalid_token");
   }
-  const { sub, iat, exp, jti, typ, tv } = payload;
+  const { sub, sid, iat, exp, jti, typ, tv } = payload;
+  // A token without sid was issued before sessions were named: its session cannot be checked, so it is refused.
   const valid =
     typeof sub === "string" &&
+    typeof sid === "string" &&
     typeof iat === "number" &&
     typeof exp === "number" &&
     exp - iat <= accessTokenTtlSeconds &&
@@ -50,12 +69,12 @@ export async function verifyAccessToken(secret: string, token: string): Promise<
     typ === "access" &&
     Number.isInteger(tv);
   if (!valid) throw invalidToken();
-  return { sub, tv: tv as number, jti };
+  return { sub, sid, tv: tv as number, jti };
 }
 
 /** Opaque tokens (refresh tokens, share links): 32 random bytes for the client, only their SHA-256 in the database. */
 export function newOpaqueToken(): { token: string; hash: string } {
-  const token = btoa(String.fromCharCode(...randomBytes(32))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  const token = base64Url(randomBytes(32));
   return { token, hash: hashOpaqueToken(token) };
 }
 

@@ -19,6 +19,7 @@ export default async function setup(project: TestProject) {
   const imageCheck = await startImageCheckServer({ fixturesDir: fileURLToPath(new URL("fixtures", import.meta.url)) });
 
   project.provide("workerVars", stack.workerVars);
+  project.provide("adminToken", stack.adminToken);
   project.provide("neonUrl", stack.neon.url);
   project.provide("databaseUrl", stack.workerVars.DATABASE_URL);
   project.provide("s3Endpoint", stack.s3.endpoint);

@@ -47,25 +47,28 @@ export async function uploadOk(token: string, part: FilePart): Promise<ImageBody
   return (await res.json<{ image: ImageBody }>()).image;
 }
 
+/** The stand-ins' admin routes answer only with this run's token. */
+const admin = () => ({ "x-admin-token": inject("adminToken") });
+
 /** What the bucket holds under a prefix, read through the stand-in's admin API (no signing). */
 export async function storedObjects(prefix: string): Promise<{ key: string; size: number }[]> {
-  const res = await fetch(`${inject("s3Endpoint")}/__admin/objects?prefix=${encodeURIComponent(prefix)}`);
+  const res = await fetch(`${inject("s3Endpoint")}/__admin/objects?prefix=${encodeURIComponent(prefix)}`, { headers: admin() });
   return (await res.json<{ objects: { key: string; size: number }[] }>()).objects;
 }
 
 /** The requests the S3 stand-in answered for keys under a prefix, oldest first. */
 export async function s3Requests(prefix: string): Promise<{ method: string; key: string; status: number | "dropped" }[]> {
-  const res = await fetch(`${inject("s3Endpoint")}/__admin/requests?prefix=${encodeURIComponent(prefix)}`);
+  const res = await fetch(`${inject("s3Endpoint")}/__admin/requests?prefix=${encodeURIComponent(prefix)}`, { headers: admin() });
   return (await res.json<{ requests: { method: string; key: string; status: number | "dropped" }[] }>()).requests;
 }
 
 export async function s3Fault(rule: Record<string, unknown>) {
-  const res = await fetch(`${inject("s3Endpoint")}/__admin/faults`, { method: "POST", body: JSON.stringify(rule) });
+  const res = await fetch(`${inject("s3Endpoint")}/__admin/faults`, { method: "POST", headers: admin(), body: JSON.stringify(rule) });
   if (res.status !== 204) throw new Error(`s3 fault refused: ${await res.text()}`);
 }
 
 export async function dbFault(rule: Record<string, unknown>) {
-  const res = await fetch(new URL("/__admin/faults", inject("neonUrl")), { method: "POST", body: JSON.stringify(rule) });
+  const res = await fetch(new URL("/__admin/faults", inject("neonUrl")), { method: "POST", headers: admin(), body: JSON.stringify(rule) });
   if (res.status !== 204) throw new Error(`db fault refused: ${await res.text()}`);
 }
 
@@ -75,7 +78,7 @@ export async function sha256Hex(bytes: Uint8Array) {
 }
 
 export async function geminiFault(rule: Record<string, unknown>) {
-  const res = await fetch(`${inject("geminiUrl")}/__admin/faults`, { method: "POST", body: JSON.stringify(rule) });
+  const res = await fetch(`${inject("geminiUrl")}/__admin/faults`, { method: "POST", headers: admin(), body: JSON.stringify(rule) });
   if (res.status !== 204) throw new Error(`gemini fault refused: ${await res.text()}`);
 }
 
@@ -84,7 +87,7 @@ export const patientGemini = { ...env, GEMINI_TIMEOUT_MS: "20000" } as Env;
 
 /** Lets the stand-in answer the requests a `{type: "hold"}` fault is holding for this image. */
 export async function releaseGemini(sha256: string): Promise<number> {
-  const res = await fetch(`${inject("geminiUrl")}/__admin/release?sha256=${sha256}`, { method: "POST" });
+  const res = await fetch(`${inject("geminiUrl")}/__admin/release?sha256=${sha256}`, { method: "POST", headers: admin() });
   if (res.status !== 200) throw new Error(`gemini release refused: ${await res.text()}`);
   return (await res.json<{ released: number }>()).released;
 }
@@ -107,7 +110,7 @@ export interface GeminiCall {
 }
 
 export async function geminiCalls(sha256: string): Promise<GeminiCall[]> {
-  const res = await fetch(`${inject("geminiUrl")}/__admin/requests?sha256=${sha256}`);
+  const res = await fetch(`${inject("geminiUrl")}/__admin/requests?sha256=${sha256}`, { headers: admin() });
   return (await res.json<{ requests: GeminiCall[] }>()).requests;
 }
 

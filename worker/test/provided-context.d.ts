@@ -4,6 +4,8 @@ export {};
 declare module "vitest" {
   export interface ProvidedContext {
     workerVars: Record<string, string>;
+    /** The stand-ins' /__admin/* routes want it in x-admin-token. */
+    adminToken: string;
     neonUrl: string;
     databaseUrl: string;
     s3Endpoint: string;

@@ -21,9 +21,10 @@ export interface RawResult {
   rows: (string | null)[][];
 }
 
+/** One database: the Neon-HTTP stand-in checks who asks, the backend only runs what it is given. */
 export interface Backend {
-  run(connectionString: string, statement: Statement): Promise<RawResult>;
-  batch(connectionString: string, statements: Statement[], options: BatchOptions): Promise<RawResult[]>;
+  run(statement: Statement): Promise<RawResult>;
+  batch(statements: Statement[], options: BatchOptions): Promise<RawResult[]>;
   readonly kind: "pglite" | "postgres";
   close(): Promise<void>;
 }
@@ -66,8 +67,8 @@ export async function createPgliteBackend(dataDir?: string): Promise<Backend & {
   return {
     kind: "pglite",
     pglite: db,
-    run: (_url, statement) => runOn(db, statement),
-    batch: (_url, statements, options) =>
+    run: (statement) => runOn(db, statement),
+    batch: (statements, options) =>
       db.transaction(async (tx) => {
         // PGlite has already sent BEGIN; the isolation modes go in the first statement.
         const modes = beginSql(options).replace(/^BEGIN\s*/, "");
@@ -80,25 +81,17 @@ export async function createPgliteBackend(dataDir?: string): Promise<Backend & {
   };
 }
 
-/** Real Postgres: one pool per connection string the worker names, as Neon's proxy does. */
-export function createPostgresBackend(allowedHosts = ["127.0.0.1", "localhost", "::1"]): Backend {
-  const pools = new Map<string, pg.Pool>();
-  const poolFor = (connectionString: string) => {
-    const url = new URL(connectionString);
-    if (!allowedHosts.includes(url.hostname)) {
-      throw Object.assign(new Error(`host ${url.hostname} is not local`), { code: "28000" });
-    }
-    url.searchParams.delete("application_name");
-    url.searchParams.delete("sslmode");
-    const key = url.toString();
-    let pool = pools.get(key);
-    if (!pool) {
-      pool = new pg.Pool({ connectionString: key, max: 10 });
-      pool.on("error", () => {}); // an idle client dying must not kill the stand-in
-      pools.set(key, pool);
-    }
-    return pool;
-  };
+/**
+ * Real Postgres, always the database the stack was started with: the worker's connection
+ * string names the stand-in's own credentials, never this URL, so no client can pick another
+ * database (or user) of the server through the stand-in.
+ */
+export function createPostgresBackend(databaseUrl: string, allowedHosts = ["127.0.0.1", "localhost", "[::1]"]): Backend {
+  const url = new URL(databaseUrl);
+  if (!allowedHosts.includes(url.hostname)) throw new Error(`host ${url.hostname} is not local`);
+  url.searchParams.delete("sslmode");
+  const pool = new pg.Pool({ connectionString: url.toString(), max: 10 });
+  pool.on("error", () => {}); // an idle client dying must not kill the stand-in
   const runOn = async (client: pg.Pool | pg.PoolClient, { query, params }: Statement): Promise<RawResult> => {
     const result = await client.query<(string | null)[]>({
       text: query,
@@ -115,9 +108,9 @@ export function createPostgresBackend(allowedHosts = ["127.0.0.1", "localhost", 
   };
   return {
     kind: "postgres",
-    run: (url, statement) => runOn(poolFor(url), statement),
-    async batch(url, statements, options) {
-      const client = await poolFor(url).connect();
+    run: (statement) => runOn(pool, statement),
+    async batch(statements, options) {
+      const client = await pool.connect();
       try {
         await client.query(beginSql(options));
         const results: RawResult[] = [];
@@ -131,9 +124,6 @@ export function createPostgresBackend(allowedHosts = ["127.0.0.1", "localhost", 
         client.release();
       }
     },
-    async close() {
-      await Promise.all([...pools.values()].map((pool) => pool.end()));
-      pools.clear();
-    },
+    close: () => pool.end(),
   };
 }

@@ -1,21 +1,25 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { adminTokenHeader, hasAdminToken } from "../admin-token";
 import type { S3Faults } from "./faults";
 import { readBody } from "./read-body";
 import type { S3RequestLog } from "./request-log";
 
 export interface AdminDeps {
+  adminToken: string;
   faults: S3Faults;
   requests: S3RequestLog;
   listObjects(prefix: string): Promise<{ key: string; size: number }[]>;
 }
 
 /**
- * The test-only admin API (no auth, loopback only):
+ * The test-only admin API (loopback only, and only with the run's token in x-admin-token):
  * POST/DELETE /__admin/faults, GET /__admin/objects?prefix= read from s3rver's storage
  * so a test can assert "nothing was written" without signing a request, and
  * GET /__admin/requests?prefix= for the requests the gate answered on those keys.
  */
 export async function handleAdmin(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, deps: AdminDeps) {
+  // Also a browser's preflight, which carries no token: it fails, so no page can send one.
+  if (!hasAdminToken(req, deps.adminToken)) return send(res, 401, { message: `admin routes need the run's token in ${adminTokenHeader}` });
   if (path === "/__admin/faults" && req.method === "DELETE") {
     deps.faults.clear();
     return send(res, 204);

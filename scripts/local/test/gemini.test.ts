@@ -8,6 +8,7 @@ import { makePng } from "../../../worker/test/images";
 const base = inject("geminiUrl");
 const apiKey = inject("geminiApiKey");
 const model = "gemini-2.5-flash";
+const admin = { "x-admin-token": inject("adminToken") };
 
 // The schema the worker really sends, so the stand-in is held to what production asks of Gemini.
 const descriptionSchema = analysisSchema;
@@ -56,17 +57,17 @@ function keyHeader(key: string | null): Record<string, string> {
 }
 
 async function scriptFaults(body: object) {
-  const res = await fetch(`${base}/__admin/faults`, { method: "POST", body: JSON.stringify(body) });
+  const res = await fetch(`${base}/__admin/faults`, { method: "POST", headers: admin, body: JSON.stringify(body) });
   expect(res.status, await res.text()).toBe(204);
 }
 
 async function recordedRequests(sha256: string) {
-  const res = await fetch(`${base}/__admin/requests?sha256=${sha256}`);
+  const res = await fetch(`${base}/__admin/requests?sha256=${sha256}`, { headers: admin });
   return (await res.json<{ requests: Record<string, unknown>[] }>()).requests;
 }
 
 async function release(sha256: string) {
-  const res = await fetch(`${base}/__admin/release?sha256=${sha256}`, { method: "POST" });
+  const res = await fetch(`${base}/__admin/release?sha256=${sha256}`, { method: "POST", headers: admin });
   expect(res.status).toBe(200);
   return (await res.json<{ released: number }>()).released;
 }
@@ -245,7 +246,7 @@ describe("Gemini stand-in: scripted faults", () => {
     await scriptFaults({ sha256: image.sha256, persistent: { type: "latency", ms: 20 } });
     expect((await answerOf(await generate(image))).description).toContain("PNG");
     expect((await answerOf(await generate(image))).description).toContain("PNG");
-    const cleared = await fetch(`${base}/__admin/faults?sha256=${image.sha256}`, { method: "DELETE" });
+    const cleared = await fetch(`${base}/__admin/faults?sha256=${image.sha256}`, { method: "DELETE", headers: admin });
     expect(cleared.status).toBe(204);
     expect((await answerOf(await generate(image))).description).toContain("PNG");
   });
@@ -299,12 +300,12 @@ describe("Gemini stand-in: scripted faults", () => {
   it("clears a keyed script with DELETE ?sha256=", async () => {
     const image = await uniqueBlueImage();
     await scriptFaults({ sha256: image.sha256, faults: [{ type: "status", status: 500 }] });
-    await fetch(`${base}/__admin/faults?sha256=${image.sha256}`, { method: "DELETE" });
+    await fetch(`${base}/__admin/faults?sha256=${image.sha256}`, { method: "DELETE", headers: admin });
     expect((await generate(image)).status).toBe(200);
   });
 
   it("rejects an unknown fault type with 400", async () => {
-    const res = await fetch(`${base}/__admin/faults`, { method: "POST", body: JSON.stringify({ faults: [{ type: "meteor" }] }) });
+    const res = await fetch(`${base}/__admin/faults`, { method: "POST", headers: admin, body: JSON.stringify({ faults: [{ type: "meteor" }] }) });
     expect(res.status).toBe(400);
   });
 });

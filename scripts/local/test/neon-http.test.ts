@@ -9,6 +9,7 @@ const table = () => `t_${crypto.randomUUID().replaceAll("-", "")}`;
 async function failOnce(match: string, fault: Record<string, unknown>, scope: { connection?: string } = {}) {
   const res = await fetch(new URL("/__admin/faults", inject("neonUrl")), {
     method: "POST",
+    headers: { "x-admin-token": inject("adminToken") },
     body: JSON.stringify({ match, ...scope, faults: [fault] }),
   });
   expect(res.status).toBe(204);

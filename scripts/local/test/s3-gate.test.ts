@@ -4,6 +4,7 @@ import { describe, expect, inject, it } from "vitest";
 // Talks to the local S3 gate (scripts/local/s3.ts) as the worker does: aws4fetch, path-style.
 const endpoint = inject("s3Endpoint");
 const bucket = inject("s3Bucket");
+const admin = { "x-admin-token": inject("adminToken") };
 
 const client = (overrides: { accessKeyId?: string; secretAccessKey?: string } = {}) =>
   new AwsClient({
@@ -30,13 +31,13 @@ async function errorCode(res: Response): Promise<string | undefined> {
 }
 
 async function storedKeys(prefix: string): Promise<string[]> {
-  const res = await fetch(`${endpoint}/__admin/objects?prefix=${encodeURIComponent(prefix)}`);
+  const res = await fetch(`${endpoint}/__admin/objects?prefix=${encodeURIComponent(prefix)}`, { headers: admin });
   const { objects } = await res.json<{ objects: { key: string; size: number }[] }>();
   return objects.map((object) => object.key);
 }
 
 async function addFaults(rule: Record<string, unknown>) {
-  const res = await fetch(`${endpoint}/__admin/faults`, { method: "POST", body: JSON.stringify(rule) });
+  const res = await fetch(`${endpoint}/__admin/faults`, { method: "POST", headers: admin, body: JSON.stringify(rule) });
   expect(res.status).toBe(204);
 }
 
@@ -237,6 +238,7 @@ describe("S3 gate: fault switches", () => {
   it("rejects a malformed fault rule with 400", async () => {
     const res = await fetch(`${endpoint}/__admin/faults`, {
       method: "POST",
+      headers: admin,
       body: JSON.stringify({ faults: [{ type: "status", status: 418 }] }),
     });
     expect(res.status).toBe(400);

@@ -1,13 +1,21 @@
-import { useAction } from "@solidjs/router";
+import { createAsync, useAction } from "@solidjs/router";
 import { FormAlert } from "./form-alert";
-import { createSignal } from "solid-js";
+import { createSignal, createUniqueId, Show } from "solid-js";
 import type { ImageView } from "../lib/api-shapes";
 import { editImage } from "../lib/images";
+import { getSettings } from "../lib/settings";
 import { ConfirmDialog } from "./confirm-dialog";
 
-/** "Never send to AI" for one image. Turning it on deletes the AI's text, so it asks first. */
+/**
+ * "Never send to AI" for one image. Turning it on deletes the AI's text, so it asks first.
+ * While the account's own "never send" is on, the switch is locked on: the account wins.
+ */
 export function NoAiSwitch(props: { image: ImageView }) {
   const edit = useAction(editImage);
+  // Unreadable settings leave the switch to the server, which refuses with the reason if the account wins.
+  const settings = createAsync(() => getSettings().catch(() => undefined));
+  const lockedByAccount = () => settings()?.never_send_to_ai === true;
+  const reasonId = createUniqueId();
   const [confirming, setConfirming] = createSignal(false);
   const [pending, setPending] = createSignal(false);
   const [error, setError] = createSignal<unknown>();
@@ -27,6 +35,8 @@ export function NoAiSwitch(props: { image: ImageView }) {
           role="switch"
           aria-checked={props.image.no_ai}
           checked={props.image.no_ai}
+          disabled={lockedByAccount()}
+          aria-describedby={lockedByAccount() ? reasonId : undefined}
           onChange={(event) => {
             // The box shows the saved state; it changes once the server agrees.
             event.currentTarget.checked = props.image.no_ai;
@@ -36,6 +46,11 @@ export function NoAiSwitch(props: { image: ImageView }) {
         />
         Never send to AI
       </label>
+      <Show when={lockedByAccount()}>
+        <p class="hint" id={reasonId}>
+          Locked on: your account is set to never send images to the AI. <a href="/account">Change it in your account settings.</a>
+        </p>
+      </Show>
       <FormAlert error={error()} />
       <ConfirmDialog
         open={confirming()}

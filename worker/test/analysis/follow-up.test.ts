@@ -29,7 +29,7 @@ describe("services schedule their own follow-up work", () => {
     expect(uploaded.analysis_status).toBe("skipped");
 
     const deps = testDeps();
-    const image = await updateImage(deps, user.id, uploaded.id, { no_ai: false });
+    const image = await updateImage(deps, { id: user.id, neverSendToAi: false }, uploaded.id, { no_ai: false });
     expect(image.analysisStatus).toBe("pending");
     await deps.settled();
     expect(await analysisReaches(accessToken, uploaded.id, ["done"])).toMatchObject({ analysis_attempts: 1 });

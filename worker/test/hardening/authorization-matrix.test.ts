@@ -22,6 +22,7 @@ const expectations: Record<string, { access: Access; body?: unknown }> = {
   "POST /auth/refresh": { access: "public" },
   "POST /auth/logout": { access: "public" },
   "GET /s/:token": { access: "public" }, // the share token itself is the capability
+  "GET /s/:token/image": { access: "public" }, // the share token and a page view's ticket
   "GET /*": { access: "public" }, // the SPA
   "GET /auth/me": { access: "self" },
   "PATCH /auth/me": { access: "self", body: {} },
@@ -65,7 +66,8 @@ describe("authorisation matrix, generated from the app's route table", () => {
     [shareId, shareToken] = [share.id, share.url.split("/s/")[1]];
     const gone = await app("/auth/me", json({ password: deleted.user.password }, { method: "DELETE", headers: bearer(deleted.accessToken) }));
     expect(gone.status).toBe(204);
-    const expired = await issueAccessToken(env.JWT_SECRET_KEY!, owner.user.id, 0, Date.now() - 60 * 60 * 1000);
+    const holder = { userId: owner.user.id, sessionId: crypto.randomUUID(), tokenVersion: 0 };
+    const expired = await issueAccessToken(env.JWT_SECRET_KEY!, holder, Date.now() - 60 * 60 * 1000);
     Object.assign(tokens, {
       "no token": () => undefined,
       "a deleted user's token": () => deleted.accessToken,

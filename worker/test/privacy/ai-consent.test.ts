@@ -1,6 +1,8 @@
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { images } from "../../db/schema";
 import { analyzeDueImages } from "../../services/analysis";
-import { app, bearer, json, newSignedInUser, testDeps } from "../helpers";
+import { app, bearer, json, newSignedInUser, testDb, testDeps } from "../helpers";
 import {
   analysisReaches,
   geminiCalls,
@@ -80,6 +82,44 @@ describe("never send to AI", () => {
     expect(await geminiCalls(await sha256Hex(bytes))).toEqual([]);
     const me = await app("/auth/me", { headers: bearer(accessToken) });
     expect(await me.json()).toMatchObject({ settings: { never_send_to_ai: true } });
+  });
+
+  it("the account setting wins over a per-image opt-in: PATCH no_ai=false is 409 and nothing reaches Gemini", async () => {
+    const { accessToken } = await newSignedInUser();
+    const bytes = await makePng(20, 20, violet);
+    const image = await uploadOk(accessToken, { bytes });
+    await analysisReaches(accessToken, image.id, ["done"]);
+    const calls = (await geminiCalls(await sha256Hex(bytes))).length;
+    await app("/auth/me", json({ never_send_to_ai: true }, { method: "PATCH", headers: bearer(accessToken) }));
+
+    const res = await app(`/images/${image.id}`, json({ no_ai: false }, { method: "PATCH", headers: bearer(accessToken) }));
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({ code: "account_never_send_to_ai", message: expect.stringContaining("account") });
+    expect(await getImage(accessToken, image.id)).toMatchObject({ no_ai: true, analysis_status: "skipped" });
+    // Edits that do not touch no_ai still work.
+    const edit = await app(`/images/${image.id}`, json({ alt_text: "violet square", no_ai: true }, { method: "PATCH", headers: bearer(accessToken) }));
+    expect(edit.status).toBe(200);
+    expect(await geminiCalls(await sha256Hex(bytes))).toHaveLength(calls);
+  });
+
+  it("the account setting keeps every path from the AI, even for an image whose own flag is off", async () => {
+    const { user, accessToken } = await newSignedInUser();
+    const bytes = await makePng(20, 20, violet);
+    const image = await uploadOk(accessToken, { bytes });
+    await analysisReaches(accessToken, image.id, ["done"]);
+    await app("/auth/me", json({ never_send_to_ai: true }, { method: "PATCH", headers: bearer(accessToken) }));
+    // As an image opted back in before the account setting won could be left.
+    await testDb().update(images).set({ noAi: false, analysisStatus: "failed", nextAttemptAt: new Date() }).where(eq(images.id, image.id));
+    const calls = (await geminiCalls(await sha256Hex(bytes))).length;
+
+    const reanalyse = await app(`/images/${image.id}/analyze`, { method: "POST", headers: bearer(accessToken) });
+    expect(reanalyse.status).toBe(409);
+    expect(await reanalyse.json()).toMatchObject({ code: "account_never_send_to_ai" });
+    const original = await app(`/images/analyze/${image.id}`, { headers: bearer(accessToken) });
+    expect(original.status).toBe(409);
+    expect(await original.json()).toMatchObject({ code: "account_never_send_to_ai" });
+    await analyzeDueImages(testDeps(), later(), { userId: user.id });
+    expect(await geminiCalls(await sha256Hex(bytes))).toHaveLength(calls);
   });
 
   it("refuses unknown settings", async () => {

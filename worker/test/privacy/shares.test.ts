@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { shares } from "../../db/schema";
 import { app, bearer, json, newSignedInUser, testDb } from "../helpers";
-import { uploadOk } from "../image-helpers";
+import { sha256Hex, uploadOk } from "../image-helpers";
 import { makePng } from "../images";
 
 const olive: [number, number, number] = [128, 128, 0];
@@ -24,10 +24,14 @@ async function sharedImage(body: Record<string, unknown> = { expires_in: 3600 })
 }
 
 const visit = (url: string) => app(new URL(url).pathname);
+const fetchImage = (url: string) => app(new URL(url).pathname + new URL(url).search);
+
+const ogImage = (html: string) => (/<meta property="og:image" content="([^"]+)">/.exec(html)?.[1] ?? "").replaceAll("&amp;", "&");
+const imgSrc = (html: string) => (/<img src="([^"]+)"/.exec(html)?.[1] ?? "").replaceAll("&amp;", "&");
 
 describe("share links", () => {
   it("creates a link that shows the image without an account, with Open Graph tags", async () => {
-    const { owner, share } = await sharedImage({ expires_in: 3600, max_views: 5 });
+    const { owner, image, share } = await sharedImage({ expires_in: 3600, max_views: 5 });
     expect(share).toMatchObject({ url: expect.stringMatching(/\/s\/[\w-]{43}$/), max_views: 5, views: 0 });
     expect(Date.parse(share.expires_at) - Date.now()).toBeGreaterThan(3500_000);
 
@@ -35,11 +39,79 @@ describe("share links", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("text/html");
     expect(res.headers.get("content-security-policy")).toContain("default-src 'none'");
+    expect(res.headers.get("content-security-policy")).toContain("img-src 'self'");
     const html = await res.text();
-    const og = /<meta property="og:image" content="([^"]+)">/.exec(html)?.[1]?.replaceAll("&amp;", "&");
-    expect(og).toContain("X-Amz-Signature=");
-    expect((await fetch(og!)).status).toBe(200);
-    for (const secret of [owner.user.username, owner.user.email, "secret-name"]) expect(html).not.toContain(secret);
+    for (const secret of [owner.user.id, owner.user.username, owner.user.email, "secret-name", "users/", "X-Amz-", image.id]) {
+      expect(html).not.toContain(secret);
+    }
+    const og = ogImage(html);
+    expect(og.startsWith(`${share.url}/image?`)).toBe(true);
+    expect(imgSrc(html)).toBe(og);
+
+    const picture = await app(new URL(og).pathname + new URL(og).search);
+    expect(picture.status).toBe(200);
+    expect(picture.headers.get("content-type")).toBe("image/png");
+    expect(picture.headers.get("cache-control")).toBe("private, no-store");
+    expect(picture.headers.get("x-content-type-options")).toBe("nosniff");
+    const headers = JSON.stringify([...picture.headers]);
+    for (const secret of [owner.user.id, "secret-name", "users/", "amz"]) expect(headers).not.toContain(secret);
+    expect(await sha256Hex(new Uint8Array(await picture.arrayBuffer()))).toBe(image.sha256);
+  });
+
+  it("serves the page's image through the link, counted with the page: a preview fetching both is one view", async () => {
+    const { owner, image, share } = await sharedImage({ expires_in: 3600, max_views: 2 });
+    const og = ogImage(await (await visit(share.url)).text());
+    for (let i = 0; i < 3; i++) expect((await fetchImage(og)).status).toBe(200);
+    const list = await app(`/images/${image.id}/shares`, { headers: bearer(owner.accessToken) });
+    expect((await list.json<{ shares: ShareBody[] }>()).shares).toMatchObject([{ id: share.id, views: 1 }]);
+  });
+
+  it("stops serving the image as soon as the link is revoked or expires", async () => {
+    const { owner, image, share } = await sharedImage();
+    const og = ogImage(await (await visit(share.url)).text());
+    expect((await fetchImage(og)).status).toBe(200);
+    await app(`/images/${image.id}/shares/${share.id}`, { method: "DELETE", headers: bearer(owner.accessToken) });
+    expect((await fetchImage(og)).status).toBe(404);
+
+    const other = await sharedImage();
+    const otherOg = ogImage(await (await visit(other.share.url)).text());
+    await testDb().update(shares).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(shares.id, other.share.id));
+    expect((await fetchImage(otherOg)).status).toBe(404);
+  });
+
+  it("after the last view, no new page and no image beyond that view's own short ticket", async () => {
+    const { share } = await sharedImage({ expires_in: 3600, max_views: 1 });
+    const og = ogImage(await (await visit(share.url)).text());
+    expect((await visit(share.url)).status).toBe(404);
+    expect((await fetchImage(og)).status).toBe(200);
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(Date.now() + 3 * 60 * 1000);
+      expect((await fetchImage(og)).status).toBe(404);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("refuses the image without a ticket, with a forged one, or with another link's", async () => {
+    const first = await sharedImage();
+    const second = await sharedImage();
+    const og = new URL(ogImage(await (await visit(first.share.url)).text()));
+    const ticket = og.searchParams.get("ticket") ?? "";
+    const attempts = [
+      `${og.pathname}`,
+      `${og.pathname}?ticket=`,
+      `${og.pathname}?ticket=${ticket.slice(0, -2)}${ticket.endsWith("AA") ? "BB" : "AA"}`,
+      `${og.pathname}?ticket=${ticket.replace(/^\d+/, (n) => String(Number(n) + 600))}`,
+      `${new URL(second.share.url).pathname}/image?ticket=${ticket}`,
+      `/s/${"a".repeat(43)}/image?ticket=${ticket}`,
+    ];
+    for (const path of attempts) {
+      const res = await app(path);
+      expect(res.status, path).toBe(404);
+      expect(res.headers.get("content-type"), path).not.toMatch(/^image\//);
+    }
+    expect((await app(`${og.pathname}?ticket=${ticket}`)).status).toBe(200);
   });
 
   it("counts views exactly under concurrent access and stops at max_views", async () => {
