@@ -3,7 +3,7 @@ import type { BenchContext } from "../context";
 import { createUser, login, type BenchUser } from "../client";
 import { interleave, ratio, timed } from "../measure";
 import { formatMs, type Figure } from "../report";
-import { currentParams } from "../../worker/services/passwords";
+import { currentParams } from "../../worker/services/password-params";
 
 /** Logins per email allowed each minute (AUTH_EMAIL_LIMITER); the bench rotates users to stay under it. */
 const loginsPerEmailPerMinute = 10;
