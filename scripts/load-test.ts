@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { freePort } from "./local/free-port";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PNG } from "pngjs";
@@ -20,6 +20,7 @@ const deletesPerUser = 5;
 const listsPerUser = 5;
 const hardStopMs = 120_000;
 const requestTimeoutMs = 30_000;
+const keptLog = ".data/load-services.log";
 
 const latencies: Record<"upload" | "list" | "delete", number[]> = { upload: [], list: [], delete: [] };
 const uploadWindow = { first: Infinity, last: 0 };
@@ -32,7 +33,6 @@ let worker: WranglerDev | undefined;
 async function main() {
   const hardStop = setTimeout(() => void stop(`hard stop: still running after ${hardStopMs / 1000} s`, 2), hardStopMs);
   dir = await mkdtemp(join(tmpdir(), "eis-load-"));
-  const logFile = join(dir, "services.log");
   const lines: string[] = [];
   const log = (service: string, line: string) => void lines.push(`[${service}] ${line}`);
   if (!existsSync("web/dist/index.html")) await buildWeb({ quiet: true }); // wrangler needs the assets directory
@@ -59,9 +59,12 @@ async function main() {
   console.log(`checks: ${violations.length} violations, ${serverErrors} 5xx`);
   clearTimeout(hardStop);
   if (violations.length) {
-    await writeFile(logFile, lines.join("\n"));
+    // Kept after the throwaway stack is gone: what each stand-in saw next to what the worker answered.
+    await mkdir(".data", { recursive: true });
+    await writeFile(keptLog, lines.join("\n"));
     for (const violation of violations.slice(0, 20)) console.error(`violation: ${violation}`);
-    console.error(`service logs: ${(await readFile(logFile, "utf8")).split("\n").slice(-20).join("\n")}`);
+    const telling = lines.filter((line) => /unavailable|error|closed|lost|timeout| [45]\d\d /i.test(line) && !/ 40[134] /.test(line));
+    console.error(`service log lines about failures (all in ${keptLog}):\n${telling.slice(0, 40).join("\n")}`);
   }
   await stop(violations.length ? "FAILED" : "ok", violations.length ? 1 : 0);
 }
