@@ -34,7 +34,7 @@ const errorFields = [
  * The driver's error name and fields, which lib/db-errors.ts reads: Postgres' own fields when
  * the database answered (HTTP 400), none when the endpoint could not be reached or failed.
  */
-export class NeonDbError extends Error {
+class NeonDbError extends Error {
   override name = "NeonDbError";
   code?: string;
   constraint?: string;

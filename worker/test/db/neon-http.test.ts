@@ -10,8 +10,8 @@ import { isDatabaseUnavailable, isUniqueViolation, postgresError } from "../../l
 
 // What the worker ran before db/neon-http.ts: @neondatabase/serverless under drizzle's neon-http driver
 // (which also installs drizzle's type mappers). Both talk to the same local Neon-HTTP endpoint.
-const before = () => drizzle({ client: neon(inject("databaseUrl")), schema, casing: "snake_case" });
-const now = () => createDb(inject("databaseUrl"), inject("neonUrl"));
+const driverDb = () => drizzle({ client: neon(inject("databaseUrl")), schema, casing: "snake_case" });
+const ourDb = () => createDb(inject("databaseUrl"), inject("neonUrl"));
 
 beforeAll(() => {
   neonConfig.fetchEndpoint = inject("neonUrl");
@@ -19,7 +19,7 @@ beforeAll(() => {
 
 /** Runs one statement through both clients and expects the same rows (and values of the same types). */
 async function same(query: ReturnType<typeof sql>) {
-  const [old, ours] = await Promise.all([before().execute(query), now().execute(query)]);
+  const [old, ours] = await Promise.all([driverDb().execute(query), ourDb().execute(query)]);
   expect(ours.rows).toEqual(old.rows);
   expect(ours.fields).toEqual(old.fields);
   expect(ours.command).toBe(old.command);
@@ -64,28 +64,28 @@ describe("db/neon-http.ts against @neondatabase/serverless", () => {
 
   it("reads table rows through drizzle's column mappers as before", async () => {
     const email = `diff.${crypto.randomUUID()}@example.test`;
-    const [user] = await now().insert(users).values({ username: `diff_${crypto.randomUUID().slice(0, 8)}`, email, passwordHash: "x" }).returning();
-    await now().insert(images).values({
+    const [user] = await ourDb().insert(users).values({ username: `diff_${crypto.randomUUID().slice(0, 8)}`, email, passwordHash: "x" }).returning();
+    await ourDb().insert(images).values({
       userId: user.id, key: `users/${user.id}/${crypto.randomUUID()}.png`, fileName: "a.png", contentType: "image/png",
       size: 1, width: 1, height: 1, sha256: crypto.randomUUID(), tags: awkwardText, metadataRemoved: ["GPS location"],
       leaseUntil: new Date("2026-05-06T07:08:09.010Z"),
     });
-    const select = (db: ReturnType<typeof now>) => db.select().from(images).where(eq(images.userId, user.id));
-    const [old, ours] = await Promise.all([select(before() as unknown as ReturnType<typeof now>), select(now())]);
+    const select = (db: ReturnType<typeof ourDb>) => db.select().from(images).where(eq(images.userId, user.id));
+    const [old, ours] = await Promise.all([select(driverDb() as unknown as ReturnType<typeof ourDb>), select(ourDb())]);
     expect(ours).toEqual(old);
     expect(ours[0].tags).toEqual(awkwardText);
     expect(ours[0].createdAt).toBeInstanceOf(Date);
     expect(ours[0].noAi).toBe(false);
-    const [oldUser, ourUser] = await Promise.all([before().select().from(users).where(eq(users.email, email)), now().select().from(users).where(eq(users.email, email))]);
+    const [oldUser, ourUser] = await Promise.all([driverDb().select().from(users).where(eq(users.email, email)), ourDb().select().from(users).where(eq(users.email, email))]);
     expect(ourUser).toEqual(oldUser);
   });
 
   it("keeps Postgres' error fields on a constraint violation, under drizzle's wrapper", async () => {
     const email = `dup.${crypto.randomUUID()}@example.test`;
-    const insert = (db: ReturnType<typeof now>) =>
+    const insert = (db: ReturnType<typeof ourDb>) =>
       db.insert(users).values({ username: `dup_${crypto.randomUUID().slice(0, 8)}`, email, passwordHash: "x" }).then(() => undefined, (e: unknown) => e);
-    await insert(now());
-    const [old, ours] = [await insert(before() as unknown as ReturnType<typeof now>), await insert(now())];
+    await insert(ourDb());
+    const [old, ours] = [await insert(driverDb() as unknown as ReturnType<typeof ourDb>), await insert(ourDb())];
     expect(postgresError(ours)).toEqual(postgresError(old));
     expect(postgresError(ours)).toEqual({ code: "23505", constraint: "users_email_key" });
     expect(isUniqueViolation(ours, "users_email_key")).toBe(true);
