@@ -16,7 +16,7 @@ export interface WranglerDev {
  * `wrangler dev` on 127.0.0.1:port with the given vars (written to an env file readable
  * only by us, since it holds secrets), resolved once /healthz answers 200. Its DevTools
  * inspector listens on `inspectorPort`, or on a port free now: left to itself, wrangler
- * takes 9229 and fails to start when that is taken (`Address already in use`).
+ * reaches for 9229, and a start that met it taken failed (`Address already in use`).
  */
 export async function startWranglerDev(opts: {
   port: number;
