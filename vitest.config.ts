@@ -17,7 +17,7 @@ export default defineConfig({
   test: {
     include: ["worker/**/*.test.ts", "scripts/local/test/**/*.test.ts"],
     globalSetup: ["worker/test/global-setup.ts"],
-    // argon2id costs ~250 ms a hash; a test registering several users needs room.
+    // A test registering several users hashes several passwords (argon2id, ~40 ms each) on a loaded machine.
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

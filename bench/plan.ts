@@ -7,26 +7,32 @@ export interface Plan {
   memoryUploads: number[];
   /** Seconds per autocannon run, and how many runs of each endpoint. */
   throughput: { seconds: number; runs: number };
+  /** Concurrent clients for the upload and listing growth tables. */
   growthClients: number[];
-  growthRows: number[];
+  /** Upload sizes for the upload growth table, one client. */
+  growthUploadBytes: number[];
+  /** Rows per page (`?limit=`) for the listing growth table. */
+  growthPageRows: number[];
 }
+
+export const mib = 1024 * 1024;
 
 export const fullPlan: Plan = {
   quick: false,
-  rounds: { upload1MiB: 20, upload5MiB: 12, aiLatency: 12, listing: 40, login: 8 },
+  rounds: { upload1MiB: 20, upload5MiB: 12, aiLatency: 12, listing: 40, login: 20 },
   memoryUploads: [1, 10],
   throughput: { seconds: 5, runs: 2 },
-  growthClients: [1, 10, 100],
-  growthRows: [10, 1_000, 10_000],
+  growthClients: [1, 4, 16],
+  growthUploadBytes: [100 * 1024, mib, 5 * mib],
+  growthPageRows: [10, 50, 100],
 };
 
 export const quickPlan: Plan = {
   quick: true,
-  rounds: { upload1MiB: 3, upload5MiB: 3, aiLatency: 3, listing: 5, login: 2 },
+  rounds: { upload1MiB: 3, upload5MiB: 3, aiLatency: 3, listing: 5, login: 3 },
   memoryUploads: [1],
   throughput: { seconds: 1, runs: 1 },
-  growthClients: [1, 10],
-  growthRows: [10, 1_000],
+  growthClients: [1, 4],
+  growthUploadBytes: [100 * 1024, mib],
+  growthPageRows: [10, 100],
 };
-
-export const mib = 1024 * 1024;

@@ -64,7 +64,7 @@ async function main() {
       machine: machine(),
       durationSeconds: Math.round((performance.now() - startedAt) / 1000),
       figures: figures.map((f) => ({ ...f, pass: passes(f) })),
-      growth: [...uploadGrowth, ...listing.growth],
+      growth: [...uploads.growth, ...uploadGrowth, ...listing.growth],
       memory: memory.rows,
     };
     const m = results.machine;

@@ -14,12 +14,8 @@ import { createLogger } from "./log";
  */
 const log = createLogger();
 const dataDir = ".data";
-const port = Number(process.env.PORT ?? 8787);
-const ports = {
-  neon: Number(process.env.LOCAL_DB_PORT ?? 8788),
-  s3: Number(process.env.LOCAL_S3_PORT ?? 8789),
-  gemini: Number(process.env.LOCAL_GEMINI_PORT ?? 8790),
-};
+const portVariables = { worker: "PORT", db: "LOCAL_DB_PORT", s3: "LOCAL_S3_PORT", gemini: "LOCAL_GEMINI_PORT", inspector: "INSPECTOR_PORT" } as const;
+
 // Worker settings a user may set in the shell to override the local defaults.
 const passThrough = ["MAX_UPLOAD_BYTES", "FILE_URL_TTL", "GEMINI_MODEL", "ALLOWED_ORIGINS"];
 
@@ -30,8 +26,18 @@ let stopping = false;
 async function main() {
   process.on("SIGINT", () => void shutdown("stopping", 0));
   process.on("SIGTERM", () => void shutdown("stopping", 0));
-  for (const [name, p] of Object.entries({ worker: port, db: ports.neon, s3: ports.s3, gemini: ports.gemini })) {
-    if (!(await isPortFree(p))) fail(`port ${p} (${name}) is already in use; stop what holds it or set ${portVariable(name)}`);
+  if (Number(process.versions.node.split(".")[0]) < 22) {
+    // npm scripts run on node_modules/.bin/node, which the `node` package's preinstall provides (package.json allowScripts).
+    fail(`Node 22 is needed, this is Node ${process.versions.node}: the \`node\` package's install script did not run; \`npm rebuild node\` runs it`);
+  }
+  const port = portSetting("worker", 8787);
+  const ports = { neon: portSetting("db", 8788), s3: portSetting("s3", 8789), gemini: portSetting("gemini", 8790) };
+  // wrangler's DevTools inspector: unset, a port free now (wrangler's 9229 is often taken).
+  const inspectorPort = process.env.INSPECTOR_PORT ? portSetting("inspector", 0) : undefined;
+  const geminiLatencyMs = numberSetting("LOCAL_GEMINI_LATENCY_MS", 0);
+  const wanted = { worker: port, db: ports.neon, s3: ports.s3, gemini: ports.gemini, ...(inspectorPort ? { inspector: inspectorPort } : {}) };
+  for (const [name, p] of Object.entries(wanted) as [keyof typeof portVariables, number][]) {
+    if (!(await isPortFree(p))) fail(`port ${p} (${name}) is already in use; stop what holds it or set ${portVariables[name]}`);
   }
   const database = chooseDatabase(process.env.DATABASE_URL);
   log("dev", database.kind === "pglite" ? `database: PGlite in ${dataDir}/pglite` : `database: Postgres at ${redact(database.url)}`);
@@ -41,7 +47,7 @@ async function main() {
     s3Dir: `${dataDir}/s3`,
     ports,
     jwtSecret: await persistentSecret(`${dataDir}/jwt-secret`),
-    geminiLatencyMs: Number(process.env.LOCAL_GEMINI_LATENCY_MS ?? 0),
+    geminiLatencyMs,
     log: (service, line) => log(service, line),
   }).catch((error: unknown) => fail(`a local stand-in failed to start: ${describe(error)}`));
   log("dev", `stand-ins up: db ${stack.neon.url}, s3 ${stack.s3.endpoint}, gemini ${stack.gemini.url}`);
@@ -58,13 +64,14 @@ async function main() {
   log("dev", "starting wrangler dev");
   worker = await startWranglerDev({
     port,
+    inspectorPort,
     vars,
     envFile: `${dataDir}/dev.env`,
     persistTo: `${dataDir}/wrangler`,
     log: (line) => log("worker", line),
   }).catch((error: unknown) => fail(describe(error)));
   const url = worker.url;
-  log("dev", `ready: UI + API on ${url} (Ctrl-C stops everything)`);
+  log("dev", `ready: UI + API on ${url}, DevTools inspector on 127.0.0.1:${worker.inspectorPort} (Ctrl-C stops everything)`);
   void worker.exited.then((code) => shutdown(`wrangler dev exited (code ${code})`, 1));
   // wrangler dev runs no crons by itself; --test-scheduled exposes the handler.
   setInterval(() => void fetch(`${url}/cdn-cgi/handler/scheduled?cron=*+*+*+*+*`).catch(() => undefined), 60_000).unref();
@@ -80,8 +87,6 @@ function workerVars(local: Record<string, string>): Record<string, string> {
   for (const name of passThrough) if (process.env[name]) vars[name] = process.env[name];
   return vars;
 }
-
-
 
 
 async function shutdown(reason: string, code: number) {
@@ -120,9 +125,21 @@ function isPortFree(p: number): Promise<boolean> {
   });
 }
 
+/** A port from its variable, or the default; a bad value fails naming the variable, as Node would not. */
+function portSetting(name: keyof typeof portVariables, fallback: number): number {
+  const variable = portVariables[name];
+  const problem = `${variable} must be a port number from 1 to 65535`;
+  const value = numberSetting(variable, fallback, problem);
+  if (value < 1 || value > 65_535) fail(problem);
+  return value;
+}
 
-const portVariable = (name: string) =>
-  ({ worker: "PORT", db: "LOCAL_DB_PORT", s3: "LOCAL_S3_PORT", gemini: "LOCAL_GEMINI_PORT" })[name] ?? name;
+function numberSetting(variable: string, fallback: number, problem = `${variable} must be a whole number`): number {
+  const text = process.env[variable]?.trim();
+  if (!text) return fallback;
+  if (!/^\d+$/.test(text)) fail(problem);
+  return Number(text);
+}
 const redact = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 

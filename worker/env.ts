@@ -22,6 +22,13 @@ const text = v.pipe(v.string("is required"), v.trim(), v.nonEmpty("is required")
 const optionalText = v.optional(v.pipe(v.string(), v.trim()), "");
 const httpUrl = v.pipe(text, v.url("must be a URL"), v.regex(/^https?:\/\//, "must be an http(s) URL"));
 const optionalHttpUrl = v.optional(v.union([v.literal(""), httpUrl], "must be an http(s) URL"), "");
+/** Each comma-separated entry an http(s) origin as a browser sends it (case and a trailing slash aside). */
+const isOriginList = (list: string) =>
+  list
+    .split(",")
+    .map((entry) => entry.trim().toLowerCase().replace(/\/+$/, ""))
+    .filter(Boolean)
+    .every((entry) => URL.canParse(entry) && /^https?:$/.test(new URL(entry).protocol) && new URL(entry).origin === entry);
 const integer = (fallback: number, min: number, max: number) =>
   v.optional(
     v.pipe(
@@ -52,7 +59,10 @@ const configSchema = v.object({
   GEMINI_TIMEOUT_MS: integer(20_000, 1000, 60_000),
   MAX_UPLOAD_BYTES: integer(10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
   FILE_URL_TTL: integer(900, 60, 604_800),
-  ALLOWED_ORIGINS: optionalText,
+  ALLOWED_ORIGINS: v.optional(
+    v.pipe(v.string(), v.trim(), v.check(isOriginList, "must be comma-separated http(s) origins, such as https://app.example.com")),
+    "",
+  ),
 });
 
 export type Config = v.InferOutput<typeof configSchema>;

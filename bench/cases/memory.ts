@@ -26,13 +26,16 @@ export async function measureMemory(ctx: BenchContext, duringF1b: MemoryPeak): P
     const arriveMs = 1000 + 400 * inFlight;
     await setS3PutLatency(ctx, `users/${user.id}/`, arriveMs + snapshotMs);
     const heldUntil = Date.now() + arriveMs + snapshotMs;
-    const uploads = Promise.all(pngs.map((png) => uploadImage(ctx.workerUrl, user.token, png)));
+    const uploads = Promise.allSettled(pngs.map((png) => uploadImage(ctx.workerUrl, user.token, png)));
     // The gate holds each PUT before reading its body, so the worker keeps every buffer meanwhile.
     await new Promise((resolve) => setTimeout(resolve, arriveMs));
     rows.push({ moment: `${inFlight} × 5 MiB upload waiting on S3`, ...(await liveMemory(ctx.inspector)) });
     if (Date.now() > heldUntil) ctx.log("  the snapshot outlasted the hold: this figure may be low");
     await setS3PutLatency(ctx, "", 0);
-    await uploads;
+    // On a loaded machine a held PUT can outlive the worker's 15 s S3 deadline (503): the
+    // snapshot above was taken while they were held, so the figure stands; say so.
+    const failed = (await uploads).filter((result) => result.status === "rejected");
+    if (failed.length) ctx.log(`  ${failed.length} of ${inFlight} held uploads failed afterwards: ${String(failed[0].reason).slice(0, 160)}`);
     await waitForAnalyses(ctx.sql);
 
     ctx.log(`M: ${inFlight} × 5 MiB analyses held at Gemini`);

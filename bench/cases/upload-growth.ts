@@ -8,7 +8,7 @@ import type { GrowthRow } from "../report";
 import { waitForAnalyses } from "../sql";
 
 /**
- * F1 under load: 1 MiB uploads from 1, 10, 100 concurrent clients through the worker, and
+ * F1 under load: 1 MiB uploads from 1, 4, 16 concurrent clients through the worker, and
  * the same bytes by presigned PUT at the same concurrency. Images are made before the clock
  * starts, so generating them never holds up the requests being timed.
  */

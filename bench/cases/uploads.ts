@@ -4,28 +4,31 @@ import { interleave, ratio, timed, type Summary, type Trial } from "../measure";
 import { watchMemory, type MemoryPeak } from "../memory";
 import { mib } from "../plan";
 import { randomPng } from "../png";
-import { formatMs, type Figure } from "../report";
+import { formatMs, type Figure, type GrowthRow } from "../report";
 import { waitForAnalyses } from "../sql";
 import { setGeminiLatency } from "../stand-ins";
 
 /**
- * F1: upload ÷ direct presigned PUT of the same bytes (1 and 5 MiB), sampling the worker's
- * memory during the 5 MiB ones; F2: upload with a slow Gemini ÷ with a fast one.
+ * F1: upload ÷ direct presigned PUT of the same bytes (1 and 5 MiB, and the growth table's
+ * other sizes), sampling the worker's memory during the 5 MiB ones; F2: upload with a slow
+ * Gemini ÷ with a fast one. Every timed upload's analysis is let finish before the next timing.
  */
-export async function measureUploads(ctx: BenchContext): Promise<{ figures: Figure[]; duringF1b: MemoryPeak }> {
+export async function measureUploads(ctx: BenchContext): Promise<{ figures: Figure[]; growth: GrowthRow[]; duringF1b: MemoryPeak }> {
   const user = await createUser(ctx.workerUrl);
   await setGeminiLatency(ctx, 0);
-  const upload = (png: Buffer) => uploadImage(ctx.workerUrl, user.token, png);
+  /** The upload, timed; then its analysis (which runs in the same isolate) is let finish. */
+  const upload = async (png: Buffer) => {
+    const ms = await timed(() => uploadImage(ctx.workerUrl, user.token, png));
+    await waitForAnalyses(ctx.sql);
+    return ms;
+  };
 
   /** The worker's upload, then the same bytes PUT straight to the bucket with a presigned URL. */
   const pair = (bytes: number): [Trial, Trial] => {
     let lastPng: Buffer | undefined;
-    const viaWorker: Trial = async () => {
+    const viaWorker: Trial = () => {
       lastPng = randomPng(bytes);
-      const ms = await timed(() => upload(lastPng as Buffer));
-      // The analysis it scheduled runs in the same isolate: let it finish before the next timing.
-      await waitForAnalyses(ctx.sql);
-      return ms;
+      return upload(lastPng);
     };
     const direct: Trial = async () => {
       const png = lastPng ?? randomPng(bytes);
@@ -35,23 +38,27 @@ export async function measureUploads(ctx: BenchContext): Promise<{ figures: Figu
     return [viaWorker, direct];
   };
 
-  ctx.log("F1 upload 1 MiB");
-  const [worker1, direct1] = await interleave(ctx.plan.rounds.upload1MiB, ...pair(mib));
-  ctx.log("F1 upload 5 MiB, watching memory");
-  const watch = watchMemory(ctx.workerdPid, ctx.inspector);
-  const [worker5, direct5] = await interleave(ctx.plan.rounds.upload5MiB, ...pair(5 * mib));
-  const uncollected = await watch.stop();
+  const sizes = [...new Set([...ctx.plan.growthUploadBytes, mib, 5 * mib])].sort((a, b) => a - b);
+  const bySize = new Map<number, [Summary, Summary]>();
+  let duringF1b: MemoryPeak | undefined;
+  for (const bytes of sizes) {
+    const fiveMiB = bytes === 5 * mib;
+    ctx.log(`F1 upload ${label(bytes)}${fiveMiB ? ", watching memory" : ""}`);
+    const watch = fiveMiB ? watchMemory(ctx.workerdPid, ctx.inspector) : undefined;
+    bySize.set(bytes, await interleave(fiveMiB ? ctx.plan.rounds.upload5MiB : ctx.plan.rounds.upload1MiB, ...pair(bytes)));
+    if (watch) duringF1b = await watch.stop();
+  }
 
   ctx.log("F2 upload with Gemini at 2 s and at 0 s");
   const withLatency = (latencyMs: number): Trial => async () => {
     await setGeminiLatency(ctx, latencyMs);
-    const png = randomPng(mib);
-    return timed(() => upload(png));
+    return upload(randomPng(mib));
   };
   const [slowAi, fastAi] = await interleave(ctx.plan.rounds.aiLatency, withLatency(2000), withLatency(0));
   await setGeminiLatency(ctx, 0);
-  await waitForAnalyses(ctx.sql);
 
+  const [worker1, direct1] = bySize.get(mib) as [Summary, Summary];
+  const [worker5, direct5] = bySize.get(5 * mib) as [Summary, Summary];
   const figures: Figure[] = [
     uploadFigure("F1a", "upload 1 MiB ÷ presigned PUT", worker1, direct1),
     uploadFigure("F1b", "upload 5 MiB ÷ presigned PUT", worker5, direct5),
@@ -61,11 +68,17 @@ export async function measureUploads(ctx: BenchContext): Promise<{ figures: Figu
       value: slowAi.p50 / fastAi.p50,
       unit: "×",
       target: { op: "<=", value: 1.1 },
-      detail: `2 s: ${formatMs(slowAi)}; 0 s: ${formatMs(fastAi)}`,
+      detail: `2 s: ${formatMs(slowAi)}; 0 s: ${formatMs(fastAi)}; each trial's analysis settled before the next`,
     },
   ];
-  return { figures, duringF1b: uncollected };
+  const growth = ctx.plan.growthUploadBytes.map((bytes): GrowthRow => {
+    const [worker, direct] = bySize.get(bytes) as [Summary, Summary];
+    return { case: "F1 upload ÷ presigned PUT, 1 client", load: label(bytes), worker, baseline: direct, errors: 0 };
+  });
+  return { figures, growth, duringF1b: duringF1b as MemoryPeak };
 }
+
+const label = (bytes: number) => (bytes >= mib ? `${bytes / mib} MiB` : `${Math.round(bytes / 1024)} KiB`);
 
 function uploadFigure(id: string, name: string, worker: Summary, direct: Summary): Figure {
   const r = ratio(worker, direct);

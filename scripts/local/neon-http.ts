@@ -42,11 +42,18 @@ export async function startNeonHttpServer(opts: {
 }): Promise<NeonHttpServer> {
   const faults = new DbFaults();
   const sockets = new Set<Socket>();
+  let inFlight = 0;
   const server = createServer((req, res) => {
     const started = performance.now();
+    inFlight++;
+    // What the client saw is not always what we sent: say when it left before the answer.
+    res.once("close", () => {
+      inFlight--;
+      if (!res.writableFinished) opts.log?.(`${req.method} ${req.url?.split("?")[0]} client closed the connection before the answer`);
+    });
     handle(req, res, { ...opts, faults })
       .catch((error: unknown) => send(res, 500, { message: String(error) }))
-      .finally(() => opts.log?.(`${req.method} ${req.url?.split("?")[0]} ${res.statusCode} ${Math.round(performance.now() - started)}ms`));
+      .finally(() => opts.log?.(`${req.method} ${req.url?.split("?")[0]} ${res.statusCode} ${Math.round(performance.now() - started)}ms, ${inFlight} in flight`));
   });
   keepIdleConnections(server);
   server.on("connection", (socket) => {

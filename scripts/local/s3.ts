@@ -43,6 +43,9 @@ export async function startS3Server(opts: {
 }): Promise<S3Server> {
   const s3rver = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory: opts.dir, configureBuckets: [{ name: opts.bucket }] });
   const { port: s3rverPort } = await s3rver.run();
+  // The gate reuses its sockets to s3rver: with Node's 5 s default, s3rver closed idle ones just as the
+  // gate sent on them ("socket hang up", a spurious 500), three times in a 100-upload burst.
+  if (s3rver.httpServer) keepIdleConnections(s3rver.httpServer);
   const forwarder = new S3rverForwarder({ port: s3rverPort, region: opts.region });
   const stopS3rver = async () => {
     forwarder.close();

@@ -1,5 +1,5 @@
 /** Postgres error fields, wherever drizzle or the driver put them (drizzle wraps in `cause`). */
-function postgresError(error: unknown): { code?: string; constraint?: string } {
+export function postgresError(error: unknown): { code?: string; constraint?: string } {
   for (let e: unknown = error; e && typeof e === "object"; e = (e as { cause?: unknown }).cause) {
     const { code, constraint } = e as { code?: unknown; constraint?: unknown };
     if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) {

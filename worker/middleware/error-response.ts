@@ -8,6 +8,8 @@ import { AppError, codeForStatus } from "../lib/errors";
 /** The one place errors become responses: `{message, code}`, never a stack or SQL. */
 export function errorResponse(error: Error, c: Context) {
   if (error instanceof AppError) {
+    // A 503 the client may retry (database_unavailable on upload) still needs its cause in the log.
+    if (error.status >= 500 && error.cause instanceof Error) console.error(`${error.code} [${c.get("requestId") ?? "-"}]`, ...describe(error.cause));
     const field = error.field ? { field: error.field } : {};
     return c.json({ message: error.message, code: error.code, ...field }, error.status, error.headers);
   }
@@ -23,13 +25,17 @@ export function errorResponse(error: Error, c: Context) {
     console.error(error.message);
     return c.json({ message: error.message, code: "config_invalid" }, 500);
   }
-  // Log the driver's error, not drizzle's wrapper: its message lists the query's parameters (hashes, emails).
-  const dbError = neonDbError(error);
-  const logged = dbError ? [dbError.name, String(dbError.code ?? "-"), dbError.message] : [error.name, error.message];
+  const logged = describe(error);
   if (isDatabaseUnavailable(error)) {
     console.error(`database unavailable [${c.get("requestId") ?? "-"}]`, ...logged);
     return c.json({ message: "The database is unavailable; try again shortly", code: "database_unavailable" }, 503, { "Retry-After": "5" });
   }
   console.error(`unhandled error [${c.get("requestId") ?? "-"}]`, ...logged);
   return c.json({ message: "Internal server error", code: "internal" }, 500);
+}
+
+/** The driver's error, not drizzle's wrapper: the wrapper's message lists the query's parameters (hashes, emails). */
+function describe(error: Error): string[] {
+  const dbError = neonDbError(error);
+  return dbError ? [dbError.name, String(dbError.code ?? "-"), dbError.message] : [error.name, error.message];
 }

@@ -1,27 +1,5 @@
-import { argon2id } from "@noble/hashes/argon2.js";
-import { randomBytes } from "@noble/hashes/utils.js";
-
-interface ArgonParams {
-  m: number;
-  t: number;
-  p: number;
-}
-
-/** OWASP's first choice for argon2id; new hashes always use it. */
-export const currentParams: ArgonParams = { m: 19_456, t: 2, p: 1 };
-
-/**
- * Parameters we accept from the database: the current set and OWASP's equivalent older
- * ones. A stored hash never chooses its own cost, so a planted hash cannot make verify
- * burn a gigabyte; anything else fails verification.
- */
-const acceptedParams: ArgonParams[] = [
-  currentParams,
-  { m: 47_104, t: 1, p: 1 },
-  { m: 12_288, t: 3, p: 1 },
-  { m: 9_216, t: 4, p: 1 },
-  { m: 7_168, t: 5, p: 1 },
-];
+import { argon2id } from "./argon2id";
+import { acceptedParams, currentParams, type ArgonParams } from "./password-params";
 
 const saltBytes = 16;
 const hashBytes = 32;
@@ -29,8 +7,8 @@ const b64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/
 const unb64 = (text: string) => Uint8Array.from(atob(text), (ch) => ch.charCodeAt(0));
 
 function hash(password: string, params: ArgonParams = currentParams): string {
-  const salt = randomBytes(saltBytes);
-  const hash = argon2id(password, salt, { ...params, dkLen: hashBytes });
+  const salt = crypto.getRandomValues(new Uint8Array(saltBytes));
+  const hash = argon2id(password, salt, params, hashBytes);
   return `$argon2id$v=19$m=${params.m},t=${params.t},p=${params.p}$${b64(salt)}$${b64(hash)}`;
 }
 
@@ -48,7 +26,7 @@ function parse(stored: string): { params: ArgonParams; salt: Uint8Array; hash: U
 function verify(stored: string, password: string): { ok: boolean; needsRehash: boolean } {
   const parsed = parse(stored);
   const params = parsed?.params ?? currentParams;
-  const candidate = argon2id(password, parsed?.salt ?? dummySalt, { ...params, dkLen: hashBytes });
+  const candidate = argon2id(password, parsed?.salt ?? dummySalt, params, hashBytes);
   const ok = parsed !== undefined && constantTimeEqual(candidate, parsed.hash);
   const needsRehash = ok && (params.m !== currentParams.m || params.t !== currentParams.t || params.p !== currentParams.p);
   return { ok, needsRehash };

@@ -49,6 +49,16 @@ describe("app shell", () => {
     expect(await res.json()).toMatchObject({ db: "ok", s3: "down", message: "object storage unreachable" });
   });
 
+  it("answers /healthz/live 200 from the worker alone, without asking the database", async () => {
+    const { default: worker } = await import("../index");
+    const noDatabase = { ...env, NEON_FETCH_ENDPOINT: "http://127.0.0.1:9/sql" }; // nothing listens there
+    const live = await worker.fetch(new Request("http://app.test/healthz/live"), noDatabase, createExecutionContext());
+    expect(live.status).toBe(200);
+    expect(await live.json()).toEqual({ status: "ok" });
+    const full = await worker.fetch(new Request("http://app.test/healthz"), noDatabase, createExecutionContext());
+    expect(await full.json()).toMatchObject({ db: "down" });
+  });
+
   it("answers unknown API paths with a JSON 404 and a request id", async () => {
     const res = await app("/auth/nope");
     expect(res.status).toBe(404);
@@ -72,6 +82,18 @@ describe("configuration", () => {
     expect(body.message).not.toContain("too-short-secret");
     expect(logged).toEqual(["Invalid configuration: JWT_SECRET_KEY must be at least 32 bytes"]);
   });
+
+  it.each(["not a url", "https://app.example.com, ftp://files.example.com", "https://app.example.com/path", "https://user@app.example.com"])(
+    "refuses ALLOWED_ORIGINS entries that are not http(s) origins, naming the variable and not its value (%s)",
+    async (origins) => {
+      const { default: worker } = await import("../index");
+      const res = await worker.fetch(new Request("http://app.test/healthz"), { ...env, ALLOWED_ORIGINS: origins }, createExecutionContext());
+      expect(res.status).toBe(500);
+      const body = await res.json<{ message: string; code: string }>();
+      expect(body).toMatchObject({ code: "config_invalid", message: expect.stringContaining("ALLOWED_ORIGINS must be comma-separated http(s) origins") });
+      expect(body.message).not.toContain(origins.split(",").at(-1)?.trim());
+    },
+  );
 
   it("lists every missing variable at once", async () => {
     const logged = captureExpectedErrors(/^Invalid configuration: /);

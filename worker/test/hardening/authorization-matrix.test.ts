@@ -17,6 +17,7 @@ type Access = "public" | "self" | "image";
 
 const expectations: Record<string, { access: Access; body?: unknown }> = {
   "GET /healthz": { access: "public" },
+  "GET /healthz/live": { access: "public" },
   "POST /auth/register": { access: "public" },
   "POST /auth/login": { access: "public" },
   "POST /auth/refresh": { access: "public" },
