@@ -94,9 +94,16 @@ describe("POST /auth/login", () => {
   });
 
   it("limits guesses at one email from many IPs to 10 a minute", async () => {
-    const email = `target.${crypto.randomUUID()}@example.test`; // unknown, so no account lock interferes
-    const statuses: number[] = [];
-    for (let i = 0; i < 11; i++) statuses.push((await login({ email, password: `guess ${i} guess` }, randomIp())).status);
+    const guessEleven = async () => {
+      const email = `target.${crypto.randomUUID()}@example.test`; // unknown, so no account lock interferes
+      const statuses: number[] = [];
+      for (let i = 0; i < 11; i++) statuses.push((await login({ email, password: `guess ${i} guess` }, randomIp())).status);
+      return statuses;
+    };
+    let statuses = await guessEleven();
+    // The limiter counts in windows aligned to the clock's minute: eleven guesses that straddled
+    // a boundary were split between two windows; eleven more at another email fit in one.
+    if (statuses[10] !== 429) statuses = await guessEleven();
     expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
     expect(statuses[10]).toBe(429);
   });

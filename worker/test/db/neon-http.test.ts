@@ -7,6 +7,7 @@ import { neonEndpoint, neonHttp } from "../../db/neon-http";
 import * as schema from "../../db/schema";
 import { images, users } from "../../db/schema";
 import { isDatabaseUnavailable, isUniqueViolation, postgresError } from "../../lib/db-errors";
+import { dbFault } from "../image-helpers";
 
 // What the worker ran before db/neon-http.ts: @neondatabase/serverless under drizzle's neon-http driver
 // (which also installs drizzle's type mappers). Both talk to the same local Neon-HTTP endpoint.
@@ -99,7 +100,7 @@ describe("db/neon-http.ts against @neondatabase/serverless", () => {
     expect(isDatabaseUnavailable(refused)).toBe(true);
 
     const match = `select '${crypto.randomUUID()}'`;
-    await fetch(new URL("/__admin/faults", inject("neonUrl")), { method: "POST", body: JSON.stringify({ match, faults: [{ type: "status", status: 502 }] }) });
+    await dbFault({ match, faults: [{ type: "status", status: 502 }] });
     const failed = await neonHttp(inject("databaseUrl"), inject("neonUrl"))(match).catch((e: unknown) => e);
     expect(failed).toMatchObject({ name: "NeonDbError", message: 'Server error (HTTP status 502): {"message":"injected HTTP 502"}', code: undefined });
     expect(isDatabaseUnavailable(failed)).toBe(true);
