@@ -50,6 +50,10 @@ export const refreshTokens = pgTable(
 export const analysisStatuses = ["pending", "processing", "done", "failed", "skipped"] as const;
 export type AnalysisStatus = (typeof analysisStatuses)[number];
 
+/** Derived WebP renditions (thumb, display): made once off the request path, then served from cache. */
+export const renditionsStatuses = ["pending", "done", "failed", "unsupported"] as const;
+export type RenditionsStatus = (typeof renditionsStatuses)[number];
+
 const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 
 export const images = pgTable(
@@ -88,6 +92,20 @@ export const images = pgTable(
     promptHash: text(),
     /** The owner has edited the AI's description, alt text or tags since. */
     editedByUser: boolean().notNull().default(false),
+    /** Existing rows start pending, so the sweep backfills them. A claim holds a lease while the binding works. */
+    renditionsStatus: text({ enum: renditionsStatuses }).notNull().default("pending"),
+    renditionsAttempts: integer().notNull().default(0),
+    renditionsError: text(),
+    renditionsLeaseUntil: timestamp({ withTimezone: true }),
+    renditionsNextAttemptAt: timestamp({ withTimezone: true }),
+    thumbKey: text(),
+    thumbSize: integer(),
+    thumbWidth: integer(),
+    thumbHeight: integer(),
+    displayKey: text(),
+    displaySize: integer(),
+    displayWidth: integer(),
+    displayHeight: integer(),
     search: tsvector().generatedAlwaysAs(
       sql`setweight(to_tsvector('english', coalesce(description, '')), 'A')
         || setweight(to_tsvector('english', immutable_array_to_string(tags, ' ')), 'A')
@@ -105,6 +123,8 @@ export const images = pgTable(
     index("images_search_idx").using("gin", t.search),
     index("images_tags_idx").using("gin", t.tags),
     check("images_analysis_status_check", sql`${t.analysisStatus} in ('pending', 'processing', 'done', 'failed', 'skipped')`),
+    index("images_renditions_due_idx").on(t.renditionsStatus, t.renditionsNextAttemptAt),
+    check("images_renditions_status_check", sql`${t.renditionsStatus} in ('pending', 'done', 'failed', 'unsupported')`),
   ],
 );
 
