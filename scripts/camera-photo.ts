@@ -22,10 +22,10 @@ export async function cameraPhoto(seed: number): Promise<CameraPhoto> {
   };
   // The scene, drawn at a quarter of the size and scaled up smooth: fast, and soft like a lens.
   const [w, h] = [width / 4, height / 4];
-  const shapes = Array.from({ length: 300 }, () => {
+  const shapes = Array.from({ length: 90 }, () => {
     const fill = `rgb(${[random(), random(), random()].map((c) => Math.floor(c * 255)).join(",")})`;
     const opacity = (0.3 + random() * 0.7).toFixed(2);
-    const r = 5 + random() * 150;
+    const r = 10 + random() * 220;
     const [x, y] = [random() * w, random() * h];
     return random() < 0.5
       ? `<circle cx="${x}" cy="${y}" r="${r}" fill="${fill}" fill-opacity="${opacity}"/>`
