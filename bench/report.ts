@@ -7,7 +7,7 @@ export interface Figure {
   id: string;
   name: string;
   value: number;
-  unit: "×" | "KiB" | "MB";
+  unit: "×" | "KiB" | "MB" | "%";
   target: { op: "<=" | ">="; value: number };
   /** The measurements behind the value, for the reader. */
   detail: string;

@@ -2,6 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { measureListing } from "./cases/listing";
 import { measureLogin } from "./cases/login";
 import { measureMemory } from "./cases/memory";
+import { measureRenditions } from "./cases/renditions";
 import { measureSizes } from "./cases/sizes";
 import { measureThroughput } from "./cases/throughput";
 import { measureUploadGrowth } from "./cases/upload-growth";
@@ -56,8 +57,9 @@ async function main() {
     const login = await profiled("login", () => measureLogin(ctx));
     const uploadGrowth = await profiled("upload-growth", () => measureUploadGrowth(ctx));
     const memory = await measureMemory(ctx, uploads.duringF1b);
+    const renditions = await profiled("renditions", () => measureRenditions(ctx));
 
-    const figures: Figure[] = [...uploads.figures, ...listing.figures, ...sizes, throughput, login, memory.figure];
+    const figures: Figure[] = [...uploads.figures, ...listing.figures, ...sizes, throughput, login, memory.figure, ...renditions];
     const results: Results = {
       date: new Date().toISOString(),
       mode: plan.quick ? "quick" : "full",

@@ -16,24 +16,42 @@ export function connectSql(endpoint: string, databaseUrl: string) {
     listImages: (userId: string, limit: number) =>
       sql.query(`select ${listedColumns} from images where user_id = $1 order by created_at desc, id desc limit $2`, [userId, limit + 1]),
 
-    /** Image rows straight into the table: listing needs rows, not objects (presigning never reads S3). */
+    /** Image rows straight into the table, renditions made: listing needs rows, not objects (presigning never reads S3). */
     seedImages: async (userId: string, count: number) => {
       await sql.query(
-        `insert into images (user_id, key, file_name, content_type, size, width, height, sha256, analysis_status,
-           description, alt_text, tags, created_at)
-         select $1::uuid, 'users/' || $1::text || '/' || gen_random_uuid() || '.png', 'photo-' || n || '.png', 'image/png',
+        `with seeded as (select n, 'users/' || $1::text || '/' || gen_random_uuid() || '.png' as key from generate_series(1, $2::int) as n)
+         insert into images (user_id, key, file_name, content_type, size, width, height, sha256, analysis_status,
+           description, alt_text, tags, created_at, renditions_status, thumb_key, display_key)
+         select $1::uuid, key, 'photo-' || n || '.png', 'image/png',
            1048576, 1024, 341, md5($1::text || n) || md5(n || $1::text), 'done', 'A seeded bench image, number ' || n,
-           'Bench image ' || n, array['bench', 'seed'], now() - n * interval '1 second'
-         from generate_series(1, $2::int) as n`,
+           'Bench image ' || n, array['bench', 'seed'], now() - n * interval '1 second',
+           'done', 'renditions/' || key || '.thumb.webp', 'renditions/' || key || '.display.webp'
+         from seeded`,
         [userId, count],
       );
       // Planner statistics, as autovacuum would gather them after a bulk insert (PGlite runs none).
       await sql.query("analyze images");
     },
 
-    /** Analyses scheduled by uploads and not yet finished; they share the worker's CPU. */
+    /** Analyses and renditions scheduled by uploads and not yet finished; they share the worker's CPU. */
     analysesInFlight: async () =>
-      Number(((await sql.query(`select count(*) as n from images where analysis_status in ('pending', 'processing')`)) as { n: string }[])[0].n),
+      Number(
+        ((await sql.query(`select count(*) as n from images where analysis_status in ('pending', 'processing') or renditions_status = 'pending'`)) as {
+          n: string;
+        }[])[0].n,
+      ),
+
+    /** A user's images as they were before renditions existed, due for the sweep's backfill. */
+    forgetRenditions: (userId: string) =>
+      sql.query(
+        `update images set renditions_status = 'pending', renditions_attempts = 0, renditions_next_attempt_at = null,
+           renditions_lease_until = null, created_at = created_at - interval '1 hour' where user_id = $1`,
+        [userId],
+      ),
+
+    /** A user's images whose renditions are still pending. */
+    renditionsPending: async (userId: string) =>
+      Number(((await sql.query(`select count(*) as n from images where user_id = $1 and renditions_status = 'pending'`, [userId])) as { n: string }[])[0].n),
   };
 }
 

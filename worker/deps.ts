@@ -6,12 +6,27 @@ export interface Deps {
   config: Config;
   db: ReturnType<typeof createDb>;
   s3: AwsClient;
+  /** Cloudflare Images: makes the renditions (locally miniflare's, backed by sharp). */
+  images: ImagesBinding;
   /**
-   * Work that outlives the response (analysis, later renditions), scheduled by the service
+   * Work that outlives the response (analysis, renditions), scheduled by the service
    * that caused it: ctx.waitUntil in fetch and cron; in tests, a list the test can await.
    */
   defer(work: Promise<unknown>): void;
 }
+
+/**
+ * SigV4 signing keys (one per secret, day, region and service), kept for the isolate's life:
+ * aws4fetch derives the key (four HMACs) again for every URL unless its cache outlives the
+ * client, and a client is built per request. Only a few days' keys are ever kept.
+ */
+class SigningKeys extends Map<string, ArrayBuffer> {
+  override set(key: string, value: ArrayBuffer) {
+    if (this.size >= 8) this.clear();
+    return super.set(key, value);
+  }
+}
+const signingKeys = new SigningKeys();
 
 /** Everything a service needs, built the same way for fetch, cron, scripts and tests. */
 export function buildDeps(env: Cloudflare.Env, defer: Deps["defer"]): Deps {
@@ -24,10 +39,12 @@ export function buildDeps(env: Cloudflare.Env, defer: Deps["defer"]): Deps {
       secretAccessKey: config.AWS_SECRET_ACCESS_KEY,
       region: config.S3_REGION,
       service: "s3",
+      cache: signingKeys,
       // aws4fetch retries 10 times by default: far too long inside a request.
       retries: 1,
       initRetryMs: 50,
     }),
+    images: env.IMAGES,
     defer,
   };
 }

@@ -6,7 +6,7 @@ const kib = 1024;
 
 /** F4 and F5: what ships, gzipped. Builds web/dist, which wrangler dev then serves. */
 export async function measureSizes(): Promise<Figure[]> {
-  const { jsGzipBytes } = await buildWeb({ quiet: true });
+  const { jsGzipBytes, allJsGzipBytes } = await buildWeb({ quiet: true });
   const upload = await measureWorkerBundle();
   const parts = upload.files.map((f) => `${f.name.replace(/^[0-9a-f]{40}-/, "")} ${(f.gzipBytes / kib).toFixed(1)}`).join(" + ");
   return [
@@ -20,11 +20,11 @@ export async function measureSizes(): Promise<Figure[]> {
     },
     {
       id: "F5",
-      name: "SPA JavaScript, gzip",
+      name: "SPA JavaScript on first load, gzip",
       value: jsGzipBytes / kib,
       unit: "KiB",
       target: { op: "<=", value: 30 },
-      detail: "vite build of web/",
+      detail: `vite build of web/; ${(allJsGzipBytes / kib).toFixed(1)} KiB with the pages loaded later`,
     },
   ];
 }

@@ -24,3 +24,13 @@ export function gradientPng(name: string, from: Rgb, to: Rgb, width: number, hei
 
 export const redLandscape = () => gradientPng("red-landscape.png", [200, 20, 30], [250, 70, 60], 480, 320);
 export const bluePortrait = () => gradientPng("blue-portrait.png", [20, 50, 200], [70, 110, 250], 320, 400);
+
+/** A 64×48 px HEIC from libheif's heif-enc: the format Chromium cannot show and the local Images binding cannot read. */
+export const heicPhoto = (): FilePayload => ({
+  name: "IMG_0001.HEIC",
+  mimeType: "image/heic",
+  buffer: Buffer.from(
+    "AAAAHGZ0eXBoZWljAAAAAG1pZjFoZWljbWlhZgAAAa1tZXRhAAAAAAAAACFoZGxyAAAAAAAAAABwaWN0AAAAAAAAAAAAAAAAAAAAAA5waXRtAAAAAAACAAAAEGlkYXQAAAAAAEAAMAAAADhpbG9jAQAAAERAAAIAAQAAAAAAAAHRAAEAAAAAAAAAZgACAAEAAAAAAAAAAQAAAAAAAAAIAAAAOGlpbmYAAAAAAAIAAAAVaW5mZQIAAAEAAQAAaHZjMQAAAAAVaW5mZQIAAAAAAgAAZ3JpZAAAAADYaXBycAAAALZpcGNvAAAAdmh2Y0MBA3AAAAAAAAAAAAAe8AD8/fj4AAAPAyAAAQAYQAEMAf//A3AAAAMAkAAAAwAAAwAeugJAIQABACpCAQEDcAAAAwCQAAADAAADAB6gIIEFlurkprm4EBAwIAAAAwAgAAADACEiAAEABkQBwXPAiQAAABRpc3BlAAAAAAAAAEAAAABAAAAAFGlzcGUAAAAAAAAAQAAAADAAAAAQcGl4aQAAAAADCAgIAAAAGmlwbWEAAAAAAAAAAgABAoECAAICA4QAAAAaaXJlZgAAAAAAAAAOZGltZwACAAEAAQAAAG5tZGF0AAAAYigBr1j5Et3/zBv/czIaeXLxzDU/svC5PJ962tqZUE3HD2TfVfm2tCNqLXlDlCKoiZOZoHFvZtpYHVBV/kpUgoSU3NZRAG+1RfRqJ6Jv5iJFMAKjUlcqjrzJis2WSJZvG2LE",
+    "base64",
+  ),
+});

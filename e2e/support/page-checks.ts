@@ -51,3 +51,10 @@ export async function assertFocusVisible(page: Page) {
   });
   assert.ok(outline.style !== "none" && outline.width >= 2, `no visible focus on ${outline.what}`);
 }
+
+/** Images on the page that failed to load (what shows as the broken-image icon). */
+export async function brokenImages(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLImageElement>("img")].filter((image) => image.complete && image.naturalWidth === 0).map((image) => image.currentSrc || image.src),
+  );
+}

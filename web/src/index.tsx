@@ -1,15 +1,18 @@
 import { Navigate, Route, Router } from "@solidjs/router";
+import { lazy } from "solid-js";
 import { render } from "solid-js/web";
 import { App } from "./app";
 import { RequireSession } from "./components/require-session";
 import { restoreSession } from "./lib/api";
 import { Account } from "./pages/account";
 import { Gallery } from "./pages/gallery";
-import { ImageDetail } from "./pages/image-detail";
 import { NotFound } from "./pages/not-found";
 import { SignIn } from "./pages/sign-in";
 import { SignUp } from "./pages/sign-up";
 import "./styles.css";
+
+// The image page (editing, share links) loads when first opened: the gallery's first load stays under 30 KiB.
+const ImageDetail = lazy(() => import("./pages/image-detail"));
 
 void restoreSession();
 

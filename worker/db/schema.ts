@@ -51,6 +51,9 @@ export type AnalysisStatus = (typeof analysisStatuses)[number];
 /** What happened to an upload's metadata: some was removed, none was found, or the owner kept it. */
 export const metadataStatuses = ["removed", "none_found", "kept"] as const;
 export type MetadataStatus = (typeof metadataStatuses)[number];
+/** Derived WebP renditions (thumb, display): made once off the request path, then served from cache. */
+export const renditionsStatuses = ["pending", "done", "failed", "unsupported"] as const;
+export type RenditionsStatus = (typeof renditionsStatuses)[number];
 
 const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 
@@ -95,6 +98,20 @@ export const images = pgTable(
     /** Re-analyses the owner asked for in the day-long window that started then: each is a paid model call. */
     reanalyses: integer().notNull().default(0),
     reanalysesWindowStart: timestamp({ withTimezone: true }),
+    /** Existing rows start pending, so the sweep backfills them. A claim holds a lease while the binding works. */
+    renditionsStatus: text({ enum: renditionsStatuses }).notNull().default("pending"),
+    renditionsAttempts: integer().notNull().default(0),
+    renditionsError: text(),
+    renditionsLeaseUntil: timestamp({ withTimezone: true }),
+    renditionsNextAttemptAt: timestamp({ withTimezone: true }),
+    thumbKey: text(),
+    thumbSize: integer(),
+    thumbWidth: integer(),
+    thumbHeight: integer(),
+    displayKey: text(),
+    displaySize: integer(),
+    displayWidth: integer(),
+    displayHeight: integer(),
     search: tsvector().generatedAlwaysAs(
       sql`setweight(to_tsvector('english', coalesce(description, '')), 'A')
         || setweight(to_tsvector('english', immutable_array_to_string(tags, ' ')), 'A')
@@ -113,6 +130,8 @@ export const images = pgTable(
     index("images_tags_idx").using("gin", t.tags),
     check("images_analysis_status_check", sql`${t.analysisStatus} in ('pending', 'processing', 'done', 'failed', 'skipped')`),
     check("images_metadata_status_check", sql`${t.metadataStatus} in ('removed', 'none_found', 'kept')`),
+    index("images_renditions_due_idx").on(t.renditionsStatus, t.renditionsNextAttemptAt),
+    check("images_renditions_status_check", sql`${t.renditionsStatus} in ('pending', 'done', 'failed', 'unsupported')`),
   ],
 );
 

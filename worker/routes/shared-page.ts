@@ -3,6 +3,7 @@ import type { AppEnv } from "../app-env";
 import { AppError } from "../lib/errors";
 import { escapeHtml, styleHashSource } from "../lib/html";
 import { getObjectStream } from "../services/object-store";
+import { shareObjectFor } from "../services/rendition-keys";
 import { openShare, openSharedImage } from "../services/shares";
 
 const css =
@@ -39,13 +40,16 @@ export const sharedPage = new Hono<AppEnv>()
     }
     const { image, imageTicket } = opened;
     const alt = escapeHtml(image.altText || "Shared image");
+    const shown = shareObjectFor(image);
+    const titles = `<title>${alt}</title><meta property="og:type" content="website"><meta property="og:title" content="${alt}">`;
+    if (!shown) return page(200, titles, `<p>${alt}</p><p>The picture is still being prepared; open the link again in a minute.</p>`);
     const src = escapeHtml(`${new URL(c.req.url).origin}/s/${c.req.param("token")}/image?ticket=${imageTicket}`);
     const head =
-      `<title>${alt}</title><meta property="og:type" content="website"><meta property="og:title" content="${alt}">` +
-      `<meta property="og:image" content="${src}"><meta property="og:image:width" content="${image.width}">` +
-      `<meta property="og:image:height" content="${image.height}"><meta property="og:image:alt" content="${alt}">` +
+      titles +
+      `<meta property="og:image" content="${src}"><meta property="og:image:width" content="${shown.width}">` +
+      `<meta property="og:image:height" content="${shown.height}"><meta property="og:image:alt" content="${alt}">` +
       `<meta name="twitter:card" content="summary_large_image">`;
-    return page(200, head, `<img src="${src}" alt="${alt}" width="${image.width}" height="${image.height}">`);
+    return page(200, head, `<img src="${src}" alt="${alt}" width="${shown.width}" height="${shown.height}">`);
   })
   /** The page view's own image load (a preview crawler's og:image fetch too): checked every time, counted with the page. */
   .get("/:token/image", async (c) => {

@@ -5,6 +5,7 @@ import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { AppError } from "../lib/errors";
 import { isUuid } from "../lib/text";
 import { deleteObjectOrQueue } from "./object-cleanup";
+import { renditionKeys } from "./rendition-keys";
 
 const { search: _search, ...columns } = getTableColumns(images);
 /** Every column but the search vector, which only the database needs. */
@@ -80,7 +81,7 @@ export async function getOwnImage(deps: Pick<Deps, "db">, userId: string, id: st
   return row;
 }
 
-/** Row first, then object: a failed object delete is queued for the sweep, never a dangling row. */
+/** Row first, then its objects: a failed object delete is queued for the sweep, never a dangling row. */
 export async function deleteOwnImage(deps: Deps, userId: string, id: string) {
   if (!isUuid(id)) throw imageNotFound();
   const [row] = await deps.db
@@ -88,5 +89,5 @@ export async function deleteOwnImage(deps: Deps, userId: string, id: string) {
     .where(and(eq(images.id, id), eq(images.userId, userId)))
     .returning({ key: images.key });
   if (!row) throw imageNotFound();
-  await deleteObjectOrQueue(deps, row.key);
+  await Promise.all([row.key, ...renditionKeys(row.key)].map((key) => deleteObjectOrQueue(deps, key)));
 }

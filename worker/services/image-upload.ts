@@ -9,6 +9,7 @@ import { analysisStatusFor, scheduleAnalysis } from "./analysis-requests";
 import { imageColumns } from "./image-queries";
 import { deleteObject, putObject } from "./object-store";
 import { recordFailedDeletion } from "./object-cleanup";
+import { scheduleRenditions } from "./renditions";
 
 const maxImageSide = 12_000;
 const maxImagePixels = 50_000_000;
@@ -58,7 +59,7 @@ function inspectUpload(bytes: Uint8Array, maxBytes: number) {
 /**
  * Stores one upload: object first, then its row. A failed insert deletes the object
  * again, so a client error or an outage never leaves an object without its row.
- * A new image's analysis is scheduled with the bytes at hand.
+ * A new image's analysis and renditions are scheduled with the bytes at hand.
  */
 export async function storeUpload(
   deps: Deps,
@@ -88,8 +89,9 @@ export async function storeUpload(
         fileName,
         contentType: sniffed.contentType,
         size: bytes.length,
-        width: sniffed.width,
-        height: sniffed.height,
+        // The size as shown: a phone's portrait photo is stored landscape with an orientation tag.
+        width: sniffed.displayWidth,
+        height: sniffed.displayHeight,
         sha256: digest,
         metadataRemoved: stripped.removed,
         metadataStatus: stripped.status,
@@ -98,6 +100,7 @@ export async function storeUpload(
       })
       .returning(imageColumns);
     scheduleAnalysis(deps, image, bytes);
+    scheduleRenditions(deps, image, bytes);
     return { image, duplicate: false };
   } catch (error) {
     await compensate(deps, key);

@@ -1,15 +1,25 @@
 import type { Deps } from "../deps";
 import type { Image } from "../db/schema";
-import { presignGet } from "./object-store";
+import { presignGet, presignStableGet } from "./object-store";
 
-/** The API's picture of an image: stored fields plus a freshly signed, short-lived file URL. */
+/**
+ * The API's picture of an image: stored fields plus a freshly signed, short-lived file URL,
+ * and once made, its renditions' URLs, which stay the same from one request to the next
+ * (presignStableGet) so the browser's cached copies are used again.
+ */
 export async function toImageView(deps: Pick<Deps, "config" | "s3">, image: Image) {
-  const { url, expiresAt } = await presignGet(deps, image.key);
+  const ready = image.renditionsStatus === "done";
+  const [{ url, expiresAt }, thumbUrl, displayUrl] = await Promise.all([
+    presignGet(deps, image.key),
+    ready && image.thumbKey ? presignStableGet(deps, image.thumbKey) : null,
+    ready && image.displayKey ? presignStableGet(deps, image.displayKey) : null,
+  ]);
   return {
     id: image.id,
     file_name: image.fileName,
     content_type: image.contentType,
     size: image.size,
+    /** As displayed: EXIF orientation applied. */
     width: image.width,
     height: image.height,
     sha256: image.sha256,
@@ -20,6 +30,10 @@ export async function toImageView(deps: Pick<Deps, "config" | "s3">, image: Imag
     created_at: image.createdAt.toISOString(),
     file_url: url,
     file_url_expires_at: expiresAt.toISOString(),
+    /** WebP, at most 480 px (thumb) and 2,048 px (display) a side; null until renditions_status is done. */
+    thumb_url: thumbUrl,
+    display_url: displayUrl,
+    renditions_status: image.renditionsStatus,
     analysis_status: image.analysisStatus,
     analysis_attempts: image.analysisAttempts,
     analysis_error: image.analysisError,

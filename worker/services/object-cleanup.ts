@@ -2,6 +2,7 @@ import { inArray, sql } from "drizzle-orm";
 import type { Deps } from "../deps";
 import { images, pendingObjectDeletions } from "../db/schema";
 import { deleteObject, listObjects } from "./object-store";
+import { originalKeyOf } from "./rendition-keys";
 
 type CleanupDeps = Pick<Deps, "config" | "db" | "s3">;
 
@@ -53,7 +54,8 @@ export async function retryPendingDeletions(deps: CleanupDeps, opts: { keyPrefix
 
 /**
  * Objects with no row, older than an hour (younger ones may be uploads whose insert is
- * still in flight), are leftovers of a crash between PUT and insert: remove them.
+ * still in flight), are leftovers of a crash between PUT and insert: remove them. A
+ * rendition (under renditions/) belongs to the row of the original its key names.
  */
 export async function removeOrphanObjects(deps: CleanupDeps, now: Date, prefix = "users/") {
   let removed = 0;
@@ -66,10 +68,10 @@ export async function removeOrphanObjects(deps: CleanupDeps, now: Date, prefix =
     const known = await deps.db
       .select({ key: images.key })
       .from(images)
-      .where(inArray(images.key, old.map((o) => o.key)));
+      .where(inArray(images.key, [...new Set(old.map((o) => originalKeyOf(o.key)))]));
     const knownKeys = new Set(known.map((k) => k.key));
     for (const { key } of old) {
-      if (knownKeys.has(key)) continue;
+      if (knownKeys.has(originalKeyOf(key))) continue;
       await deleteObjectOrQueue(deps, key);
       removed++;
     }

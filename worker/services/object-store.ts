@@ -34,7 +34,7 @@ export async function putObject(
   deps: StoreDeps,
   key: string,
   body: Uint8Array,
-  meta: { contentType: string; fileName: string; sha256Hex: string },
+  meta: { contentType: string; fileName: string; sha256Hex: string; cacheControl?: string },
 ) {
   const res = await deps.s3
     .fetch(objectUrl(deps.config, key), {
@@ -45,6 +45,7 @@ export async function putObject(
         "content-disposition": contentDisposition(meta.fileName),
         "x-amz-content-sha256": meta.sha256Hex,
         "x-amz-checksum-sha256": hexToBase64(meta.sha256Hex),
+        ...(meta.cacheControl ? { "cache-control": meta.cacheControl } : {}),
       },
       signal: AbortSignal.timeout(requestTimeoutMs),
     })
@@ -55,18 +56,23 @@ export async function putObject(
 }
 
 export async function getObjectBytes(deps: StoreDeps, key: string): Promise<Uint8Array> {
+  return new Uint8Array(await (await getObject(deps, key)).arrayBuffer());
+}
+
+async function getObject(deps: StoreDeps, key: string) {
   const res = await deps.s3
     .fetch(objectUrl(deps.config, key), { signal: AbortSignal.timeout(requestTimeoutMs) })
     .catch((error: unknown) => {
       throw storageUnavailable(error);
     });
   if (!res.ok) throw storageUnavailable(new Error(`S3 GET answered ${res.status}`));
-  return new Uint8Array(await res.arrayBuffer());
+  return res;
 }
 
 /**
- * The object's bytes as a stream, for passing on to a client without holding the image in
- * memory. The timeout covers the answer's headers only: a slow viewer may take longer to read.
+ * The object's bytes as a stream, for a consumer that should not hold all of it at once (a
+ * viewer of a share link, the Images binding). The timeout covers the answer's headers only:
+ * a slow reader may take longer.
  */
 export async function getObjectStream(deps: StoreDeps, key: string): Promise<{ body: ReadableStream<Uint8Array>; size: string | null }> {
   const headersArrived = new AbortController();
@@ -92,13 +98,34 @@ export async function deleteObject(deps: StoreDeps, key: string) {
 
 /** A GET URL valid for FILE_URL_TTL seconds; X-Amz-Expires is set before signing (aws4fetch defaults to 24 h). */
 export async function presignGet(deps: StoreDeps, key: string, now = Date.now()) {
+  return { url: await presign(deps, key, now, deps.config.FILE_URL_TTL), expiresAt: new Date(now + deps.config.FILE_URL_TTL * 1000) };
+}
+
+/** How long one signed URL of an immutable object (a rendition) is handed out unchanged. */
+export const stableUrlWindowSeconds = 24 * 60 * 60;
+/** SigV4's longest presigned lifetime. */
+const maxPresignSeconds = 7 * 24 * 60 * 60;
+
+/**
+ * A GET URL for an object that never changes, identical for every request within a window:
+ * signed as of the window's start and valid for the window plus FILE_URL_TTL, so whenever it
+ * is handed out it still has at least FILE_URL_TTL to live (within SigV4's 7 days), and a browser
+ * that cached the object under this URL finds it again on the next page load.
+ */
+export async function presignStableGet(deps: StoreDeps, key: string, now = Date.now()) {
+  const windowMs = stableUrlWindowSeconds * 1000;
+  const start = Math.floor(now / windowMs) * windowMs;
+  return presign(deps, key, start, Math.min(stableUrlWindowSeconds + deps.config.FILE_URL_TTL, maxPresignSeconds));
+}
+
+async function presign(deps: StoreDeps, key: string, signedAt: number, expiresInSeconds: number) {
   const url = new URL(objectUrl(deps.config, key));
-  url.searchParams.set("X-Amz-Expires", String(deps.config.FILE_URL_TTL));
+  url.searchParams.set("X-Amz-Expires", String(expiresInSeconds));
   const signed = await deps.s3.sign(url.toString(), {
     method: "GET",
-    aws: { signQuery: true, datetime: new Date(now).toISOString().replace(/[:-]|\.\d{3}/g, "") },
+    aws: { signQuery: true, datetime: new Date(signedAt).toISOString().replace(/[:-]|\.\d{3}/g, "") },
   });
-  return { url: signed.url, expiresAt: new Date(now + deps.config.FILE_URL_TTL * 1000) };
+  return signed.url;
 }
 
 interface ListedObject {

@@ -1,11 +1,12 @@
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import type { Deps } from "../deps";
-import { images, shares, type Image, type Share } from "../db/schema";
+import { images, shares, type Share } from "../db/schema";
 import { base64Url } from "../lib/base64url";
 import { AppError } from "../lib/errors";
 import { equalInConstantTime, keyedHash } from "../lib/keyed-hash";
 import { isUuid } from "../lib/text";
 import { getOwnImage, imageColumns } from "./image-queries";
+import { shareObjectFor } from "./rendition-keys";
 import { hashOpaqueToken, newOpaqueToken } from "./tokens";
 
 export const maxShareSeconds = 30 * 24 * 60 * 60;
@@ -49,12 +50,6 @@ export async function revokeShare(deps: Deps, userId: string, imageId: string, s
 }
 
 const shareNotFound = () => new AppError(404, "share_not_found", "No such share link");
-
-/**
- * The object a share link shows, chosen in this one place: the stored file for now (its
- * metadata was stripped at upload); a display rendition once images have one.
- */
-const sharedObjectOf = (image: Image) => ({ key: image.key, contentType: image.contentType });
 
 /** How long the image URL a page view embeds works: long enough to load it, too short to pass around. */
 const imageTicketSeconds = 120;
@@ -111,5 +106,5 @@ export async function openSharedImage(deps: Deps, token: string, ticket: string)
     .where(and(eq(shares.tokenHash, hashOpaqueToken(token)), isNull(shares.revokedAt), sql`${shares.expiresAt} > now()`));
   if (!row || view > row.views) return undefined;
   if (!equalInConstantTime(parts[3], ticketMac(deps.config.JWT_SECRET_KEY, row.shareId, view, expiresAt))) return undefined;
-  return sharedObjectOf(row.image);
+  return shareObjectFor(row.image);
 }

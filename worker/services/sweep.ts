@@ -3,14 +3,18 @@ import { neonDbError } from "../lib/db-errors";
 import { analyzeDueImages } from "./analysis";
 import { sweepLoginThrottles } from "./login-throttle";
 import { removeOrphanObjects, retryPendingDeletions } from "./object-cleanup";
+import { renditionsPrefix } from "./rendition-keys";
+import { makeDueRenditions } from "./renditions";
 
 /** The cron entry point: each task runs even if another fails, and reports what it did. */
 export async function runScheduledSweep(deps: Deps, now: Date) {
   const tasks = {
     analysis: () => (deps.config.GEMINI_API_KEY ? analyzeDueImages(deps, now) : Promise.resolve(0)),
+    renditions: () => makeDueRenditions(deps, now),
     pendingDeletions: () => retryPendingDeletions(deps),
     orphanObjects: () => removeOrphanObjects(deps, now),
     loginThrottles: () => sweepLoginThrottles(deps),
+    orphanRenditions: () => removeOrphanObjects(deps, now, renditionsPrefix),
   };
   const report: Record<string, number | string> = {};
   for (const [name, task] of Object.entries(tasks)) {

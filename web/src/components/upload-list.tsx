@@ -1,4 +1,4 @@
-import { For, Show } from "solid-js";
+import { createSignal, For, Show } from "solid-js";
 import { formatBytes } from "../lib/format";
 import { cancelUpload, currentUploads, dismissUpload, isActive, type Upload } from "../lib/uploads";
 
@@ -18,10 +18,12 @@ export function UploadList() {
         <For each={currentUploads()}>
           {(upload) => {
             const active = () => isActive(upload.progress());
+            const [unreadable, setUnreadable] = createSignal(false);
             return (
               <li class="upload" data-state={upload.progress().state}>
-                <Show when={upload.previewUrl} fallback={<span class="upload-thumb" />}>
-                  <img class="upload-thumb" src={upload.previewUrl} alt="" width="48" height="48" />
+                {/* A format this browser cannot show (HEIC in most) keeps the empty box, never a broken image. */}
+                <Show when={upload.previewUrl && !unreadable()} fallback={<span class="upload-thumb" />}>
+                  <img class="upload-thumb" src={upload.previewUrl} alt="" width="48" height="48" onError={() => setUnreadable(true)} />
                 </Show>
                 <div class="upload-info">
                   <span class="upload-name">{upload.name}</span>

@@ -1,7 +1,7 @@
 import { action, query, redirect, revalidate } from "@solidjs/router";
 import * as api from "./api";
 import type { ImagePatch, ShareInput } from "./api-shapes";
-import { forget } from "./live-images";
+import { fetchImages, forget } from "./live-images";
 import { forgetUpload } from "./uploads";
 
 export interface GalleryFilter {
@@ -12,11 +12,11 @@ export interface GalleryFilter {
 const pageSize = 24;
 
 export const getImagePage = query(
-  (filter: GalleryFilter, cursor: string) => api.listImages({ ...filter, cursor, limit: pageSize }),
+  (filter: GalleryFilter, cursor: string) => fetchImages(() => api.listImages({ ...filter, cursor, limit: pageSize }), (page) => page.images),
   "images",
 );
 
-export const getImage = query((id: string) => api.getImage(id), "image");
+export const getImage = query((id: string) => fetchImages(() => api.getImage(id), (image) => [image]), "image");
 
 export const deleteImage = action(async (id: string) => {
   await api.deleteImage(id);

@@ -4,12 +4,13 @@ import { AnalysisBadge } from "../components/analysis-badge";
 import { ConfirmDialog } from "../components/confirm-dialog";
 import { ImageText } from "../components/image-text";
 import { NoAiSwitch } from "../components/no-ai-switch";
+import { NoPreview, renditionWidth } from "../components/no-preview";
 import { ShareLinks } from "../components/share-links";
 import { ApiError } from "../lib/api";
 import type { ImageView } from "../lib/api-shapes";
 import { formatBytes, formatDate } from "../lib/format";
 import { deleteImage, getImage, retryAnalysis } from "../lib/images";
-import { freshest, watchAnalysis } from "../lib/live-images";
+import { freshest, watchImage } from "../lib/live-images";
 import { usePageTitle } from "../lib/page-title";
 
 /** The analysis error is a code; say what it means. */
@@ -18,7 +19,7 @@ function failureText(code: string | null): string {
   return `The analysis failed${code ? ` (${code})` : ""}.`;
 }
 
-export function ImageDetail() {
+export default function ImageDetail() {
   const params = useParams<{ id: string }>();
   return (
     <ErrorBoundary
@@ -42,10 +43,10 @@ function ImageDetails(props: { id: string }) {
     const view = fetched();
     return view && freshest(view);
   };
-  watchAnalysis(image);
+  watchImage(image);
   usePageTitle(() => image()?.file_name ?? "Image");
 
-  // The signed URL expires (15 min by default): fetch a new one shortly before.
+  // file_url expires (15 min by default): fetch a new one shortly before. (Rendition URLs last longer.)
   createEffect(() => {
     const current = image();
     if (!current) return;
@@ -72,12 +73,21 @@ function ImageSheet(props: { image: ImageView }) {
   return (
     <article class="detail">
       <div class="detail-media">
-        <img
-          src={image().file_url}
-          alt={image().alt_text || `${image().file_name} (no description yet)`}
-          width={image().width}
-          height={image().height}
-        />
+        <Show when={image().display_url} fallback={<NoPreview image={image()} />}>
+          {(display) => (
+            <img
+              src={display()}
+              srcset={`${image().thumb_url} ${renditionWidth(image(), 480)}w, ${display()} ${renditionWidth(image(), 2048)}w`}
+              sizes="(min-width: 56rem) 60vw, 100vw"
+              alt={image().alt_text || `${image().file_name} (no description yet)`}
+              width={renditionWidth(image(), 2048)}
+              height={Math.round((renditionWidth(image(), 2048) * image().height) / image().width)}
+            />
+          )}
+        </Show>
+        <a class="button" href={image().file_url} download={image().file_name}>
+          Download original
+        </a>
       </div>
       <div class="detail-info">
         <h1 class="file-name">

@@ -8,6 +8,7 @@ import { hashOpaqueToken } from "../../services/tokens";
 import { app, bearer, captureExpectedErrors, json, newSignedInUser, registerUser, signIn, testDb, userInput } from "../helpers";
 import { analysisReaches, dbFault, geminiFault, getImage, s3Fault, sha256Hex, storedObjects, upload, uploadOk } from "../image-helpers";
 import { makePng } from "../images";
+import { renditionsReach } from "../rendition-helpers";
 import { expectConsistentAfterSweep } from "./consistency";
 
 const violet: [number, number, number] = [120, 40, 200];
@@ -28,11 +29,12 @@ async function expect503(res: Response, code: string, label: string) {
   expect(Number(res.headers.get("retry-after")), label).toBeGreaterThan(0);
 }
 
-/** A signed-in user with one analysed image, quiet before any fault is switched on. */
+/** A signed-in user with one analysed image with its renditions, quiet before any fault is switched on. */
 async function userWithImage() {
   const session = await newSignedInUser();
   const image = await uploadOk(session.accessToken, { bytes: await makePng(8, 8, violet) });
   await analysisReaches(session.accessToken, image.id, ["done"]);
+  await renditionsReach(session.accessToken, image.id, ["done"]);
   return { ...session, image };
 }
 

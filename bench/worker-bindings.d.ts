@@ -1,0 +1,11 @@
+/**
+ * bench/ type-checks a few worker modules (bench/sql.ts reads imageColumns, whose module
+ * takes Deps) in a Node program, without the Workers runtime types that would clash with
+ * Node's: here the Images binding is only a name.
+ */
+declare namespace Cloudflare {
+  interface Env {
+    IMAGES: ImagesBinding;
+  }
+}
+type ImagesBinding = unknown;
