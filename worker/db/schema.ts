@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, customType, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, check, customType, index, integer, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
 const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
 
@@ -78,6 +78,18 @@ export const images = pgTable(
     noAi: boolean().notNull().default(false),
     // Millisecond precision so a keyset cursor survives the round trip through a JS Date.
     createdAt: timestamp({ withTimezone: true }).notNull().default(sql`date_trunc('milliseconds', now())`),
+    /**
+     * When the photo was taken (EXIF/XMP, read before stripping), as the wall clock the camera
+     * showed: EXIF times have no zone, so this is a timestamp *without* time zone. Private to
+     * the owner. Null when the file did not say, and for images stored before it was read.
+     */
+    takenAt: timestamp(),
+    /** Minutes east of UTC recorded with takenAt (OffsetTimeOriginal, an XMP offset); null when none was. */
+    takenAtOffset: smallint(),
+    /** The timeline's order: the capture time, else the upload time read as UTC wall clock. */
+    timelineAt: timestamp()
+      .notNull()
+      .generatedAlwaysAs(sql`coalesce(taken_at, created_at at time zone 'UTC')`),
     analysisStatus: text({ enum: analysisStatuses }).notNull().default("pending"),
     analysisAttempts: integer().notNull().default(0),
     analysisError: text(),
@@ -107,6 +119,7 @@ export const images = pgTable(
     uniqueIndex("images_user_sha256_key").on(t.userId, t.sha256),
     // NULLS FIRST is what ORDER BY … DESC means: any other null order and Postgres sorts instead of scanning.
     index("images_user_created_idx").on(t.userId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index("images_user_timeline_idx").on(t.userId, t.timelineAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index("images_analysis_due_idx").on(t.analysisStatus, t.nextAttemptAt),
     index("images_search_idx").using("gin", t.search),
     index("images_tags_idx").using("gin", t.tags),

@@ -16,6 +16,8 @@ import { analyzeNowIfNeeded, requestReanalysis } from "../services/analysis-requ
 import { deleteOwnImage, getOwnImage, listImages } from "../services/image-queries";
 import { storeUploads } from "../services/image-batch";
 import { toImageView } from "../services/image-view";
+import { listTimelineMonths } from "../services/timeline";
+import { isMonthOrDay } from "../lib/calendar";
 import { presignGet } from "../services/object-store";
 
 /** A request may carry a few images; anything larger is refused from Content-Length alone. */
@@ -43,6 +45,7 @@ const listInput = v.object({
   tag: v.optional(v.pipe(v.string(), v.trim(), v.toLowerCase(), v.maxLength(64, "must be at most 64 characters"), noNul, wellFormed)),
   format: v.optional(v.picklist(["array", "page"], "must be array or page"), "page"),
   q: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(200, "must be at most 200 characters"), noNul, wellFormed)),
+  from: v.optional(v.pipe(v.string(), v.check(isMonthOrDay, "must be a month (2024-05) or a day (2024-05-17)"))),
 });
 
 const boundedText = (max: number) => v.pipe(v.string("must be a string"), v.check((s) => [...s].length <= max, `must be at most ${max} characters`));
@@ -75,6 +78,7 @@ export const imageRoutes = new Hono<AppEnv>()
       cursor: query.cursor,
       tag: query.tag || undefined,
       q: query.q || undefined,
+      from: query.from,
     });
     const views = await Promise.all(page.images.map((image) => toImageView(c.var.deps, image)));
     if (query.format === "array") {
@@ -82,6 +86,7 @@ export const imageRoutes = new Hono<AppEnv>()
     }
     return c.json({ images: views, next_cursor: page.nextCursor }, 200);
   })
+  .get("/timeline", async (c) => c.json({ months: await listTimelineMonths(c.var.deps, c.var.user.id) }, 200))
   .get("/analyze/:id", async (c) => {
     const image = await analyzeNowIfNeeded(c.var.deps, c.var.user.id, c.req.param("id"));
     return c.json(await toImageView(c.var.deps, image), 200);

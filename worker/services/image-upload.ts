@@ -93,6 +93,9 @@ export async function storeUpload(
         sha256: digest,
         metadataRemoved: stripped.removed,
         metadataStatus: stripped.status,
+        // Read from the upload as it came: stripping (unless kept) removes it from the stored file.
+        takenAt: sniffed.capturedAt?.local ?? null,
+        takenAtOffset: sniffed.capturedAt?.offsetMinutes ?? null,
         noAi,
         analysisStatus: analysisStatusFor(deps.config, noAi),
       })

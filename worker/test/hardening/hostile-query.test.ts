@@ -12,7 +12,7 @@ const base64url = (text: string) => btoa(text).replace(/\+/g, "-").replace(/\//g
 /** Raw query fragments that are not valid percent-encoding or not what a number parser expects. */
 const rawFragment = fc.constantFrom(
   "", "%", "%zz", "%ff", "%00", "%ED%A0%80", "%C0%80", "%2", "%%", "+", "1e3", "-1", "0", "101", "100", "1", "1.5", "%201", "0x10",
-  "99999999999999999999", "%EF%BC%91", "page", "array", "ARRAY", "%E2%80%AE",
+  "99999999999999999999", "%EF%BC%91", "page", "array", "ARRAY", "%E2%80%AE", "2024-05", "2024-02-29", "2024-02-30", "0000-01", "9999-12-31",
 );
 
 /** Cursors shaped like ours with hostile parts: dates Postgres cannot read, ranks past int4, ids that are nearly UUIDs. */
@@ -31,7 +31,7 @@ const cursor = fc.oneof(
 );
 
 const value = fc.oneof(hostileString.map(percentEncode), rawFragment, cursor);
-const param = fc.tuple(fc.constantFrom("limit", "cursor", "q", "tag", "format", "limit", "cursor"), value);
+const param = fc.tuple(fc.constantFrom("limit", "cursor", "q", "tag", "format", "limit", "cursor", "from"), value);
 const query = fc.array(param, { minLength: 1, maxLength: 5 }).map((params) => params.map(([name, v]) => `${name}=${v}`).join("&"));
 
 describe("GET /images with hostile query parameters", () => {
