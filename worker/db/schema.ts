@@ -122,6 +122,8 @@ export const images = pgTable(
     index("images_user_timeline_idx").on(t.userId, t.timelineAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index("images_analysis_due_idx").on(t.analysisStatus, t.nextAttemptAt),
     index("images_search_idx").using("gin", t.search),
+    // Search matches inside file names ("0010" finds DSCN0010.jpg): ILIKE '%…%' served by trigrams (pg_trgm, migration 0007).
+    index("images_file_name_trgm_idx").using("gin", t.fileName.op("gin_trgm_ops")),
     index("images_tags_idx").using("gin", t.tags),
     check("images_analysis_status_check", sql`${t.analysisStatus} in ('pending', 'processing', 'done', 'failed', 'skipped')`),
     check("images_metadata_status_check", sql`${t.metadataStatus} in ('removed', 'none_found', 'kept')`),

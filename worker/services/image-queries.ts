@@ -5,6 +5,7 @@ import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { AppError } from "../lib/errors";
 import { isUuid } from "../lib/text";
 import { deleteObjectOrQueue } from "./object-cleanup";
+import { searchFor } from "./image-search";
 
 const { search: _search, ...columns } = getTableColumns(images);
 /** Every column but the search vector, which only the database needs. */
@@ -16,7 +17,7 @@ export interface ListQuery {
   limit: number;
   cursor?: string;
   tag?: string;
-  /** Words to search for (websearch syntax: quotes, OR, -word); results come best match first. */
+  /** Words to search for (see searchFor); results come best match first. */
   q?: string;
   /** "2024-05" or "2024-05-17": start at the newest image of that month or day (and go on to older ones). */
   from?: string;
@@ -25,29 +26,29 @@ export interface ListQuery {
 /**
  * Keyset pagination, stable while new uploads arrive: the timeline's order, newest first on
  * (timeline_at, id) — when taken, else when uploaded — or with `q` best match first on
- * (rank, created_at, id). The rank is an integer (ts_rank scaled) so the cursor carries it exactly.
+ * (rank, created_at, id). The rank is an integer (searchFor's score) so the cursor carries it exactly.
  */
 export async function listImages(deps: Pick<Deps, "db">, userId: string, query: ListQuery) {
   const filters: (SQL | undefined)[] = [eq(images.userId, userId)];
-  const tsQuery = query.q ? sql`websearch_to_tsquery('english', ${query.q})` : undefined;
-  const rank = sql<number>`(round(ts_rank(${images.search}, ${tsQuery ?? sql`''::tsquery`}) * 1000000))::int`;
-  if (tsQuery) filters.push(sql`${images.search} @@ ${tsQuery}`);
+  const search = query.q ? searchFor(query.q) : undefined;
+  const rank = search?.score ?? sql<number>`0`;
+  if (search) filters.push(search.where);
   if (query.tag) filters.push(sql`${images.tags} @> array[${query.tag}]::text[]`);
   const fromEnd = query.from && periodEnd(query.from);
   if (fromEnd) filters.push(sql`${images.timelineAt} < ${fromEnd}::timestamp`);
-  if (query.cursor) filters.push(tsQuery ? afterRanked(query.cursor, rank) : afterInTimeline(query.cursor));
+  if (query.cursor) filters.push(search ? afterRanked(query.cursor, rank) : afterInTimeline(query.cursor));
 
   const rows = await deps.db
     .select({ ...imageColumns, rank })
     .from(images)
     .where(and(...filters))
-    .orderBy(...(tsQuery ? [desc(rank), desc(images.createdAt)] : [desc(images.timelineAt)]), desc(images.id))
+    .orderBy(...(search ? [desc(rank), desc(images.createdAt)] : [desc(images.timelineAt)]), desc(images.id))
     .limit(query.limit + 1);
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   const more = rows.length > query.limit && last;
   const nextCursor = more
-    ? encodeCursor(tsQuery ? [last.rank, last.createdAt.toISOString(), last.id] : [last.timelineAt.toISOString(), last.id])
+    ? encodeCursor(search ? [last.rank, last.createdAt.toISOString(), last.id] : [last.timelineAt.toISOString(), last.id])
     : null;
   return { images: page.map(({ rank: _rank, ...image }): Image => image), nextCursor };
 }

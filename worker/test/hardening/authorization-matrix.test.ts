@@ -30,6 +30,7 @@ const expectations: Record<string, { access: Access; body?: unknown }> = {
   "DELETE /auth/me": { access: "self", body: { password: "not the password" } },
   "POST /images/upload": { access: "self" },
   "GET /images": { access: "self" },
+  "GET /images/timeline": { access: "self" },
   "GET /images/analyze/:id": { access: "image" },
   "POST /images/:id/analyze": { access: "image" },
   "PATCH /images/:id": { access: "image", body: { description: "mine now" } },

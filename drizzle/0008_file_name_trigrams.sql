@@ -1,0 +1,1 @@
+CREATE INDEX "images_file_name_trgm_idx" ON "images" USING gin ("file_name" gin_trgm_ops);
