@@ -8,6 +8,7 @@ import { serveSpa } from "./routes/spa";
 import { auth } from "./routes/auth";
 import { health } from "./routes/health";
 import { imageRoutes } from "./routes/images";
+import { albumRoutes } from "./routes/albums";
 import { sharedPage } from "./routes/shared-page";
 import { runScheduledSweep } from "./services/sweep";
 import { buildDeps } from "./deps";
@@ -17,7 +18,12 @@ const app = new Hono<AppEnv>()
   .use(provideDeps)
   .use(allowListedOrigins);
 
-export const routes = app.route("/healthz", health).route("/auth", auth).route("/images", imageRoutes).route("/s", sharedPage);
+export const routes = app
+  .route("/healthz", health)
+  .route("/auth", auth)
+  .route("/images", imageRoutes)
+  .route("/albums", albumRoutes)
+  .route("/s", sharedPage);
 // Everything else is the SPA (wrangler.toml sends all but /assets/* through the worker first).
 app.get("*", serveSpa);
 

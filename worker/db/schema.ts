@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, customType, index, integer, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, check, customType, index, integer, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
 const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
 
@@ -148,6 +148,42 @@ export const shares = pgTable(
   (t) => [uniqueIndex("shares_token_hash_key").on(t.tokenHash), index("shares_image_idx").on(t.imageId)],
 );
 
+/** Millisecond precision, so a keyset cursor survives the round trip through a JS Date. */
+const createdAtMs = () => timestamp({ withTimezone: true }).notNull().default(sql`date_trunc('milliseconds', now())`);
+
+/** The owner's named sets of images; an image may be in several. Deleting an album never deletes its images. */
+export const albums = pgTable(
+  "albums",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text().notNull(),
+    /** The owner's chosen cover, one of the album's images (the service checks); null: the album's first image. */
+    coverImageId: uuid().references(() => images.id, { onDelete: "set null" }),
+    createdAt: createdAtMs(),
+    updatedAt: createdAtMs(),
+  },
+  (t) => [index("albums_user_created_idx").on(t.userId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst())],
+);
+
+/** Which images an album holds; both sides belong to the same user (the service only links the owner's own). */
+export const albumImages = pgTable(
+  "album_images",
+  {
+    albumId: uuid()
+      .notNull()
+      .references(() => albums.id, { onDelete: "cascade" }),
+    // Deleting an image takes it out of every album.
+    imageId: uuid()
+      .notNull()
+      .references(() => images.id, { onDelete: "cascade" }),
+    addedAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.albumId, t.imageId] }), index("album_images_image_idx").on(t.imageId)],
+);
+
 /** Objects whose delete failed: the sweep retries them, so nothing is left in the bucket. */
 export const pendingObjectDeletions = pgTable("pending_object_deletions", {
   key: text().primaryKey(),
@@ -161,3 +197,4 @@ export type User = typeof users.$inferSelect;
 export type Image = Omit<typeof images.$inferSelect, "search">;
 export type Share = typeof shares.$inferSelect;
 export type RefreshToken = typeof refreshTokens.$inferSelect;
+export type Album = typeof albums.$inferSelect;

@@ -17,7 +17,7 @@ import { deleteOwnImage, getOwnImage, listImages } from "../services/image-queri
 import { storeUploads } from "../services/image-batch";
 import { toImageView } from "../services/image-view";
 import { listTimelineMonths } from "../services/timeline";
-import { isMonthOrDay } from "../lib/calendar";
+import { fromQuery, pageQuery } from "./collection-input";
 import { presignGet } from "../services/object-store";
 
 /** A request may carry a few images; anything larger is refused from Content-Length alone. */
@@ -37,15 +37,11 @@ const noNul = v.check((s: string) => !s.includes("\u0000"), "must not contain NU
 const wellFormed = v.transform(toWellFormed);
 
 const listInput = v.object({
-  limit: v.optional(
-    v.pipe(v.string(), v.regex(/^\d{1,3}$/, "must be a whole number from 1 to 100"), v.transform(Number), v.minValue(1, "must be a whole number from 1 to 100"), v.maxValue(100, "must be a whole number from 1 to 100")),
-    "50",
-  ),
-  cursor: v.optional(v.pipe(v.string(), v.maxLength(512, "is not one this API returned"))),
+  ...pageQuery,
   tag: v.optional(v.pipe(v.string(), v.trim(), v.toLowerCase(), v.maxLength(64, "must be at most 64 characters"), noNul, wellFormed)),
   format: v.optional(v.picklist(["array", "page"], "must be array or page"), "page"),
   q: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(200, "must be at most 200 characters"), noNul, wellFormed)),
-  from: v.optional(v.pipe(v.string(), v.check(isMonthOrDay, "must be a month (2024-05) or a day (2024-05-17)"))),
+  from: fromQuery,
 });
 
 const boundedText = (max: number) => v.pipe(v.string("must be a string"), v.check((s) => [...s].length <= max, `must be at most ${max} characters`));

@@ -1,6 +1,6 @@
 import { and, desc, eq, getTableColumns, sql, type SQL } from "drizzle-orm";
 import type { Deps } from "../deps";
-import { images, type Image } from "../db/schema";
+import { albumImages, images, type Image } from "../db/schema";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { AppError } from "../lib/errors";
 import { isUuid } from "../lib/text";
@@ -21,6 +21,8 @@ export interface ListQuery {
   q?: string;
   /** "2024-05" or "2024-05-17": start at the newest image of that month or day (and go on to older ones). */
   from?: string;
+  /** Only the images of this album (one of the user's: the caller checks). */
+  albumId?: string;
 }
 
 /**
@@ -34,6 +36,7 @@ export async function listImages(deps: Pick<Deps, "db">, userId: string, query: 
   const rank = search?.score ?? sql<number>`0`;
   if (search) filters.push(search.where);
   if (query.tag) filters.push(sql`${images.tags} @> array[${query.tag}]::text[]`);
+  if (query.albumId) filters.push(sql`exists (select 1 from ${albumImages} where ${albumImages.albumId} = ${query.albumId} and ${albumImages.imageId} = ${images.id})`);
   const fromEnd = query.from && periodEnd(query.from);
   if (fromEnd) filters.push(sql`${images.timelineAt} < ${fromEnd}::timestamp`);
   if (query.cursor) filters.push(search ? afterRanked(query.cursor, rank) : afterInTimeline(query.cursor));
@@ -77,7 +80,7 @@ function afterRanked(cursor: string, rank: SQL<number>) {
   return sql`(${rank}, ${images.createdAt}, ${images.id}) < (${lastRank}::int, ${createdAt}::timestamptz, ${id}::uuid)`;
 }
 
-function checkCursorParts(createdAt: string, id: string) {
+export function checkCursorParts(createdAt: string, id: string) {
   // Only toISOString() output round-trips: Date.parse also takes forms Postgres refuses ("2020", "+010000-…", year 0).
   const isOurTimestamp = /^(?!0000)\d{4}-/.test(createdAt) && !Number.isNaN(Date.parse(createdAt)) && new Date(createdAt).toISOString() === createdAt;
   if (!isUuid(id) || !isOurTimestamp) throw invalidCursor();

@@ -116,6 +116,11 @@ const idRoutes: [string, string, RequestInit?][] = [
   ["GET", "/images/:id/shares"],
   ["POST", "/images/:id/shares", { headers: { "content-type": "application/json" }, body: '{"expires_in":3600}' }],
   ["DELETE", "/images/:id/shares/00000000-0000-4000-8000-000000000000"],
+  ["GET", "/albums/:id"],
+  ["PATCH", "/albums/:id", { headers: { "content-type": "application/json" }, body: '{"name":"x"}' }],
+  ["DELETE", "/albums/:id"],
+  ["GET", "/albums/:id/images"],
+  ["POST", "/albums/:id/images", { headers: { "content-type": "application/json" }, body: '{"ids":["00000000-0000-4000-8000-000000000000"]}' }],
 ];
 
 describe("hostile ids in paths", () => {
@@ -127,7 +132,7 @@ describe("hostile ids in paths", () => {
   });
 
   for (const [method, template, init] of idRoutes) {
-    test.prop([segment], { numRuns: 15 })(`${method} ${template} answers a JSON 404 for any id that is not the user's image`, async (id) => {
+    test.prop([segment], { numRuns: 15 })(`${method} ${template} answers a JSON 404 for any id that is not the user's image or album`, async (id) => {
       const path = template.replace(":id", id);
       const res = await app(path, { method, ...init, headers: { ...bearer(session.accessToken), ...(init?.headers as Record<string, string>) }, redirect: "manual" });
       const { status } = await expectCleanAnswer(res, `${method} ${path.slice(0, 200)}`);
