@@ -1,4 +1,4 @@
-import { AppError } from "./errors";
+import type { AppError } from "./errors";
 import { isUuid } from "./text";
 
 /** One item of a call that acts on several: it worked, or why it did not (a code the client may branch on). */
