@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, customType, index, integer, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, boolean, check, customType, index, integer, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
 const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
 
@@ -70,6 +70,8 @@ export const images = pgTable(
     width: integer().notNull(),
     height: integer().notNull(),
     sha256: text().notNull(),
+    /** CRC-32 of the stored bytes, taken on upload so ZIP downloads need not compute it; null for older images. */
+    crc32: bigint({ mode: "number" }),
     /** What metadata stripping removed on upload, e.g. "GPS location"; empty when kept or absent (metadataStatus says which). */
     metadataRemoved: text().array().notNull().default(sql`'{}'::text[]`),
     /** Null for images stored before this was recorded. */

@@ -14,8 +14,16 @@ export function summarise(results: ItemResult[]) {
   return { results, summary: { succeeded, failed: results.length - succeeded } };
 }
 
-/** Each id once, in the order first given; those that cannot be ids of ours are set apart (they fail as not found). */
-export function distinctIds(ids: string[]): { ids: string[]; malformed: string[] } {
-  const unique = [...new Set(ids)];
-  return { ids: unique.filter(isUuid), malformed: unique.filter((id) => !isUuid(id)) };
+/** Each id once (UUIDs ignoring case), in the order first given, as sent. */
+export function distinctIds(ids: string[]): string[] {
+  const seen = new Set<string>();
+  return ids.filter((id) => {
+    const key = isUuid(id) ? id.toLowerCase() : id;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
+
+/** The distinct ids that can be ids of ours, lower-cased as Postgres returns them; the rest fail as not found. */
+export const uuidsAmong = (ids: string[]) => distinctIds(ids).filter(isUuid).map((id) => id.toLowerCase());

@@ -16,8 +16,8 @@ export const pageQuery = {
 export const fromQuery = v.optional(v.pipe(v.string(), v.check(isMonthOrDay, "must be a month (2024-05) or a day (2024-05-17)")));
 
 /** Up to 100 image ids; an id that is not one of the caller's images fails on its own (image_not_found), never the request. */
-export const maxIdsPerCall = 100;
-export const imageIds = v.pipe(
+const maxIdsPerCall = 100;
+const imageIds = v.pipe(
   v.array(v.pipe(v.string("must be a list of image ids"), v.maxLength(64, "must be a list of image ids")), "must be a list of image ids"),
   v.minLength(1, "must name at least one image"),
   v.maxLength(maxIdsPerCall, `may name at most ${maxIdsPerCall} images`),
@@ -31,4 +31,18 @@ export const displayName = v.pipe(
   v.transform((name: string) => toWellFormed(name).normalize("NFC").replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, " ").replace(/\s+/g, " ").trim()),
   v.minLength(1, "must not be empty"),
   v.check((name: string) => [...name].length <= 100, "must be at most 100 characters"),
+);
+
+const albumId = v.pipe(v.string("must be an album id"), v.maxLength(64, "must be an album id"));
+
+/** POST /images/bulk: one action for up to 100 images. */
+export const bulkInput = v.variant(
+  "action",
+  [
+    v.strictObject({ action: v.literal("delete"), ids: imageIds }, "delete takes only ids"),
+    v.strictObject({ action: v.literal("set_no_ai"), ids: imageIds, no_ai: v.boolean("must be true or false") }, "set_no_ai takes ids and no_ai"),
+    v.strictObject({ action: v.literal("add_to_album"), ids: imageIds, album_id: albumId }, "add_to_album takes ids and album_id"),
+    v.strictObject({ action: v.literal("remove_from_album"), ids: imageIds, album_id: albumId }, "remove_from_album takes ids and album_id"),
+  ],
+  "must be delete, set_no_ai, add_to_album or remove_from_album",
 );

@@ -17,7 +17,11 @@ import { deleteOwnImage, getOwnImage, listImages } from "../services/image-queri
 import { storeUploads } from "../services/image-batch";
 import { toImageView } from "../services/image-view";
 import { listTimelineMonths } from "../services/timeline";
-import { fromQuery, pageQuery } from "./collection-input";
+import { bulkInput, fromQuery, idsInput, pageQuery } from "./collection-input";
+import { zipDownload } from "./zip-response";
+import { summarise } from "../lib/item-results";
+import { runBulkAction } from "../services/image-bulk";
+import { downloadImages } from "../services/image-download";
 import { presignGet } from "../services/object-store";
 
 /** A request may carry a few images; anything larger is refused from Content-Length alone. */
@@ -83,6 +87,15 @@ export const imageRoutes = new Hono<AppEnv>()
     return c.json({ images: views, next_cursor: page.nextCursor }, 200);
   })
   .get("/timeline", async (c) => c.json({ months: await listTimelineMonths(c.var.deps, c.var.user.id) }, 200))
+  .post("/bulk", jsonBody(), validate("json", bulkInput), async (c) => {
+    const results = await runBulkAction(c.var.deps, c.var.user.id, c.req.valid("json"));
+    return c.json(summarise(results), 200);
+  })
+  .post("/download", jsonBody(), validate("json", idsInput), async (c) => {
+    const archive = await downloadImages(c.var.deps, c.var.user.id, c.req.valid("json").ids);
+    const { body, headers } = zipDownload(archive, `images-${new Date().toISOString().slice(0, 10)}.zip`);
+    return c.body(body, 200, headers);
+  })
   .get("/analyze/:id", async (c) => {
     const image = await analyzeNowIfNeeded(c.var.deps, c.var.user.id, c.req.param("id"));
     return c.json(await toImageView(c.var.deps, image), 200);

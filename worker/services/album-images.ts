@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Deps } from "../deps";
 import { albumImages, albums, images } from "../db/schema";
-import { distinctIds, type ItemResult, itemFailed, itemOk } from "../lib/item-results";
+import { distinctIds, type ItemResult, itemFailed, itemOk, uuidsAmong } from "../lib/item-results";
 import { getOwnAlbum } from "./albums";
 import { imageNotFound } from "./image-queries";
 
@@ -12,7 +12,7 @@ import { imageNotFound } from "./image-queries";
  */
 export async function addImagesToAlbum(deps: Pick<Deps, "db">, userId: string, albumId: string, ids: string[]): Promise<ItemResult[]> {
   const album = await getOwnAlbum(deps, userId, albumId);
-  const { ids: candidates } = distinctIds(ids);
+  const candidates = uuidsAmong(ids);
   const owned = candidates.length
     ? await deps.db.execute<{ id: string }>(sql`
         with owned as (select id from ${images} where user_id = ${userId} and id = any(${sql.param(candidates)}::uuid[])),
@@ -32,7 +32,7 @@ export async function addImagesToAlbum(deps: Pick<Deps, "db">, userId: string, a
  */
 export async function removeImagesFromAlbum(deps: Pick<Deps, "db">, userId: string, albumId: string, ids: string[]): Promise<ItemResult[]> {
   const album = await getOwnAlbum(deps, userId, albumId);
-  const { ids: candidates } = distinctIds(ids);
+  const candidates = uuidsAmong(ids);
   const owned = candidates.length
     ? await deps.db.execute<{ id: string }>(sql`
         with owned as (select id from ${images} where user_id = ${userId} and id = any(${sql.param(candidates)}::uuid[])),
@@ -50,5 +50,5 @@ export async function removeImagesFromAlbum(deps: Pick<Deps, "db">, userId: stri
 }
 
 function resultsFor(ids: string[], owned: Set<string>): ItemResult[] {
-  return [...new Set(ids)].map((id) => (owned.has(id.toLowerCase()) ? itemOk(id) : itemFailed(id, imageNotFound())));
+  return distinctIds(ids).map((id) => (owned.has(id.toLowerCase()) ? itemOk(id) : itemFailed(id, imageNotFound())));
 }

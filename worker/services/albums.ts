@@ -6,7 +6,7 @@ import { AppError } from "../lib/errors";
 import { isUuid } from "../lib/text";
 import { checkCursorParts } from "./image-queries";
 
-export const albumNotFound = () => new AppError(404, "album_not_found", "No such album");
+const albumNotFound = () => new AppError(404, "album_not_found", "No such album");
 
 export interface AlbumPatch {
   name?: string;

@@ -31,9 +31,10 @@ const clearedAnalysis: Partial<typeof images.$inferInsert> = {
 /**
  * The owner's edits: text is cleaned like the AI's (same limits, no control characters)
  * and marks the analysis as edited by a person. `no_ai: true` deletes the AI's text;
- * `no_ai: false` sends the image to the AI again.
+ * `no_ai: false` sends the image to the AI again: at once, or with `analyseNow: false` by the
+ * sweep (a bulk change must not start a hundred analyses, each holding an image, in one request).
  */
-export async function updateImage(deps: Deps, userId: string, id: string, patch: ImagePatch): Promise<Image> {
+export async function updateImage(deps: Deps, userId: string, id: string, patch: ImagePatch, options: { analyseNow?: boolean } = {}): Promise<Image> {
   const current = await getOwnImage(deps, userId, id);
   const changes: Partial<typeof images.$inferInsert> = {};
   if (patch.no_ai === true && !current.noAi) Object.assign(changes, { noAi: true, ...clearedAnalysis });
@@ -62,7 +63,7 @@ export async function updateImage(deps: Deps, userId: string, id: string, patch:
     .where(and(eq(images.id, id), eq(images.userId, userId)))
     .returning(imageColumns);
   if (!image) throw imageNotFound();
-  if (changes.analysisStatus === "pending") scheduleAnalysis(deps, image);
+  if (changes.analysisStatus === "pending" && options.analyseNow !== false) scheduleAnalysis(deps, image);
   return image;
 }
 

@@ -33,6 +33,8 @@ const expectations: Record<string, { access: Access; body?: unknown }> = {
   "POST /images/upload": { access: "self" },
   "GET /images": { access: "self" },
   "GET /images/timeline": { access: "self" },
+  "POST /images/bulk": { access: "images", body: { action: "delete", ids: ["<image>"] } },
+  "POST /images/download": { access: "images", body: { ids: ["<image>"] } },
   "GET /images/analyze/:id": { access: "image" },
   "POST /images/:id/analyze": { access: "image" },
   "PATCH /images/:id": { access: "image", body: { description: "mine now" } },
@@ -132,6 +134,14 @@ describe("authorisation matrix, generated from the app's route table", () => {
     const mine = await app(`/albums/${albumId}`, { headers: bearer(owner.accessToken) });
     expect(mine.status).toBe(200);
     expect(await mine.json()).toMatchObject({ name: "the owner's album", image_count: 1, cover: { id: imageId } });
+  });
+
+  it.each(protectedRoutes.filter((route) => expectations[route].access === "images"))("%s with another user's token naming the owner's image: image_not_found, and the image is untouched", async (route) => {
+    const res = await call(route, other.accessToken);
+    const body = await res.json<{ code?: string; results?: { status: string; code: string }[] }>();
+    if (res.status === 200) expect(body.results).toEqual([expect.objectContaining({ status: "failed", code: "image_not_found" })]);
+    else expect([res.status, body.code]).toEqual([404, "image_not_found"]);
+    expect((await app(`/images/${imageId}`, { headers: bearer(owner.accessToken) })).status).toBe(200);
   });
 
   it.each(protectedRoutes.filter((route) => expectations[route].access === "self" && route.startsWith("GET ")))("%s with another user's token shows only that user's data", async (route) => {

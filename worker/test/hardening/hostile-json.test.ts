@@ -20,6 +20,8 @@ const signedInEndpoints: [string, string, string[]][] = [
   ["PATCH", "/auth/me", ["keep_metadata", "never_send_to_ai"]],
   ["PATCH", "/images/:id", ["no_ai", "description", "alt_text", "tags"]],
   ["POST", "/images/:id/shares", ["expires_in", "max_views"]],
+  ["POST", "/images/bulk", ["action", "ids", "no_ai", "album_id"]],
+  ["POST", "/images/download", ["ids"]],
   ["POST", "/albums", ["name"]],
   ["PATCH", "/albums/:album", ["name", "cover_image_id"]],
   ["POST", "/albums/:album/images", ["ids"]],

@@ -1,0 +1,1 @@
+ALTER TABLE "images" ADD COLUMN "crc32" bigint;
