@@ -11,9 +11,11 @@ import { changePassword, loginUser, registerUser, toPublicUser, verifyPasswordOf
 import { deleteAccount } from "../services/account-deletion";
 import { endSession, rotateSession, type Session } from "../services/sessions";
 import { refreshTokenTtlSeconds } from "../services/tokens";
-import { changePasswordInput, deleteAccountInput, loginInput, refreshInput, registerInput, settingsInput } from "./auth-input";
+import { changePasswordInput, deleteAccountInput, exportInput, loginInput, refreshInput, registerInput, settingsInput } from "./auth-input";
 import { settingsOf, updateSettings } from "../services/account-settings";
 import { exportAccount } from "../services/account-export";
+import { exportAccountZip } from "../services/account-export-zip";
+import { zipDownload } from "./zip-response";
 
 const cookieName = "refresh_token";
 const cookieOptions = { httpOnly: true, secure: true, sameSite: "Strict", path: "/auth" } as const;
@@ -74,8 +76,14 @@ export const auth = new Hono<AppEnv>()
     const settings = await updateSettings(c.var.deps, c.var.user, c.req.valid("json"));
     return c.json({ user: toPublicUser(c.var.user), settings }, 200);
   })
-  .get("/me/export", requireUser, (c) => {
-    c.header("content-disposition", `attachment; filename="image-service-export-${new Date().toISOString().slice(0, 10)}.json"`);
+  .get("/me/export", requireUser, validate("query", exportInput), async (c) => {
+    const name = `image-service-export-${new Date().toISOString().slice(0, 10)}`;
+    if (c.req.valid("query").format === "zip") {
+      const archive = await exportAccountZip(c.var.deps, c.var.user);
+      const { body, headers } = zipDownload(archive, `${name}.zip`);
+      return c.body(body, 200, { ...headers, "x-export-images": String(archive.images), "x-export-image-bytes": String(archive.imageBytes) });
+    }
+    c.header("content-disposition", `attachment; filename="${name}.json"`);
     c.header("cache-control", "no-store");
     return c.body(exportAccount(c.var.deps, c.var.user), 200, { "content-type": "application/json; charset=utf-8" });
   })

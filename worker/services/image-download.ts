@@ -8,7 +8,7 @@ import { ZipNames } from "../lib/zip-names";
 import { imageColumns } from "./image-queries";
 import { openObject } from "./object-store";
 
-const archiveTooLarge = (what: string) =>
+export const archiveTooLarge = (what: string) =>
   new AppError(413, "archive_too_large", `${what} would be over the 4 GiB a ZIP without ZIP64 can hold; download fewer images at a time`);
 
 /**
@@ -42,15 +42,21 @@ export async function downloadImages(deps: Pick<Deps, "config" | "db" | "s3">, u
  * row when the upload recorded it; for older images it is computed while the bytes pass.
  * `onMissing: "skip"` leaves out an object that is gone; otherwise the archive fails.
  */
-function imageEntry(deps: Pick<Deps, "config" | "s3">, image: Image, name: string, onMissing: "fail" | "skip" = "fail"): ZipEntry & { size: number } {
+export function imageEntry(
+  deps: Pick<Deps, "config" | "s3">,
+  image: Pick<Image, "id" | "key" | "size" | "crc32" | "takenAt" | "createdAt">,
+  name: string,
+  onMissing: "fail" | "skip" = "fail",
+): ZipEntry & { size: number } {
+  const { id, key } = image;
   return {
     name,
     size: image.size,
     crc32: image.crc32 ?? undefined,
     modifiedAt: image.takenAt ?? image.createdAt,
     async open() {
-      const stream = await openObject(deps, image.key);
-      if (!stream && onMissing === "fail") throw new Error(`object of image ${image.id} is missing`);
+      const stream = await openObject(deps, key);
+      if (!stream && onMissing === "fail") throw new Error(`object of image ${id} is missing`);
       return stream;
     },
   };
