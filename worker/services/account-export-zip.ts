@@ -32,7 +32,14 @@ export async function exportAccountZip(deps: Deps, user: User) {
     const name = names.take(image.fileName, "images/");
     const entry = imageEntry(deps, image, name, "skip");
     // Only what the entry needs stays in memory until the files' turn: not the whole row.
-    files.push({ ...entry, open: async () => (await entry.open()) ?? (missing.push(name), null) });
+    files.push({
+      ...entry,
+      async open() {
+        const stream = await entry.open();
+        if (!stream) missing.push(name);
+        return stream;
+      },
+    });
     const { file_url: _url, file_url_expires_at: _expires, ...record } = await toImageView(deps, image);
     return { ...record, file: name };
   });
