@@ -30,8 +30,8 @@ function sessionBody(c: Context, session: Session) {
   };
 }
 
-/** Browsers send the HttpOnly cookie; other clients may send {refresh_token} instead. */
-async function presentedRefreshToken(c: Context): Promise<string> {
+/** Browsers send the HttpOnly cookie; other clients may send {refresh_token} instead. Undefined: neither came. */
+async function presentedRefreshToken(c: Context): Promise<string | undefined> {
   let fromBody: string | undefined;
   if (/^application\/json/i.test(c.req.header("content-type") ?? "")) {
     const body = await c.req.json().catch(() => undefined);
@@ -40,7 +40,7 @@ async function presentedRefreshToken(c: Context): Promise<string> {
     fromBody = parsed.output.refresh_token;
   }
   const token = fromBody ?? getCookie(c, cookieName);
-  if (!token) throw new AppError(401, "invalid_refresh_token", "No session to refresh; sign in", { headers: { "WWW-Authenticate": "Bearer" } });
+  if (token === "") throw new AppError(401, "invalid_refresh_token", "No session to refresh; sign in", { headers: { "WWW-Authenticate": "Bearer" } });
   return token;
 }
 
@@ -59,6 +59,9 @@ export const auth = new Hono<AppEnv>()
   })
   .post("/refresh", limitByIp("refresh"), jsonBodyIfAny(), async (c) => {
     const token = await presentedRefreshToken(c);
+    // No cookie and no body token: a visitor who is not signed in. Nothing to refresh is not an
+    // error, so a signed-out page load logs no failed request; a token that fails is still 401.
+    if (token === undefined) return c.body(null, 204, { "cache-control": "no-store" });
     const { user, ...session } = await rotateSession(c.var.deps, token).catch((error: unknown) => {
       deleteCookie(c, cookieName, cookieOptions);
       throw error;

@@ -154,7 +154,7 @@ describe("authorisation matrix, generated from the app's route table", () => {
   it.each(routeTable.filter((route) => expectations[route]?.access === "public"))("%s answers without an access token (never asks for one)", async (route) => {
     const res = await call(route, undefined);
     expect(res.status).toBeLessThan(500);
-    // /auth/refresh without a refresh token is 401 invalid_refresh_token: a missing session, not a missing access token.
+    // /auth/refresh without a refresh token is 204 (no session to refresh); a 401 would be invalid_refresh_token, never a missing access token.
     if (res.status === 401) expect(await res.json()).toMatchObject({ code: "invalid_refresh_token" });
   });
 
