@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { app, bearer, newSignedInUser, testDb } from "../helpers";
+import { app, bearer, json, newSignedInUser, testDb } from "../helpers";
 import { exifToolTags } from "../image-check";
 import { type ImageBody, uploadOk } from "../image-helpers";
 import { exifTiff, makeJpegWithMetadata, makePng } from "../images";
@@ -37,13 +37,16 @@ function timelineOrder(images: ImageBody[]) {
 }
 
 describe("the timeline", () => {
-  it("keeps the capture time on the row and shows it, while the stored file no longer carries it", async () => {
+  it("keeps the capture time on the row and shows it, while the stored file and the share page do not", async () => {
     const { accessToken } = await newSignedInUser();
     const image = await uploadOk(accessToken, { bytes: photoTakenAt("2024:05:06 07:08:09", "+02:00"), name: "beach.jpg" });
     expect(image).toMatchObject({ taken_at: "2024-05-06T07:08:09+02:00", timeline_date: "2024-05-06" });
     const file = await fetch(image.file_url);
     const tags = await exifToolTags(new Uint8Array(await file.arrayBuffer()));
     expect(Object.keys(tags).filter((tag) => /DateTimeOriginal|CreateDate|OffsetTime/.test(tag))).toEqual([]);
+    const share = await (await app(`/images/${image.id}/shares`, json({ expires_in: 3600 }, { headers: bearer(accessToken) }))).json<{ url: string }>();
+    const page = await (await app(new URL(share.url).pathname)).text();
+    expect(page).not.toMatch(/2024|07:08/);
   });
 
   it("has taken_at null, and files the image under its upload date, when the file says nothing", async () => {
