@@ -8,6 +8,7 @@ import { serveSpa } from "./routes/spa";
 import { auth } from "./routes/auth";
 import { health } from "./routes/health";
 import { imageRoutes } from "./routes/images";
+import { albumRoutes } from "./routes/albums";
 import { originalApi, originalShapes } from "./routes/legacy";
 import { sharedPage } from "./routes/shared-page";
 import { runScheduledSweep } from "./services/sweep";
@@ -24,6 +25,7 @@ export const routes = app
   // Before /images: the original's bare-array listing is a filter in front of the modern GET /images.
   .route("/", originalShapes)
   .route("/images", imageRoutes)
+  .route("/albums", albumRoutes)
   .route("/s", sharedPage)
   .route("/api/v2", originalApi);
 // Everything else is the SPA (wrangler.toml sends all but /assets/* through the worker first).

@@ -145,7 +145,7 @@ async function generateContent(
     if (entry.outcome === "pending") entry.outcome = "client_gone";
     return;
   }
-  const reply = replyTo(request, call.model, fault);
+  const reply = replyTo(request, fault);
   // An image Gemini could not read is refused before any scripted fault would show.
   const unreadable = reply.status === 400 && fault?.type !== "status";
   finish(unreadable ? "invalid_request" : fault ? `fault:${fault.type}` : "ok", reply);

@@ -1,6 +1,7 @@
+import { NeonHttpDatabase } from "drizzle-orm/neon-http/driver";
 import { createTableRelationsHelpers, type ExtractTablesWithRelations, extractTablesRelationalConfig, type RelationalSchemaConfig } from "drizzle-orm";
-import { type NeonHttpClient, type NeonHttpQueryResultHKT, NeonHttpSession } from "drizzle-orm/neon-http/session";
-import { PgDatabase, PgDialect } from "drizzle-orm/pg-core";
+import { type NeonHttpClient, NeonHttpSession } from "drizzle-orm/neon-http/session";
+import { PgDialect } from "drizzle-orm/pg-core";
 import { neonHttp } from "./neon-http";
 import * as schema from "./schema";
 
@@ -19,5 +20,5 @@ const relations = { fullSchema: schema, schema: tables.tables as Tables, tableNa
 export function createDb(databaseUrl: string, fetchEndpoint: string) {
   // The session calls the client as `(sql, params, options)`, the one signature neonHttp has.
   const client = neonHttp(databaseUrl, fetchEndpoint) as unknown as NeonHttpClient;
-  return new PgDatabase<NeonHttpQueryResultHKT, typeof schema, Tables>(dialect, new NeonHttpSession(client, dialect, relations), relations);
+  return new NeonHttpDatabase<typeof schema>(dialect, new NeonHttpSession(client, dialect, relations), relations);
 }

@@ -6,7 +6,8 @@ import { parsePgArray } from "./pg-array";
  * @neondatabase/serverless, whose WebSocket Pool and Client were bundled (a third of the
  * worker) though only this path is used. Requests, values and errors are those of the driver
  * (1.2) with drizzle's type mappers; worker/test/db/neon-http.test.ts compares the two.
- * Batches (`db.batch`) are not implemented: nothing here uses them.
+ * A query runs when awaited, so `db.batch` can collect several and send them as one
+ * transaction in one request (`client.transaction`), as the driver does.
  */
 export interface QueryOptions {
   arrayMode?: boolean;
@@ -42,6 +43,29 @@ class NeonDbError extends Error {
   [field: string]: unknown;
 }
 
+interface Statement {
+  query: string;
+  params: unknown[];
+  options: QueryOptions;
+}
+
+/** A query that is sent when first awaited, unless a batch takes it first. */
+class PendingQuery implements PromiseLike<unknown> {
+  #sent?: Promise<unknown>;
+  constructor(
+    readonly statement: Statement,
+    private readonly send: (statement: Statement) => Promise<unknown>,
+  ) {}
+  // biome-ignore lint/suspicious/noThenProperty: a lazy query is a thenable on purpose, as the Neon driver's is: drizzle awaits it, or collects it into a batch unsent
+  then<A = unknown, B = never>(onFulfilled?: ((value: unknown) => A | PromiseLike<A>) | null, onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null) {
+    this.#sent ??= this.send(this.statement);
+    return this.#sent.then(onFulfilled, onRejected);
+  }
+  catch<B = never>(onRejected: (reason: unknown) => B | PromiseLike<B>) {
+    return this.then(undefined, onRejected);
+  }
+}
+
 export function neonHttp(connectionString: string, fetchEndpoint: string) {
   const endpoint = fetchEndpoint || neonEndpoint(connectionString);
   const headers = {
@@ -49,20 +73,31 @@ export function neonHttp(connectionString: string, fetchEndpoint: string) {
     "Neon-Raw-Text-Output": "true",
     "Neon-Array-Mode": "true",
   };
-  return async (query: string, params: unknown[] = [], options: QueryOptions = {}) => {
-    const body = JSON.stringify({ query, params: params.map(serialize) });
+  const post = async (body: unknown, extraHeaders: Record<string, string> = {}) => {
     let res: Response;
     try {
-      res = await fetch(endpoint, { method: "POST", body, headers });
+      res = await fetch(endpoint, { method: "POST", body: JSON.stringify(body), headers: { ...headers, ...extraHeaders } });
     } catch (error) {
       throw Object.assign(new NeonDbError(`Error connecting to database: ${error}`), { sourceError: error });
     }
-    if (res.ok) return readResult((await res.json()) as RawResult, options);
+    if (res.ok) return res.json();
     const text = await res.text();
     const answer = res.status === 400 ? parseJson(text) : undefined;
     if (!answer) throw new NeonDbError(`Server error (HTTP status ${res.status}): ${text}`);
     throw Object.assign(new NeonDbError(String(answer.message)), Object.fromEntries(errorFields.map((f) => [f, answer[f] ?? undefined])));
   };
+  const wire = ({ query, params }: Statement) => ({ query, params: params.map(serialize) });
+  const sendOne = async (statement: Statement) => readResult((await post(wire(statement))) as RawResult, statement.options);
+  const query = (sql: string, params: unknown[] = [], options: QueryOptions = {}) => new PendingQuery({ query: sql, params, options }, sendOne);
+  /** Several queries in one request and one transaction (read committed, read-write), results in order. */
+  const transaction = async (queries: PendingQuery[]) => {
+    const answer = (await post(
+      { queries: queries.map((q) => wire(q.statement)) },
+      { "Neon-Batch-Isolation-Level": "ReadCommitted", "Neon-Batch-Read-Only": "false", "Neon-Batch-Deferrable": "false" },
+    )) as { results: RawResult[] };
+    return answer.results.map((raw, i) => readResult(raw, queries[i].statement.options));
+  };
+  return Object.assign(query, { transaction });
 }
 
 /** Neon's own endpoint for a connection string: the host's first label becomes `api`. */

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, customType, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, boolean, check, customType, index, integer, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
 const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
 
@@ -71,6 +71,8 @@ export const images = pgTable(
     width: integer().notNull(),
     height: integer().notNull(),
     sha256: text().notNull(),
+    /** CRC-32 of the stored bytes, taken on upload so ZIP downloads need not compute it; null for older images. */
+    crc32: bigint({ mode: "number" }),
     /** What metadata stripping removed on upload, e.g. "GPS location"; empty when kept or absent (metadataStatus says which). */
     metadataRemoved: text().array().notNull().default(sql`'{}'::text[]`),
     /** Null for images stored before this was recorded. */
@@ -79,6 +81,18 @@ export const images = pgTable(
     noAi: boolean().notNull().default(false),
     // Millisecond precision so a keyset cursor survives the round trip through a JS Date.
     createdAt: timestamp({ withTimezone: true }).notNull().default(sql`date_trunc('milliseconds', now())`),
+    /**
+     * When the photo was taken (EXIF/XMP, read before stripping), as the wall clock the camera
+     * showed: EXIF times have no zone, so this is a timestamp *without* time zone. Private to
+     * the owner. Null when the file did not say, and for images stored before it was read.
+     */
+    takenAt: timestamp(),
+    /** Minutes east of UTC recorded with takenAt (OffsetTimeOriginal, an XMP offset); null when none was. */
+    takenAtOffset: smallint(),
+    /** The timeline's order: the capture time, else the upload time read as UTC wall clock. */
+    timelineAt: timestamp()
+      .notNull()
+      .generatedAlwaysAs(sql`coalesce(taken_at, created_at at time zone 'UTC')`),
     analysisStatus: text({ enum: analysisStatuses }).notNull().default("pending"),
     analysisAttempts: integer().notNull().default(0),
     analysisError: text(),
@@ -125,8 +139,11 @@ export const images = pgTable(
     uniqueIndex("images_user_sha256_key").on(t.userId, t.sha256),
     // NULLS FIRST is what ORDER BY … DESC means: any other null order and Postgres sorts instead of scanning.
     index("images_user_created_idx").on(t.userId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index("images_user_timeline_idx").on(t.userId, t.timelineAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index("images_analysis_due_idx").on(t.analysisStatus, t.nextAttemptAt),
     index("images_search_idx").using("gin", t.search),
+    // Search matches inside file names ("0010" finds DSCN0010.jpg): ILIKE '%…%' served by trigrams (pg_trgm, migration 0007).
+    index("images_file_name_trgm_idx").using("gin", t.fileName.op("gin_trgm_ops")),
     index("images_tags_idx").using("gin", t.tags),
     check("images_analysis_status_check", sql`${t.analysisStatus} in ('pending', 'processing', 'done', 'failed', 'skipped')`),
     check("images_metadata_status_check", sql`${t.metadataStatus} in ('removed', 'none_found', 'kept')`),
@@ -182,6 +199,42 @@ export const loginAccountThrottles = pgTable(
   (t) => [index("login_account_throttles_window_idx").on(t.windowStartedAt)],
 );
 
+/** Millisecond precision, so a keyset cursor survives the round trip through a JS Date. */
+const createdAtMs = () => timestamp({ withTimezone: true }).notNull().default(sql`date_trunc('milliseconds', now())`);
+
+/** The owner's named sets of images; an image may be in several. Deleting an album never deletes its images. */
+export const albums = pgTable(
+  "albums",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text().notNull(),
+    /** The owner's chosen cover, one of the album's images (the service checks); null: the album's first image. */
+    coverImageId: uuid().references(() => images.id, { onDelete: "set null" }),
+    createdAt: createdAtMs(),
+    updatedAt: createdAtMs(),
+  },
+  (t) => [index("albums_user_created_idx").on(t.userId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst())],
+);
+
+/** Which images an album holds; both sides belong to the same user (the service only links the owner's own). */
+export const albumImages = pgTable(
+  "album_images",
+  {
+    albumId: uuid()
+      .notNull()
+      .references(() => albums.id, { onDelete: "cascade" }),
+    // Deleting an image takes it out of every album.
+    imageId: uuid()
+      .notNull()
+      .references(() => images.id, { onDelete: "cascade" }),
+    addedAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.albumId, t.imageId] }), index("album_images_image_idx").on(t.imageId)],
+);
+
 /** Objects whose delete failed: the sweep retries them, so nothing is left in the bucket. */
 export const pendingObjectDeletions = pgTable("pending_object_deletions", {
   key: text().primaryKey(),
@@ -195,3 +248,4 @@ export type User = typeof users.$inferSelect;
 export type Image = Omit<typeof images.$inferSelect, "search">;
 export type Share = typeof shares.$inferSelect;
 export type RefreshToken = typeof refreshTokens.$inferSelect;
+export type Album = typeof albums.$inferSelect;

@@ -1,5 +1,7 @@
+import { type CaptureTime, readCaptureTime } from "./capture-time";
 import { exifOrientation } from "./exif";
 import { readHeifOrientation } from "./heif";
+import { findMetadataBlocks } from "./metadata-blocks";
 import { type SniffedImage, sniffImage } from "./sniff";
 
 /**
@@ -15,21 +17,24 @@ interface InspectedImage extends SniffedImage {
   /** The size as shown, orientation applied: stored width and height swap for orientations 5–8. */
   displayWidth: number;
   displayHeight: number;
+  /** When the photo was taken, from EXIF or XMP (read before stripping removes them); undefined when unknown or implausible. */
+  capturedAt?: CaptureTime;
 }
 
 export type InspectResult =
   | { ok: true; image: InspectedImage }
   | { ok: false; reason: "empty" | "unsupported" | "truncated" | "corrupt"; message: string };
 
-/** Type (from the bytes alone), stored size and orientation of an upload; refuses what does not add up. */
-export function inspectImage(bytes: Uint8Array): InspectResult {
+/** Type (from the bytes alone), stored size, orientation and capture time of an upload; refuses what does not add up. */
+export function inspectImage(bytes: Uint8Array, now = new Date()): InspectResult {
   const sniffed = sniffImage(bytes);
   if (!sniffed.ok) return sniffed;
   const { format, width, height } = sniffed.image;
   const orientation = format === "avif" || format === "heic" ? readHeifOrientation(bytes) : exifOrientation(bytes, format);
   const turned = orientation >= 5;
+  const capturedAt = readCaptureTime(findMetadataBlocks(bytes, format), now);
   return {
     ok: true,
-    image: { ...sniffed.image, orientation, displayWidth: turned ? height : width, displayHeight: turned ? width : height },
+    image: { ...sniffed.image, orientation, displayWidth: turned ? height : width, displayHeight: turned ? width : height, ...(capturedAt ? { capturedAt } : {}) },
   };
 }

@@ -47,7 +47,7 @@ export function exifOrientation(bytes: Uint8Array, format: ImageFormat): number 
 }
 
 /** The TIFF block of the first EXIF a viewer would read: JPEG APP1, PNG eXIf (any case), WebP EXIF. */
-function findExif(bytes: Uint8Array, format: ImageFormat): Uint8Array | undefined {
+export function findExif(bytes: Uint8Array, format: ImageFormat): Uint8Array | undefined {
   if (format === "jpeg") return findJpegExif(bytes);
   if (format === "png") return findPngExif(bytes);
   if (format === "webp") return findWebpExif(bytes);

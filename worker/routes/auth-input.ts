@@ -52,3 +52,6 @@ export const settingsInput = v.strictObject(
   },
   "only keep_metadata and never_send_to_ai can be changed",
 );
+
+/** GET /auth/me/export?format=json (the default: a JSON document with signed URLs) or zip (the files too). */
+export const exportInput = v.object({ format: v.optional(v.picklist(["json", "zip"], "must be json or zip"), "json") });

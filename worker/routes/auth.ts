@@ -12,9 +12,11 @@ import { changePassword, loginUser, registerUser, toPublicUser, verifyPasswordOf
 import { deleteAccount } from "../services/account-deletion";
 import { endSession, rotateSession, type Session } from "../services/sessions";
 import { refreshTokenTtlSeconds } from "../services/tokens";
-import { changePasswordInput, deleteAccountInput, loginInput, refreshInput, registerInput, settingsInput } from "./auth-input";
+import { changePasswordInput, deleteAccountInput, exportInput, loginInput, refreshInput, registerInput, settingsInput } from "./auth-input";
 import { settingsOf, updateSettings } from "../services/account-settings";
 import { exportAccount } from "../services/account-export";
+import { exportAccountZip } from "../services/account-export-zip";
+import { zipDownload } from "./zip-response";
 
 const cookieName = "refresh_token";
 const cookieOptions = { httpOnly: true, secure: true, sameSite: "Strict", path: "/auth" } as const;
@@ -29,8 +31,8 @@ function sessionBody(c: Context, session: Session) {
   };
 }
 
-/** Browsers send the HttpOnly cookie; other clients may send {refresh_token} instead. */
-async function presentedRefreshToken(c: Context): Promise<string> {
+/** Browsers send the HttpOnly cookie; other clients may send {refresh_token} instead. Undefined: neither came. */
+async function presentedRefreshToken(c: Context): Promise<string | undefined> {
   let fromBody: string | undefined;
   if (/^application\/json/i.test(c.req.header("content-type") ?? "")) {
     const body = await c.req.json().catch(() => undefined);
@@ -39,7 +41,7 @@ async function presentedRefreshToken(c: Context): Promise<string> {
     fromBody = parsed.output.refresh_token;
   }
   const token = fromBody ?? getCookie(c, cookieName);
-  if (!token) throw new AppError(401, "invalid_refresh_token", "No session to refresh; sign in", { headers: { "WWW-Authenticate": "Bearer" } });
+  if (token === "") throw new AppError(401, "invalid_refresh_token", "No session to refresh; sign in", { headers: { "WWW-Authenticate": "Bearer" } });
   return token;
 }
 
@@ -62,6 +64,9 @@ export const auth = new Hono<AppEnv>()
   })
   .post("/refresh", limitByIp("refresh"), jsonBodyIfAny(), async (c) => {
     const token = await presentedRefreshToken(c);
+    // No cookie and no body token: a visitor who is not signed in. Nothing to refresh is not an
+    // error, so a signed-out page load logs no failed request; a token that fails is still 401.
+    if (token === undefined) return c.body(null, 204, { "cache-control": "no-store" });
     const { user, ...session } = await rotateSession(c.var.deps, token).catch((error: unknown) => {
       deleteCookie(c, cookieName, cookieOptions);
       throw error;
@@ -79,8 +84,15 @@ export const auth = new Hono<AppEnv>()
     const settings = await updateSettings(c.var.deps, c.var.user, c.req.valid("json"));
     return c.json({ user: toPublicUser(c.var.user), settings }, 200);
   })
-  .get("/me/export", requireUser, (c) => {
-    c.header("content-disposition", `attachment; filename="image-service-export-${new Date().toISOString().slice(0, 10)}.json"`);
+  .get("/me/export", requireUser, validate("query", exportInput), async (c) => {
+    const name = `image-service-export-${new Date().toISOString().slice(0, 10)}`;
+    if (c.req.valid("query").format === "zip") {
+      const archive = await exportAccountZip(c.var.deps, c.var.user);
+      const { body, headers } = zipDownload(archive, `${name}.zip`);
+      return c.body(body, 200, { ...headers, "x-export-images": String(archive.images), "x-export-image-bytes": String(archive.imageBytes) });
+    }
+    c.header("content-disposition", `attachment; filename="${name}.json"`);
+    c.header("cache-control", "no-store");
     return c.body(exportAccount(c.var.deps, c.var.user), 200, { "content-type": "application/json; charset=utf-8" });
   })
   .post("/password", requireUser, jsonBody(), validate("json", changePasswordInput), async (c) => {

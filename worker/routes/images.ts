@@ -15,6 +15,12 @@ import { requestReanalysis } from "../services/analysis-requests";
 import { deleteOwnImage, getOwnImage, listImages } from "../services/image-queries";
 import { storeUploads } from "../services/image-batch";
 import { toImageView } from "../services/image-view";
+import { listTimelineMonths } from "../services/timeline";
+import { bulkInput, idsInput } from "./collection-input";
+import { zipDownload } from "./zip-response";
+import { summarise } from "../lib/item-results";
+import { runBulkAction } from "../services/image-bulk";
+import { downloadImages } from "../services/image-download";
 import { presignGet } from "../services/object-store";
 import { listInput } from "./image-input";
 
@@ -49,9 +55,20 @@ export const imageRoutes = new Hono<AppEnv>()
       cursor: query.cursor,
       tag: query.tag || undefined,
       q: query.q || undefined,
+      from: query.from,
     });
     const views = await Promise.all(page.images.map((image) => toImageView(c.var.deps, image)));
     return c.json({ images: views, next_cursor: page.nextCursor }, 200);
+  })
+  .get("/timeline", async (c) => c.json({ months: await listTimelineMonths(c.var.deps, c.var.user.id) }, 200))
+  .post("/bulk", jsonBody(), validate("json", bulkInput), async (c) => {
+    const results = await runBulkAction(c.var.deps, c.var.user, c.req.valid("json"));
+    return c.json(summarise(results), 200);
+  })
+  .post("/download", jsonBody(), validate("json", idsInput), async (c) => {
+    const archive = await downloadImages(c.var.deps, c.var.user.id, c.req.valid("json").ids);
+    const { body, headers } = zipDownload(archive, `images-${new Date().toISOString().slice(0, 10)}.zip`);
+    return c.body(body, 200, headers);
   })
   .post("/:id/analyze", async (c) => {
     const queued = await requestReanalysis(c.var.deps, c.var.user, c.req.param("id"), () => limitAnalyses(c.env, c.var.user.id));

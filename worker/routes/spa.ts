@@ -4,7 +4,7 @@ import type { Config } from "../env";
 import { bucketUrl } from "../services/object-store";
 
 /** Paths the API owns (/api is the original system's /api/v2): an unknown one there is a JSON 404, never HTML. */
-const apiPrefixes = ["/api", "/auth", "/images", "/healthz", "/s"];
+const apiPrefixes = ["/api", "/auth", "/images", "/albums", "/healthz", "/s"];
 
 const isApiPath = (path: string) => apiPrefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
 

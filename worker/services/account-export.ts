@@ -1,5 +1,6 @@
+import { asc, eq, sql } from "drizzle-orm";
 import type { Deps } from "../deps";
-import type { User } from "../db/schema";
+import { albumImages, albums, type Image, type User } from "../db/schema";
 import { settingsOf } from "./account-settings";
 import { toPublicUser } from "./accounts";
 import { listImages } from "./image-queries";
@@ -12,6 +13,14 @@ const pageSize = 100;
  * thousands of images never sits in memory at once. File URLs are freshly signed.
  */
 export function exportAccount(deps: Deps, user: User): ReadableStream<Uint8Array> {
+  return accountDocument(deps, user, (image) => toImageView(deps, image));
+}
+
+/**
+ * The export document with each image written by `imageRecord` (a signed URL for the JSON
+ * export, the file's place in the archive for the ZIP), then the albums by image id.
+ */
+export function accountDocument(deps: Deps, user: User, imageRecord: (image: Image) => Promise<object>): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   return new ReadableStream({
     async start(controller) {
@@ -23,13 +32,12 @@ export function exportAccount(deps: Deps, user: User): ReadableStream<Uint8Array
         do {
           const page = await listImages(deps, user.id, { limit: pageSize, cursor });
           for (const image of page.images) {
-            const view = await toImageView(deps, image);
-            controller.enqueue(encoder.encode(`${first ? "" : ","}${JSON.stringify(view)}`));
+            controller.enqueue(encoder.encode(`${first ? "" : ","}${JSON.stringify(await imageRecord(image))}`));
             first = false;
           }
           cursor = page.nextCursor ?? undefined;
         } while (cursor);
-        controller.enqueue(encoder.encode("]}"));
+        controller.enqueue(encoder.encode(`],"albums":${JSON.stringify(await albumsOf(deps, user.id))}}`));
         controller.close();
       } catch (error) {
         // A cut-off document must not pass for a complete one: fail the stream.
@@ -37,4 +45,27 @@ export function exportAccount(deps: Deps, user: User): ReadableStream<Uint8Array
       }
     },
   });
+}
+
+async function albumsOf(deps: Pick<Deps, "db">, userId: string) {
+  const rows = await deps.db
+    .select({
+      id: albums.id,
+      name: albums.name,
+      coverImageId: albums.coverImageId,
+      createdAt: albums.createdAt,
+      imageIds: sql<string[]>`coalesce(array_agg(${albumImages.imageId} order by ${albumImages.addedAt}, ${albumImages.imageId}) filter (where ${albumImages.imageId} is not null), '{}')`,
+    })
+    .from(albums)
+    .leftJoin(albumImages, eq(albumImages.albumId, albums.id))
+    .where(eq(albums.userId, userId))
+    .groupBy(albums.id)
+    .orderBy(asc(albums.createdAt), asc(albums.id));
+  return rows.map((album) => ({
+    id: album.id,
+    name: album.name,
+    cover_image_id: album.coverImageId,
+    image_ids: album.imageIds,
+    created_at: album.createdAt.toISOString(),
+  }));
 }

@@ -31,9 +31,11 @@ const clearedAnalysis: Partial<typeof images.$inferInsert> = {
 /**
  * The owner's edits: text is cleaned like the AI's (same limits, no control characters)
  * and marks the analysis as edited by a person. `no_ai: true` deletes the AI's text;
- * `no_ai: false` sends the image to the AI again, unless the account keeps every image from it.
+ * `no_ai: false` sends the image to the AI again, unless the account keeps every image from it: at
+ * once, or with `analyseNow: false` by the sweep (a bulk change must not start a hundred analyses,
+ * each holding an image, in one request).
  */
-export async function updateImage(deps: Deps, owner: Owner, id: string, patch: ImagePatch): Promise<Image> {
+export async function updateImage(deps: Deps, owner: Owner, id: string, patch: ImagePatch, options: { analyseNow?: boolean } = {}): Promise<Image> {
   const userId = owner.id;
   const current = await getOwnImage(deps, userId, id);
   if (patch.no_ai === false && owner.neverSendToAi) throw accountKeepsFromAi();
@@ -64,7 +66,7 @@ export async function updateImage(deps: Deps, owner: Owner, id: string, patch: I
     .where(and(eq(images.id, id), eq(images.userId, userId)))
     .returning(imageColumns);
   if (!image) throw imageNotFound();
-  if (changes.analysisStatus === "pending") scheduleAnalysis(deps, image);
+  if (changes.analysisStatus === "pending" && options.analyseNow !== false) scheduleAnalysis(deps, image);
   return image;
 }
 

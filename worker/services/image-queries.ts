@@ -1,11 +1,12 @@
 import { and, desc, eq, getTableColumns, sql, type SQL } from "drizzle-orm";
 import type { Deps } from "../deps";
-import { images, type Image } from "../db/schema";
+import { albumImages, images, type Image } from "../db/schema";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { AppError } from "../lib/errors";
 import { isUuid } from "../lib/text";
 import { deleteObjectOrQueue } from "./object-cleanup";
 import { renditionKeys } from "./rendition-keys";
+import { searchFor } from "./image-search";
 
 const { search: _search, ...columns } = getTableColumns(images);
 /** Every column but the search vector, which only the database needs. */
@@ -17,42 +18,60 @@ export interface ListQuery {
   limit: number;
   cursor?: string;
   tag?: string;
-  /** Words to search for (websearch syntax: quotes, OR, -word); results come best match first. */
+  /** Words to search for (see searchFor); results come best match first. */
   q?: string;
+  /** "2024-05" or "2024-05-17": start at the newest image of that month or day (and go on to older ones). */
+  from?: string;
+  /** Only the images of this album (one of the user's: the caller checks). */
+  albumId?: string;
 }
 
 /**
- * Keyset pagination, stable while new uploads arrive: newest first on (created_at, id),
- * or with `q` best match first on (rank, created_at, id). The rank is an integer
- * (ts_rank scaled) so the cursor carries it exactly.
+ * Keyset pagination, stable while new uploads arrive: the timeline's order, newest first on
+ * (timeline_at, id) — when taken, else when uploaded — or with `q` best match first on
+ * (rank, created_at, id). The rank is an integer (searchFor's score) so the cursor carries it exactly.
  */
 export async function listImages(deps: Pick<Deps, "db">, userId: string, query: ListQuery) {
   const filters: (SQL | undefined)[] = [eq(images.userId, userId)];
-  const tsQuery = query.q ? sql`websearch_to_tsquery('english', ${query.q})` : undefined;
-  const rank = sql<number>`(round(ts_rank(${images.search}, ${tsQuery ?? sql`''::tsquery`}) * 1000000))::int`;
-  if (tsQuery) filters.push(sql`${images.search} @@ ${tsQuery}`);
+  const search = query.q ? searchFor(query.q) : undefined;
+  const rank = search?.score ?? sql<number>`0`;
+  if (search) filters.push(search.where);
   if (query.tag) filters.push(sql`${images.tags} @> array[${query.tag}]::text[]`);
-  if (query.cursor) filters.push(tsQuery ? afterRanked(query.cursor, rank) : afterNewest(query.cursor));
+  if (query.albumId) filters.push(sql`exists (select 1 from ${albumImages} where ${albumImages.albumId} = ${query.albumId} and ${albumImages.imageId} = ${images.id})`);
+  const fromEnd = query.from && periodEnd(query.from);
+  if (fromEnd) filters.push(sql`${images.timelineAt} < ${fromEnd}::timestamp`);
+  if (query.cursor) filters.push(search ? afterRanked(query.cursor, rank) : afterInTimeline(query.cursor));
 
   const rows = await deps.db
     .select({ ...imageColumns, rank })
     .from(images)
     .where(and(...filters))
-    .orderBy(...(tsQuery ? [desc(rank)] : []), desc(images.createdAt), desc(images.id))
+    .orderBy(...(search ? [desc(rank), desc(images.createdAt)] : [desc(images.timelineAt)]), desc(images.id))
     .limit(query.limit + 1);
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   const more = rows.length > query.limit && last;
   const nextCursor = more
-    ? encodeCursor(tsQuery ? [last.rank, last.createdAt.toISOString(), last.id] : [last.createdAt.toISOString(), last.id])
+    ? encodeCursor(search ? [last.rank, last.createdAt.toISOString(), last.id] : [last.timelineAt.toISOString(), last.id])
     : null;
   return { images: page.map(({ rank: _rank, ...image }): Image => image), nextCursor };
 }
 
-function afterNewest(cursor: string) {
-  const [createdAt, id] = decodeCursor(cursor, ["string", "string"]) as [string, string];
-  checkCursorParts(createdAt, id);
-  return sql`(${images.createdAt}, ${images.id}) < (${createdAt}::timestamptz, ${id}::uuid)`;
+/** timeline_at has no zone: the cursor's ISO "…Z" is read as that wall-clock time (Postgres ignores a zone given for a timestamp). */
+function afterInTimeline(cursor: string) {
+  const [timelineAt, id] = decodeCursor(cursor, ["string", "string"]) as [string, string];
+  checkCursorParts(timelineAt, id);
+  return sql`(${images.timelineAt}, ${images.id}) < (${timelineAt}::timestamp, ${id}::uuid)`;
+}
+
+/**
+ * The first moment after a "YYYY-MM" month or "YYYY-MM-DD" day (validated by the route), as a
+ * wall-clock timestamp; undefined past the year 9999, which Postgres cannot read and nothing is after.
+ */
+function periodEnd(period: string): string | undefined {
+  const [year, month, day] = period.split("-").map(Number);
+  const end = day === undefined ? new Date(Date.UTC(year, month, 1)) : new Date(Date.UTC(year, month - 1, day + 1));
+  return end.getUTCFullYear() > 9999 ? undefined : end.toISOString();
 }
 
 function afterRanked(cursor: string, rank: SQL<number>) {
@@ -62,7 +81,7 @@ function afterRanked(cursor: string, rank: SQL<number>) {
   return sql`(${rank}, ${images.createdAt}, ${images.id}) < (${lastRank}::int, ${createdAt}::timestamptz, ${id}::uuid)`;
 }
 
-function checkCursorParts(createdAt: string, id: string) {
+export function checkCursorParts(createdAt: string, id: string) {
   // Only toISOString() output round-trips: Date.parse also takes forms Postgres refuses ("2020", "+010000-…", year 0).
   const isOurTimestamp = /^(?!0000)\d{4}-/.test(createdAt) && !Number.isNaN(Date.parse(createdAt)) && new Date(createdAt).toISOString() === createdAt;
   if (!isUuid(id) || !isOurTimestamp) throw invalidCursor();

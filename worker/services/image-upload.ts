@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Deps } from "../deps";
 import { images, type Image, type User } from "../db/schema";
 import { isUniqueViolation } from "../lib/db-errors";
+import { crc32 } from "../lib/crc32";
 import { AppError } from "../lib/errors";
 import { sanitizeFileName } from "../lib/file-name";
 import { type ImageFormat, inspectImage, stripMetadata } from "../images/codec";
@@ -93,8 +94,12 @@ export async function storeUpload(
         width: sniffed.displayWidth,
         height: sniffed.displayHeight,
         sha256: digest,
+        crc32: crc32(bytes),
         metadataRemoved: stripped.removed,
         metadataStatus: stripped.status,
+        // Read from the upload as it came: stripping (unless kept) removes it from the stored file.
+        takenAt: sniffed.capturedAt?.local ?? null,
+        takenAtOffset: sniffed.capturedAt?.offsetMinutes ?? null,
         noAi,
         analysisStatus: analysisStatusFor(deps.config, noAi),
       })

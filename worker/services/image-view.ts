@@ -28,6 +28,13 @@ export async function toImageView(deps: Pick<Deps, "config" | "s3">, image: Imag
     metadata_status: image.metadataStatus,
     no_ai: image.noAi,
     created_at: image.createdAt.toISOString(),
+    /**
+     * When the photo was taken, as the camera's clock showed it: "2024-05-06T07:08:09", with
+     * "+02:00" appended when the file recorded its offset. Null when unknown. Private to the owner.
+     */
+    taken_at: image.takenAt ? localDateTime(image.takenAt, image.takenAtOffset) : null,
+    /** The date the timeline files the image under ("2024-05-06"): taken_at's, else the upload's (UTC). */
+    timeline_date: image.timelineAt.toISOString().slice(0, 10),
     file_url: url,
     file_url_expires_at: expiresAt.toISOString(),
     /** WebP, at most 480 px (thumb) and 2,048 px (display) a side; null until renditions_status is done. */
@@ -53,3 +60,12 @@ export async function toImageView(deps: Pick<Deps, "config" | "s3">, image: Imag
 }
 
 export type ImageView = Awaited<ReturnType<typeof toImageView>>;
+
+/** A wall-clock time held in a Date's UTC fields, in ISO 8601 without a zone unless the offset is known. */
+function localDateTime(local: Date, offsetMinutes: number | null): string {
+  const time = local.toISOString().slice(0, 19);
+  if (offsetMinutes === null) return time;
+  const abs = Math.abs(offsetMinutes);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${time}${offsetMinutes < 0 ? "-" : "+"}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}

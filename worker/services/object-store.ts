@@ -87,6 +87,25 @@ export async function getObjectStream(deps: StoreDeps, key: string): Promise<{ b
   return { body: res.body, size: res.headers.get("content-length") };
 }
 
+/**
+ * An object's bytes as a stream, for passing on without holding them (ZIP downloads); null when
+ * the object is gone. The timeout covers the answer's headers only: a slow reader may take longer.
+ */
+export async function openObject(deps: StoreDeps, key: string): Promise<ReadableStream<Uint8Array> | null> {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(new Error("S3 GET timed out")), requestTimeoutMs);
+  const res = await deps.s3
+    .fetch(objectUrl(deps.config, key), { signal: abort.signal })
+    .catch((error: unknown) => {
+      throw storageUnavailable(error);
+    })
+    .finally(() => clearTimeout(timer));
+  if (res.ok && res.body) return res.body;
+  await res.body?.cancel();
+  if (res.status === 404) return null;
+  throw storageUnavailable(new Error(`S3 GET answered ${res.status}`));
+}
+
 /** Deleting a missing object is success: the goal is that it is gone. */
 export async function deleteObject(deps: StoreDeps, key: string) {
   const res = await deps.s3.fetch(objectUrl(deps.config, key), {

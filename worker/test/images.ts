@@ -196,6 +196,8 @@ export interface ExifOptions {
   orientation?: number;
   camera?: boolean;
   gps?: boolean;
+  /** EXIF date strings ("2024:05:06 07:08:09"): original and digitized (with offsets) in the Exif sub-IFD, modified in IFD0. */
+  dates?: { original?: string; offsetOriginal?: string; digitized?: string; modified?: string };
 }
 
 const tiffType = { ascii: 2, short: 3, long: 4, rational: 5 } as const;
@@ -205,8 +207,8 @@ type TiffEntry = [tag: number, type: number, value: number | Uint8Array];
  * A TIFF-structured EXIF block as a phone writes it: IFD0 with Make, Model,
  * Orientation and a GPS IFD pointer, the GPS IFD holding a latitude and longitude.
  */
-export function exifTiff({ littleEndian = false, orientation, camera = true, gps = true }: ExifOptions = {}): Uint8Array {
-  const tiff = new Uint8Array(512);
+export function exifTiff({ littleEndian = false, orientation, camera = true, gps = true, dates }: ExifOptions = {}): Uint8Array {
+  const tiff = new Uint8Array(1024);
   const view = new DataView(tiff.buffer);
   tiff.set(ascii(littleEndian ? "II" : "MM"));
   view.setUint16(2, 42, littleEndian);
@@ -223,10 +225,19 @@ export function exifTiff({ littleEndian = false, orientation, camera = true, gps
     [1, tiffType.ascii, ascii("N\0")], [2, tiffType.rational, rationals(52, 31, 12.34)],
     [3, tiffType.ascii, ascii("E\0")], [4, tiffType.rational, rationals(13, 24, 56.78)],
   ]);
-  view.setUint32(4, gpsEnd, littleEndian);
-  const end = writeIfd(view, gpsEnd, littleEndian, [
+  const text = (value: string) => ascii(`${value}\0`);
+  const exifIfd: TiffEntry[] = [
+    ...(dates?.original ? ([[0x9003, tiffType.ascii, text(dates.original)]] as TiffEntry[]) : []),
+    ...(dates?.digitized ? ([[0x9004, tiffType.ascii, text(dates.digitized)]] as TiffEntry[]) : []),
+    ...(dates?.offsetOriginal ? ([[0x9011, tiffType.ascii, text(dates.offsetOriginal)]] as TiffEntry[]) : []),
+  ];
+  const exifEnd = exifIfd.length ? writeIfd(view, gpsEnd, littleEndian, exifIfd) : gpsEnd;
+  view.setUint32(4, exifEnd, littleEndian);
+  const end = writeIfd(view, exifEnd, littleEndian, [
     ...(camera ? ([[0x010f, tiffType.ascii, ascii(`${planted.make}\0`)], [0x0110, tiffType.ascii, ascii(`${planted.model}\0`)]] as TiffEntry[]) : []),
     ...(orientation === undefined ? [] : ([[0x0112, tiffType.short, orientation]] as TiffEntry[])),
+    ...(dates?.modified ? ([[0x0132, tiffType.ascii, text(dates.modified)]] as TiffEntry[]) : []),
+    ...(exifIfd.length ? ([[0x8769, tiffType.long, gpsEnd]] as TiffEntry[]) : []),
     ...(gps ? ([[0x8825, tiffType.long, 8]] as TiffEntry[]) : []),
   ]);
   return tiff.slice(0, end);

@@ -78,8 +78,14 @@ export function parseGenerateRequest(raw: Buffer): GenerateRequest | string {
   };
 }
 
+/**
+ * What the stand-in calls itself in `modelVersion`, which the worker records as an analysis's
+ * model: unmistakably not Gemini, so nothing written offline passes for Gemini's words.
+ */
+const standInModelVersion = "local-stand-in-analyzer (offline)";
+
 /** The normal answer, or the one a scripted fault asks for (latency and timeout are the server's job). */
-export function replyTo(request: GenerateRequest, model: string, fault?: GeminiFault): Reply {
+export function replyTo(request: GenerateRequest, fault?: GeminiFault): Reply {
   if (fault?.type === "status") return statusFault(fault.status, fault.retryAfter);
   let answer: string;
   try {
@@ -88,7 +94,8 @@ export function replyTo(request: GenerateRequest, model: string, fault?: GeminiF
     if (!(error instanceof UnreadableImageError)) throw error;
     return googleError(400, `Unable to process input image (${error.message}).`);
   }
-  const envelope = { modelVersion: `${model}-offline-1`, responseId: randomBytes(12).toString("base64url") };
+  // Whatever model was asked for, the answer says it came from here: the app shows this as the analysis's model.
+  const envelope = { modelVersion: standInModelVersion, responseId: randomBytes(12).toString("base64url") };
   const usage = usageMetadata(request, fault?.type === "empty" || fault?.type === "safety" ? "" : answer);
   const candidate = { content: { role: "model", parts: [{ text: answer }] }, finishReason: "STOP", index: 0 };
   switch (fault?.type) {

@@ -1,4 +1,5 @@
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import pg from "pg";
 
 /** One statement as the Neon driver sends it: text parameters, already serialised. */
@@ -52,7 +53,8 @@ function beginSql(options: BatchOptions): string {
 const keepText = new Proxy({}, { get: () => (value: unknown) => value });
 
 export async function createPgliteBackend(dataDir?: string): Promise<Backend & { pglite: PGlite }> {
-  const db = await PGlite.create(dataDir);
+  // Extensions the migrations create must be bundled in: PGlite has no contrib directory to load them from.
+  const db = await PGlite.create(dataDir, { extensions: { pg_trgm } });
   Object.assign(db, { parsers: keepText, serializers: keepText });
   const runOn = async (target: Pick<PGlite, "query">, { query, params }: Statement): Promise<RawResult> => {
     const result = await target.query<(string | null)[]>(query, params, { rowMode: "array" });

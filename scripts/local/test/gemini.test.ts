@@ -100,7 +100,7 @@ describe("Gemini stand-in: answers", () => {
     expect(body).toMatchObject({
       candidates: [{ content: { role: "model" }, finishReason: "STOP", index: 0 }],
       usageMetadata: { promptTokenCount: expect.any(Number), totalTokenCount: expect.any(Number) },
-      modelVersion: `${model}-offline-1`,
+      modelVersion: "local-stand-in-analyzer (offline)",
       responseId: expect.any(String),
     });
     const answer = await answerOf(res);

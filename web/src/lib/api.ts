@@ -42,7 +42,8 @@ function refreshSession(): Promise<boolean> {
   refreshing ??= client.auth.refresh
     .$post(undefined, { fetch })
     .then(async (res) => {
-      if (!res.ok) return false;
+      // 204: no refresh cookie, nobody signed in (not an error, so a signed-out load logs none).
+      if (res.status !== 200) return false;
       startSession(await res.json());
       return true;
     })
@@ -116,11 +117,14 @@ export const getMe = async () => (await client.auth.me.$get()).json();
 
 export const updateSettings = async (patch: SettingsPatch) => (await client.auth.me.$patch({ json: patch })).json();
 
-/** The export as a file: its name from Content-Disposition, its body as a Blob (the request needs the token, so no plain link). */
-export async function exportAccount() {
-  const res = await client.auth.me.export.$get();
+/**
+ * The export as a file: its name from Content-Disposition, its body as a Blob (the request needs the token, so no plain link).
+ * "zip" holds the original files too (streamed: no Content-Length; X-Export-Image-Bytes says roughly how much is coming).
+ */
+export async function exportAccount(format: "json" | "zip" = "json") {
+  const res = await client.auth.me.export.$get({ query: { format } });
   const name = /filename="([^"]+)"/.exec(res.headers.get("content-disposition") ?? "")?.[1];
-  return { name: name ?? "image-service-export.json", blob: await res.blob() };
+  return { name: name ?? `image-service-export.${format}`, blob: await res.blob() };
 }
 
 export async function listImages(filter: { q?: string; tag?: string; cursor?: string; limit?: number }) {

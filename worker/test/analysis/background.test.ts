@@ -55,7 +55,7 @@ describe("analysis off the request path", () => {
       alt_text: expect.any(String),
       tags: expect.arrayContaining(["png"]),
       text: "",
-      model: "gemini-2.5-flash-offline-1",
+      model: "local-stand-in-analyzer (offline)",
       analyzed_at: expect.stringMatching(/^\d{4}-/),
     });
     expect(image.ai_description).toBe(image.description);

@@ -41,11 +41,21 @@ describe("refresh tokens", () => {
     expect(statuses.sort()).toEqual([200, 401]);
   });
 
-  it("refuses an unknown token and a missing one", async () => {
+  it("refuses an unknown token and an empty one", async () => {
     expect((await refreshWithBody("x".repeat(43))).status).toBe(401);
-    const none = await app("/auth/refresh", { method: "POST" });
-    expect(none.status).toBe(401);
-    expect(await none.json()).toMatchObject({ code: "invalid_refresh_token" });
+    const empty = await app("/auth/refresh", { method: "POST", headers: { cookie: "refresh_token=" } });
+    expect(empty.status).toBe(401);
+    expect(await empty.json()).toMatchObject({ code: "invalid_refresh_token" });
+  });
+
+  it("answers 204 with no body and sets no cookie when there is no session at all (a signed-out page load)", async () => {
+    for (const init of [{ method: "POST" }, json({})]) {
+      const none = await app("/auth/refresh", init);
+      expect(none.status).toBe(204);
+      expect(await none.text()).toBe("");
+      expect(none.headers.get("set-cookie")).toBeNull();
+      expect(none.headers.get("cache-control")).toBe("no-store");
+    }
   });
 
   it("refuses a refresh token used as an access token", async () => {

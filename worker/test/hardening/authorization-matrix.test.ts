@@ -11,9 +11,11 @@ import { makePng } from "../images";
  * Who may call each route. `public`: no token needed. `self`: a signed-in user, acting on
  * their own account only (nothing in the request names another user's data). `image`: a
  * signed-in user, and the path names an image, so another user's token must get 404.
+ * `album`: the same for a path naming an album (404 album_not_found). `images`: the body names
+ * images; another user's token gets per-image image_not_found (or 404) and changes nothing.
  * A route added to the app without a row here fails the first test.
  */
-type Access = "public" | "self" | "image";
+type Access = "public" | "self" | "image" | "album" | "images";
 
 const expectations: Record<string, { access: Access; body?: unknown }> = {
   "GET /healthz": { access: "public" },
@@ -32,6 +34,9 @@ const expectations: Record<string, { access: Access; body?: unknown }> = {
   "DELETE /auth/me": { access: "self", body: { password: "not the password" } },
   "POST /images/upload": { access: "self" },
   "GET /images": { access: "self" },
+  "GET /images/timeline": { access: "self" },
+  "POST /images/bulk": { access: "images", body: { action: "delete", ids: ["<image>"] } },
+  "POST /images/download": { access: "images", body: { ids: ["<image>"] } },
   "GET /images/analyze/:id": { access: "image" },
   "POST /images/:id/analyze": { access: "image" },
   "PATCH /images/:id": { access: "image", body: { description: "mine now" } },
@@ -46,6 +51,14 @@ const expectations: Record<string, { access: Access; body?: unknown }> = {
   "POST /api/v2/auth/login": { access: "public" },
   "POST /api/v2/images/upload": { access: "self" },
   "GET /api/v2/images/list": { access: "self" },
+  "GET /albums": { access: "self" },
+  "POST /albums": { access: "self", body: { name: "another album" } },
+  "GET /albums/:id": { access: "album" },
+  "PATCH /albums/:id": { access: "album", body: { name: "mine now" } },
+  "DELETE /albums/:id": { access: "album" },
+  "GET /albums/:id/images": { access: "album" },
+  "POST /albums/:id/images": { access: "album", body: { ids: ["<image>"] } },
+  "DELETE /albums/:id/images": { access: "album", body: { ids: ["<image>"] } },
 };
 
 const routeTable = [...new Set(inspectRoutes(routes).filter((r) => !r.isMiddleware).map((r) => `${r.method} ${r.path}`))];
@@ -57,6 +70,7 @@ describe("authorisation matrix, generated from the app's route table", () => {
   let imageId: string;
   let shareId: string;
   let shareToken: string;
+  let albumId: string;
   const tokens: Record<string, () => string | undefined> = {};
 
   beforeAll(async () => {
@@ -65,6 +79,8 @@ describe("authorisation matrix, generated from the app's route table", () => {
     imageId = (await uploadOk(owner.accessToken, { bytes: await makePng(8, 8, [200, 10, 10]) })).id;
     const share = await (await app(`/images/${imageId}/shares`, json({ expires_in: 3600 }, { headers: bearer(owner.accessToken) }))).json<{ id: string; url: string }>();
     [shareId, shareToken] = [share.id, share.url.split("/s/")[1]];
+    albumId = (await (await app("/albums", json({ name: "the owner's album" }, { headers: bearer(owner.accessToken) }))).json<{ id: string }>()).id;
+    await app(`/albums/${albumId}/images`, json({ ids: [imageId] }, { headers: bearer(owner.accessToken) }));
     const gone = await app("/auth/me", json({ password: deleted.user.password }, { method: "DELETE", headers: bearer(deleted.accessToken) }));
     expect(gone.status).toBe(204);
     const holder = { userId: owner.user.id, sessionId: crypto.randomUUID(), tokenVersion: 0 };
@@ -79,8 +95,9 @@ describe("authorisation matrix, generated from the app's route table", () => {
 
   function call(route: string, token: string | undefined) {
     const [method, template] = route.split(" ");
-    const path = template.replace(":id", imageId).replace(":shareId", shareId).replace(":token", shareToken).replace("*", "gallery");
-    const { body } = expectations[route] ?? {};
+    const id = template.startsWith("/albums/") ? albumId : imageId;
+    const path = template.replace(":id", id).replace(":shareId", shareId).replace(":token", shareToken).replace("*", "gallery");
+    const body = withIds(expectations[route]?.body);
     const headers: Record<string, string> = token ? bearer(token) : {};
     if (route.endsWith("/images/upload")) {
       const form = new FormData();
@@ -90,6 +107,9 @@ describe("authorisation matrix, generated from the app's route table", () => {
     if (body !== undefined) return app(path, json(body, { method, headers }));
     return app(path, { method, headers, redirect: "manual" });
   }
+
+  /** Bodies name the owner's image as "<image>": known only once it is uploaded. */
+  const withIds = (body: unknown) => (body === undefined ? undefined : JSON.parse(JSON.stringify(body).replaceAll("<image>", imageId)));
 
   it("has an expectation for every route, and a route for every expectation", () => {
     expect(routeTable.filter((route) => !(route in expectations)), "routes without a row in the table").toEqual([]);
@@ -115,6 +135,23 @@ describe("authorisation matrix, generated from the app's route table", () => {
     expect(shares.shares).toEqual([expect.objectContaining({ id: shareId, revoked: false })]);
   });
 
+  it.each(protectedRoutes.filter((route) => expectations[route].access === "album"))("%s with another user's token: 404 album_not_found, and the owner's album is untouched", async (route) => {
+    const res = await call(route, other.accessToken);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ code: "album_not_found" });
+    const mine = await app(`/albums/${albumId}`, { headers: bearer(owner.accessToken) });
+    expect(mine.status).toBe(200);
+    expect(await mine.json()).toMatchObject({ name: "the owner's album", image_count: 1, cover: { id: imageId } });
+  });
+
+  it.each(protectedRoutes.filter((route) => expectations[route].access === "images"))("%s with another user's token naming the owner's image: image_not_found, and the image is untouched", async (route) => {
+    const res = await call(route, other.accessToken);
+    const body = await res.json<{ code?: string; results?: { status: string; code: string }[] }>();
+    if (res.status === 200) expect(body.results).toEqual([expect.objectContaining({ status: "failed", code: "image_not_found" })]);
+    else expect([res.status, body.code]).toEqual([404, "image_not_found"]);
+    expect((await app(`/images/${imageId}`, { headers: bearer(owner.accessToken) })).status).toBe(200);
+  });
+
   it.each(protectedRoutes.filter((route) => expectations[route].access === "self" && route.startsWith("GET ")))("%s with another user's token shows only that user's data", async (route) => {
     const res = await call(route, other.accessToken);
     expect(res.status).toBe(200);
@@ -125,7 +162,7 @@ describe("authorisation matrix, generated from the app's route table", () => {
   it.each(routeTable.filter((route) => expectations[route]?.access === "public"))("%s answers without an access token (never asks for one)", async (route) => {
     const res = await call(route, undefined);
     expect(res.status).toBeLessThan(500);
-    // /auth/refresh without a refresh token is 401 invalid_refresh_token: a missing session, not a missing access token.
+    // /auth/refresh without a refresh token is 204 (no session to refresh); a 401 would be invalid_refresh_token, never a missing access token.
     if (res.status === 401) expect(await res.json()).toMatchObject({ code: "invalid_refresh_token" });
   });
 

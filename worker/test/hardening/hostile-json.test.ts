@@ -20,6 +20,12 @@ const signedInEndpoints: [string, string, string[]][] = [
   ["PATCH", "/auth/me", ["keep_metadata", "never_send_to_ai"]],
   ["PATCH", "/images/:id", ["no_ai", "description", "alt_text", "tags"]],
   ["POST", "/images/:id/shares", ["expires_in", "max_views"]],
+  ["POST", "/images/bulk", ["action", "ids", "no_ai", "album_id"]],
+  ["POST", "/images/download", ["ids"]],
+  ["POST", "/albums", ["name"]],
+  ["PATCH", "/albums/:album", ["name", "cover_image_id"]],
+  ["POST", "/albums/:album/images", ["ids"]],
+  ["DELETE", "/albums/:album/images", ["ids"]],
 ];
 
 describe("hostile JSON bodies on public endpoints", () => {
@@ -33,15 +39,17 @@ describe("hostile JSON bodies on public endpoints", () => {
 describe("hostile JSON bodies on signed-in endpoints", () => {
   let session: SignedIn;
   let imageId: string;
+  let albumId: string;
   beforeAll(async () => {
     session = await newSignedInUser();
     imageId = (await uploadOk(session.accessToken, { bytes: await makePng(8, 8, [7, 7, 7]) })).id;
+    albumId = (await (await app("/albums", json({ name: "fuzzed" }, { headers: bearer(session.accessToken) }))).json<{ id: string }>()).id;
   });
 
   for (const [method, template, fields] of signedInEndpoints) {
     // 30 runs: a well-formed password here costs an argon2id verify (~250 ms).
     test.prop([hostileBody(fields)], { numRuns: 30 })(`${method} ${template} never answers 5xx and errors are JSON {message, code}`, async (raw) => {
-      const path = template.replace(":id", imageId);
+      const path = template.replace(":id", imageId).replace(":album", albumId);
       await expectCleanAnswer(await app(path, rawInit(method, raw, bearer(session.accessToken))), `${method} ${path} ${describeBody(raw)}`);
     });
   }

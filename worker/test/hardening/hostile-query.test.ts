@@ -12,7 +12,7 @@ const base64url = (text: string) => btoa(text).replace(/\+/g, "-").replace(/\//g
 /** Raw query fragments that are not valid percent-encoding or not what a number parser expects. */
 const rawFragment = fc.constantFrom(
   "", "%", "%zz", "%ff", "%00", "%ED%A0%80", "%C0%80", "%2", "%%", "+", "1e3", "-1", "0", "101", "100", "1", "1.5", "%201", "0x10",
-  "99999999999999999999", "%EF%BC%91", "page", "array", "ARRAY", "%E2%80%AE",
+  "99999999999999999999", "%EF%BC%91", "page", "array", "ARRAY", "%E2%80%AE", "2024-05", "2024-02-29", "2024-02-30", "0000-01", "9999-12-31",
 );
 
 /** Cursors shaped like ours with hostile parts: dates Postgres cannot read, ranks past int4, ids that are nearly UUIDs. */
@@ -31,7 +31,7 @@ const cursor = fc.oneof(
 );
 
 const value = fc.oneof(hostileString.map(percentEncode), rawFragment, cursor);
-const param = fc.tuple(fc.constantFrom("limit", "cursor", "q", "tag", "format", "limit", "cursor"), value);
+const param = fc.tuple(fc.constantFrom("limit", "cursor", "q", "tag", "format", "limit", "cursor", "from"), value);
 const query = fc.array(param, { minLength: 1, maxLength: 5 }).map((params) => params.map(([name, v]) => `${name}=${v}`).join("&"));
 
 describe("GET /images with hostile query parameters", () => {
@@ -116,6 +116,11 @@ const idRoutes: [string, string, RequestInit?][] = [
   ["GET", "/images/:id/shares"],
   ["POST", "/images/:id/shares", { headers: { "content-type": "application/json" }, body: '{"expires_in":3600}' }],
   ["DELETE", "/images/:id/shares/00000000-0000-4000-8000-000000000000"],
+  ["GET", "/albums/:id"],
+  ["PATCH", "/albums/:id", { headers: { "content-type": "application/json" }, body: '{"name":"x"}' }],
+  ["DELETE", "/albums/:id"],
+  ["GET", "/albums/:id/images"],
+  ["POST", "/albums/:id/images", { headers: { "content-type": "application/json" }, body: '{"ids":["00000000-0000-4000-8000-000000000000"]}' }],
 ];
 
 describe("hostile ids in paths", () => {
@@ -127,7 +132,7 @@ describe("hostile ids in paths", () => {
   });
 
   for (const [method, template, init] of idRoutes) {
-    test.prop([segment], { numRuns: 15 })(`${method} ${template} answers a JSON 404 for any id that is not the user's image`, async (id) => {
+    test.prop([segment], { numRuns: 15 })(`${method} ${template} answers a JSON 404 for any id that is not the user's image or album`, async (id) => {
       const path = template.replace(":id", id);
       const res = await app(path, { method, ...init, headers: { ...bearer(session.accessToken), ...(init?.headers as Record<string, string>) }, redirect: "manual" });
       const { status } = await expectCleanAnswer(res, `${method} ${path.slice(0, 200)}`);

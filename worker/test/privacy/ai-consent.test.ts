@@ -135,7 +135,7 @@ describe("provenance and edits", () => {
     const uploaded = await uploadOk(accessToken, { bytes: await makePng(20, 20, violet) });
     const analysed = await analysisReaches(accessToken, uploaded.id, ["done"]);
     expect(analysed).toMatchObject({
-      model: "gemini-2.5-flash-offline-1",
+      model: "local-stand-in-analyzer (offline)",
       analyzed_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
       prompt_hash: expect.stringMatching(/^[0-9a-f]{64}$/),
       analysis_attempts: 1,
@@ -173,7 +173,7 @@ describe("provenance and edits", () => {
     expect(await edit.json()).toMatchObject({ analysis_status: "processing", alt_text: "Written by me" });
     await releaseGemini(sha256);
     const done = await analysisReaches(accessToken, uploaded.id, ["done"]);
-    expect(done).toMatchObject({ alt_text: "Written by me", edited_by_user: true, model: "gemini-2.5-flash-offline-1" });
+    expect(done).toMatchObject({ alt_text: "Written by me", edited_by_user: true, model: "local-stand-in-analyzer (offline)" });
     expect(done.description).toContain("Offline analysis"); // fields the owner did not touch still come from the AI
   });
 
