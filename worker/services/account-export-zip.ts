@@ -40,7 +40,8 @@ export async function exportAccountZip(deps: Deps, user: User) {
         return stream;
       },
     });
-    const { file_url: _url, file_url_expires_at: _expires, ...record } = await toImageView(deps, image);
+    // The archive outlives any signed URL: each image names its entry instead (renditions are not exported).
+    const { file_url: _url, file_url_expires_at: _expires, thumb_url: _thumb, display_url: _display, ...record } = await toImageView(deps, image);
     return { ...record, file: name };
   });
   const now = new Date();

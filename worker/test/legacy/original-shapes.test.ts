@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { app, bearer, newSignedInUser } from "../helpers";
-import { uploadOk } from "../image-helpers";
+import { analysisReaches, uploadOk } from "../image-helpers";
 import { makePng } from "../images";
 
 const blue: [number, number, number] = [20, 40, 200];
@@ -9,10 +9,13 @@ const blue: [number, number, number] = [20, 40, 200];
 describe("GET /images?format=array", () => {
   it("answers one page of the listing as the original bare array", async () => {
     const { accessToken } = await newSignedInUser();
-    const image = await uploadOk(accessToken, { bytes: await makePng(8, 8, blue), name: "a.png" });
+    const uploaded = await uploadOk(accessToken, { bytes: await makePng(8, 8, blue), name: "a.png" });
+    const image = await analysisReaches(accessToken, uploaded.id, ["done"]);
     const res = await app("/images?format=array", { headers: bearer(accessToken) });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual([{ id: image.id, file_name: "a.png", file_url: expect.stringContaining("X-Amz-Signature="), ai_description: null }]);
+    expect(await res.json()).toEqual([
+      { id: image.id, file_name: "a.png", file_url: expect.stringContaining("X-Amz-Signature="), ai_description: image.description },
+    ]);
   });
 
   it("honours limit and cursor as the modern listing does", async () => {
