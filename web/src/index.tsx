@@ -1,18 +1,14 @@
 import { Navigate, Route, Router } from "@solidjs/router";
-import { lazy } from "solid-js";
 import { render } from "solid-js/web";
 import { App } from "./app";
 import { RequireSession } from "./components/require-session";
 import { restoreSession } from "./lib/api";
 import { Account } from "./pages/account";
-import { Gallery } from "./pages/gallery";
 import { NotFound } from "./pages/not-found";
+import { Photos } from "./pages/photos";
 import { SignIn } from "./pages/sign-in";
 import { SignUp } from "./pages/sign-up";
 import "./styles.css";
-
-// The image page (editing, share links) loads when first opened: the gallery's first load stays under 30 KiB.
-const ImageDetail = lazy(() => import("./pages/image-detail"));
 
 void restoreSession();
 
@@ -23,9 +19,8 @@ render(
       <Route path="/login" component={SignIn} />
       <Route path="/signup" component={SignUp} />
       <Route path="/" component={RequireSession}>
-        <Route path="/" component={Gallery} />
+        <Route path={["/", "/i/:id"]} component={Photos} />
         <Route path="/gallery" component={() => <Navigate href="/" />} />
-        <Route path="/i/:id" component={ImageDetail} />
         <Route path="/account" component={Account} />
       </Route>
       <Route path="*" component={NotFound} />

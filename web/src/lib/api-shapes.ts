@@ -24,3 +24,8 @@ export type PublicUser = SessionBody["user"];
 
 export type AccountSettings = InferResponseType<Client["auth"]["me"]["$get"], 200>["settings"];
 export type SettingsPatch = InferRequestType<Client["auth"]["me"]["$patch"]>["json"];
+
+export type BulkInput = InferRequestType<Client["images"]["bulk"]["$post"]>["json"];
+export type BulkOutcome = InferResponseType<Client["images"]["bulk"]["$post"], 200>;
+export type TimelineMonth = InferResponseType<Client["images"]["timeline"]["$get"], 200>["months"][number];
+export type AlbumView = InferResponseType<Client["albums"]["$post"], 201>;

@@ -1,0 +1,54 @@
+import { createAsync } from "@solidjs/router";
+import { createMemo, onCleanup, onMount, Show } from "solid-js";
+import { createImageList } from "../lib/image-list";
+import { getTimeline, type GalleryFilter } from "../lib/images";
+import { clearSelection } from "../lib/selection";
+import { onSelectionKey } from "../lib/selection-keys";
+import { showInViewer } from "../lib/viewer-list";
+import { BulkActions } from "./bulk-actions";
+import { ImageGrid, MoreImages } from "./image-grid";
+import { MonthJump, Timeline } from "./timeline";
+
+/**
+ * The gallery's images: by date (timeline) unless searching, which keeps its best-match order
+ * in a flat grid. Tiles can be selected for bulk actions and open the viewer, which walks this
+ * same list.
+ */
+export function GalleryImages(props: { filter: GalleryFilter }) {
+  const list = createImageList(() => props.filter);
+  const byDate = () => !props.filter.q && !props.filter.tag;
+  const months = createAsync(() => getTimeline().catch(() => undefined));
+  const total = () => (byDate() ? months()?.reduce((sum, month) => sum + month.count, 0) : undefined);
+  const offset = createMemo(() => {
+    const from = list.from();
+    return from ? (months() ?? []).filter((month) => month.month > from).reduce((sum, month) => sum + month.count, 0) : 0;
+  });
+  showInViewer({ list, total, offset });
+  const order = () => list.images().map((image) => image.id);
+
+  onMount(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.target instanceof Element && event.target.closest("dialog, [role=dialog]")) return;
+      onSelectionKey(event, order);
+    };
+    document.addEventListener("keydown", onKey);
+    onCleanup(() => document.removeEventListener("keydown", onKey));
+  });
+  onCleanup(() => {
+    showInViewer(undefined);
+    clearSelection();
+  });
+
+  return (
+    <>
+      <Show when={byDate() && (months()?.length ?? 0) > 1}>
+        <MonthJump list={list} months={months() ?? []} />
+      </Show>
+      <Show when={byDate() && list.images().length > 0} fallback={<ImageGrid filter={props.filter} list={list} selectable opensViewer />}>
+        <Timeline list={list} />
+        <MoreImages list={list} />
+      </Show>
+      <BulkActions images={list.images} />
+    </>
+  );
+}
