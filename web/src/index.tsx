@@ -1,14 +1,17 @@
 import { Navigate, Route, Router } from "@solidjs/router";
+import { lazy } from "solid-js";
 import { render } from "solid-js/web";
 import { App } from "./app";
 import { RequireSession } from "./components/require-session";
 import { restoreSession } from "./lib/api";
-import { Account } from "./pages/account";
 import { NotFound } from "./pages/not-found";
 import { Photos } from "./pages/photos";
 import { SignIn } from "./pages/sign-in";
 import { SignUp } from "./pages/sign-up";
 import "./styles.css";
+
+// The account page (settings, export, deletion) loads when first opened: the gallery's first load stays under 30 KiB.
+const Account = lazy(() => import("./pages/account").then((page) => ({ default: page.Account })));
 
 void restoreSession();
 

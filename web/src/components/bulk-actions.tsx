@@ -24,7 +24,7 @@ function doneWord(action: BulkAction, albumName: string): string {
  * The selection bar: how many are selected and what can be done to all of them, each one API
  * call. The outcome is told per image; the ones that failed stay selected for another try.
  */
-export function BulkActions(props: { images: Accessor<ImageView[]> }) {
+export default function BulkActions(props: { images: Accessor<ImageView[]> }) {
   const [busy, setBusy] = createSignal(false);
   const [summary, setSummary] = createSignal("");
   const [confirming, setConfirming] = createSignal(false);

@@ -1,13 +1,15 @@
 import { createAsync } from "@solidjs/router";
-import { createMemo, onCleanup, onMount, Show } from "solid-js";
+import { createEffect, createMemo, createSignal, lazy, onCleanup, onMount, Show } from "solid-js";
 import { createImageList } from "../lib/image-list";
 import { getTimeline, type GalleryFilter } from "../lib/images";
-import { clearSelection } from "../lib/selection";
+import { clearSelection, selectedIds } from "../lib/selection";
 import { onSelectionKey } from "../lib/selection-keys";
 import { showInViewer } from "../lib/viewer-list";
-import { BulkActions } from "./bulk-actions";
 import { ImageGrid, MoreImages } from "./image-grid";
 import { MonthJump, Timeline } from "./timeline";
+
+// The selection bar (and its album picker) loads with the first selection: the first load stays under 30 KiB.
+const BulkActions = lazy(() => import("./bulk-actions"));
 
 /**
  * The gallery's images: by date (timeline) unless searching, which keeps its best-match order
@@ -25,6 +27,9 @@ export function GalleryImages(props: { filter: GalleryFilter }) {
   });
   showInViewer({ list, total, offset });
   const order = () => list.images().map((image) => image.id);
+  // Once shown, the bar stays mounted: its summary outlives the selection it reports on.
+  const [selecting, setSelecting] = createSignal(false);
+  createEffect(() => selectedIds().size > 0 && setSelecting(true));
 
   onMount(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -48,7 +53,9 @@ export function GalleryImages(props: { filter: GalleryFilter }) {
         <Timeline list={list} />
         <MoreImages list={list} />
       </Show>
-      <BulkActions images={list.images} />
+      <Show when={selecting()}>
+        <BulkActions images={list.images} />
+      </Show>
     </>
   );
 }

@@ -1,6 +1,7 @@
 import { Show } from "solid-js";
 import type { ImageView } from "../lib/api-shapes";
-import { formatBytes, formatDate, formatTaken } from "../lib/format";
+import { formatBytes, formatDate } from "../lib/format";
+import { formatTaken } from "../lib/format-taken";
 import { AnalysisBadge } from "./analysis-badge";
 import { ImageText } from "./image-text";
 
