@@ -36,7 +36,7 @@ test("a user sets privacy defaults, exports the data, edits an image's text, sha
     await page.locator("li.card a").click();
     await page.getByRole("heading", { name: "red-landscape.png" }).waitFor();
     // The offline stand-in names itself, so its text never reads as Gemini's.
-    await page.locator(".provenance", { hasText: /^AI-written \(local-stand-in-analyzer \(offline\)/ }).waitFor();
+    await page.locator(".provenance", { hasText: /^Written by the local stand-in analyzer, not an AI \(local-stand-in-analyzer \(offline\)/ }).waitFor();
     assert.equal(await page.getByText("Nothing removed (kept, or none found)").count(), 1);
 
     await page.getByRole("button", { name: "Edit text" }).click();
