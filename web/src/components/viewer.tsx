@@ -54,6 +54,9 @@ export default function Viewer(props: { id: string }) {
   const close = () => (cameFromList ? history.back() : navigate("/", { scroll: false }));
 
   let dialog!: HTMLDivElement;
+  // The id is gone from the route by the time the viewer closes: the tile to return to is the last one shown.
+  let shownId = props.id;
+  createEffect(() => (shownId = props.id));
   const root = document.getElementById("root");
   onMount(() => {
     root?.setAttribute("inert", "");
@@ -63,7 +66,7 @@ export default function Viewer(props: { id: string }) {
   onCleanup(() => {
     root?.removeAttribute("inert");
     document.documentElement.classList.remove("viewer-open");
-    const tile = document.querySelector<HTMLElement>(`a.card-link[href="/i/${CSS.escape(props.id)}"]`);
+    const tile = document.querySelector<HTMLElement>(`a.card-link[href="/i/${CSS.escape(shownId)}"]`);
     tile?.focus();
   });
 
