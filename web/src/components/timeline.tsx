@@ -82,25 +82,27 @@ export function MonthJump(props: { list: ImageList; months: TimelineMonth[] }) {
   };
   return (
     <nav class="month-jump" aria-label="Months">
-      <label>
-        <span>Jump to</span>
-        <select
-          value=""
-          onChange={(event) => {
-            jump(event.currentTarget.value);
-            event.currentTarget.value = "";
-          }}
-        >
-          <option value="">a month…</option>
-          <For each={props.months}>
-            {(month) => (
-              <option value={month.month}>
-                {monthName(month.month)} ({month.count})
-              </option>
-            )}
-          </For>
-        </select>
-      </label>
+      {/* Choosing is not going: a select that moved the page on each arrow key would strand keyboard users. */}
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          jump(String(new FormData(event.currentTarget).get("month") ?? ""));
+        }}
+      >
+        <label>
+          <span>Jump to</span>
+          <select name="month">
+            <For each={props.months}>
+              {(month) => (
+                <option value={month.month}>
+                  {monthName(month.month)} ({month.count})
+                </option>
+              )}
+            </For>
+          </select>
+        </label>
+        <button type="submit">Go</button>
+      </form>
       <Show when={props.list.from()}>
         <button
           type="button"
