@@ -34,9 +34,11 @@ export function Timeline(props: { list: ImageList }) {
               <h2 id={monthHeadingId(month)} class="month-head" tabindex="-1">
                 {monthName(month)}
               </h2>
-              <For each={days()}>
-                {(day) => <Day day={day} images={images().filter((image) => image.timeline_date === day)} order={order} />}
-              </For>
+              <div class="days">
+                <For each={days()}>
+                  {(day) => <Day day={day} images={images().filter((image) => image.timeline_date === day)} order={order} />}
+                </For>
+              </div>
             </section>
           );
         }}
@@ -48,14 +50,14 @@ export function Timeline(props: { list: ImageList }) {
 function Day(props: { day: string; images: ImageView[]; order: () => string[] }) {
   const id = `day-${props.day}`;
   return (
-    <>
+    <div class="day">
       <h3 id={id} class="day-head">
         <time datetime={props.day}>{dayName(props.day)}</time>
       </h3>
       <ul class="grid" aria-labelledby={id}>
         <For each={props.images}>{(image) => <ImageCard image={image} selection={cardSelection(image, props.order)} opensViewer />}</For>
       </ul>
-    </>
+    </div>
   );
 }
 
