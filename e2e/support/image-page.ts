@@ -1,0 +1,10 @@
+import type { Locator } from "playwright-core";
+
+/** A tile opens the viewer; the image's own page (editing, sharing, delete) is one link further. */
+export async function openImagePage(tile: Locator) {
+  const page = tile.page();
+  await tile.click();
+  await page.getByRole("dialog", { name: /, viewer$/ }).waitFor();
+  await page.getByRole("link", { name: "Sharing, download and delete" }).click();
+  await page.locator("article.detail h1").waitFor();
+}
