@@ -40,7 +40,10 @@ export default function BulkActions(props: { images: Accessor<ImageView[]> }) {
       const outcome = await runBulk({ ...action, ids } as BulkInput);
       const failed = outcome.results.filter((result) => result.status === "failed");
       if (action.action === "delete") {
-        for (const result of outcome.results) if (result.status === "ok") (forget(result.id), forgetUpload(result.id));
+        for (const result of outcome.results.filter((each) => each.status === "ok")) {
+          forget(result.id);
+          forgetUpload(result.id);
+        }
       }
       const why = failed.map((result) => `${nameOf(result.id)} (${"message" in result ? result.message : "failed"})`).join(", ");
       setSummary(`${plural(outcome.summary.succeeded, "image")} ${doneWord(action, albumName)}${failed.length ? `, ${failed.length} failed: ${why}` : "."}`);

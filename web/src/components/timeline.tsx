@@ -8,7 +8,7 @@ import { ImageCard } from "./image-card";
 const monthName = (month: string) => new Date(`${month}-01T00:00:00Z`).toLocaleDateString(undefined, { month: "long", year: "numeric", timeZone: "UTC" });
 const dayName = (day: string) =>
   new Date(`${day}T00:00:00Z`).toLocaleDateString(undefined, { weekday: "long", day: "numeric", month: "long", timeZone: "UTC" });
-export const monthHeadingId = (month: string) => `month-${month}`;
+const monthHeadingId = (month: string) => `month-${month}`;
 
 /** Distinct values of `key` over `items`, in order of first appearance. */
 function distinct<T>(items: readonly T[], key: (item: T) => string): string[] {

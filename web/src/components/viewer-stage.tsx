@@ -33,6 +33,7 @@ export function ViewerStage(props: { image: ImageView; zoom: Zoom; onSwipe: (ste
     if (!props.zoom.zoomed() && Math.abs(dx) > swipeMinPx && Math.abs(dx) > Math.abs(dy)) props.onSwipe(dx < 0 ? 1 : -1);
   };
   return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: pointer gestures only; the keyboard zooms with + − 0 and moves with the arrows, on the dialog
     <div
       ref={stage}
       class="viewer-stage"

@@ -74,8 +74,10 @@ export default function Viewer(props: { id: string }) {
     if (event.key === "Tab") {
       const stops = [...dialog.querySelectorAll<HTMLElement>(focusable)];
       const [first, last] = [stops[0], stops.at(-1)];
-      if (event.shiftKey && (document.activeElement === first || document.activeElement === dialog)) (event.preventDefault(), last?.focus());
-      else if (!event.shiftKey && document.activeElement === last) (event.preventDefault(), first?.focus());
+      const wrapTo = event.shiftKey ? (document.activeElement === first || document.activeElement === dialog ? last : undefined) : document.activeElement === last ? first : undefined;
+      if (!wrapTo) return;
+      event.preventDefault();
+      wrapTo.focus();
       return;
     }
     if (typing(event.target) || event.ctrlKey || event.metaKey || event.altKey) return;

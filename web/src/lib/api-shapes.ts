@@ -26,6 +26,4 @@ export type AccountSettings = InferResponseType<Client["auth"]["me"]["$get"], 20
 export type SettingsPatch = InferRequestType<Client["auth"]["me"]["$patch"]>["json"];
 
 export type BulkInput = InferRequestType<Client["images"]["bulk"]["$post"]>["json"];
-export type BulkOutcome = InferResponseType<Client["images"]["bulk"]["$post"], 200>;
 export type TimelineMonth = InferResponseType<Client["images"]["timeline"]["$get"], 200>["months"][number];
-export type AlbumView = InferResponseType<Client["albums"]["$post"], 201>;

@@ -2,7 +2,7 @@ import { createSignal, type Accessor } from "solid-js";
 import type { ImageList } from "./image-list";
 
 /** What the viewer walks: the list the gallery shows, and where it sits in the whole. */
-export interface ViewerList {
+interface ViewerList {
   list: ImageList;
   /** How many images the whole list holds, when known (the timeline's month counts). */
   total: Accessor<number | undefined>;
