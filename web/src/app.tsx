@@ -10,11 +10,11 @@ export function App(props: RouteSectionProps) {
   createEffect(
     on(
       () => [location.pathname, isViewerState(location.state)] as const,
-      ([, inViewer], before) => {
+      ([path, inViewer], before) => {
         // Typing in the search box navigates too; the caret must stay there.
         if (document.activeElement?.closest("[role=search]")) return;
-        // The viewer manages focus itself, and closing it returns to the tile, where the gallery was scrolled.
-        if (inViewer || before?.[1]) return;
+        // The viewer manages focus itself, and closing it (back to the gallery) returns to the tile, where the gallery was scrolled.
+        if (inViewer || (before?.[1] && path === "/")) return;
         main.focus({ preventScroll: true });
         window.scrollTo(0, 0);
       },
