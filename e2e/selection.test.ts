@@ -55,6 +55,12 @@ test("with the pointer: click and shift-click select, a bulk AI switch, an album
     await picker.getByLabel("New album").fill("Spring walk");
     await picker.getByRole("button", { name: "Add" }).click();
     await summary(page).getByText("2 images added to “Spring walk”.").waitFor();
+    // The album now exists: the picker lists it.
+    await page.getByLabel("Select d.png").click();
+    await page.getByRole("button", { name: "Add to album" }).click();
+    await picker.getByLabel("Spring walk").check();
+    await picker.getByRole("button", { name: "Add" }).click();
+    await summary(page).getByText("1 image added to “Spring walk”.").waitFor();
 
     await page.getByLabel("Select d.png").click();
     await page.getByLabel("Select c.png").click();

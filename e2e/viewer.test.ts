@@ -117,6 +117,11 @@ test("with the keyboard, the viewer opens from a tile, keeps focus inside, moves
     await viewer(page, "red-landscape.png").waitFor();
     await page.keyboard.press("+");
     await page.locator(".viewer-stage[data-zoomed]").waitFor();
+    const transform = () => page.locator(".viewer-stage img").evaluate((image: HTMLImageElement) => image.style.transform);
+    const zoomedAt = await transform();
+    await page.keyboard.press("Shift+ArrowLeft");
+    assert.notEqual(await transform(), zoomedAt);
+    await viewer(page, "red-landscape.png").waitFor();
     await page.keyboard.press("0");
     await page.locator(".viewer-stage:not([data-zoomed])").waitFor();
     await page.keyboard.press("Escape");

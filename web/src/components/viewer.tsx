@@ -10,6 +10,8 @@ import { ViewerStage } from "./viewer-stage";
 import { createZoom } from "./viewer-zoom";
 
 const focusable = "a[href], button:not(:disabled), input:not(:disabled), textarea, select, [tabindex]:not([tabindex='-1'])";
+/** Shift+arrow pans a zoomed image by this much (px), as a drag would. */
+const panSteps: Record<string, [number, number]> = { ArrowLeft: [60, 0], ArrowRight: [-60, 0], ArrowUp: [0, 60], ArrowDown: [0, -60] };
 const typing = (target: EventTarget | null) => target instanceof HTMLElement && target.matches("input, textarea, select");
 
 /**
@@ -81,6 +83,12 @@ export default function Viewer(props: { id: string }) {
       return;
     }
     if (typing(event.target) || event.ctrlKey || event.metaKey || event.altKey) return;
+    const pan = panSteps[event.key];
+    if (event.shiftKey && pan) {
+      event.preventDefault();
+      zoom.panBy(...pan);
+      return;
+    }
     const actions: Record<string, () => void> = {
       Escape: close,
       ArrowRight: () => go(1),
