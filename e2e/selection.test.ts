@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Page } from "playwright-core";
-import { openPage, registerUser, uploadThroughApi } from "./support/app";
+import { openPage, registerUser } from "./support/app";
 import { gradientPng, takenAt } from "./support/images";
 import { assertNoHorizontalScroll, assertNoProblems, waitForCards } from "./support/page-checks";
 import { publishForDocs, screenshot } from "./support/screenshots";
 import { signInThroughForm } from "./support/sign-in";
+import { uploadThroughForm } from "./support/upload-form";
 
 /** Four photos a day apart: the gallery shows d, c, b, a. */
 const fourPhotos = () =>
@@ -30,8 +31,8 @@ test("with the pointer: click and shift-click select, a bulk AI switch, an album
   const { page, baseUrl, problems, close } = await openPage({ width: 1280, height: 800 });
   try {
     const user = await registerUser(baseUrl);
-    await uploadThroughApi(baseUrl, user, fourPhotos());
     await signInThroughForm(page, user);
+    await uploadThroughForm(page, fourPhotos());
     await waitForCards(page, 4, "done");
 
     await page.getByLabel("Select d.png").click();
@@ -89,8 +90,8 @@ test("with the keyboard: Space, Enter, shift+arrows, shift+Space, Ctrl+A and Esc
   const { page, baseUrl, problems, close } = await openPage({ width: 1280, height: 800 });
   try {
     const user = await registerUser(baseUrl);
-    await uploadThroughApi(baseUrl, user, fourPhotos());
     await signInThroughForm(page, user);
+    await uploadThroughForm(page, fourPhotos());
     await waitForCards(page, 4, "done");
 
     await page.getByLabel("Select d.png").focus();
@@ -135,8 +136,8 @@ test("on a 360 px touch screen a long press enters selection mode, taps add to i
   const { page, baseUrl, problems, close } = await openPage({ width: 360, height: 740 });
   try {
     const user = await registerUser(baseUrl);
-    await uploadThroughApi(baseUrl, user, fourPhotos());
     await signInThroughForm(page, user);
+    await uploadThroughForm(page, fourPhotos());
     await waitForCards(page, 4, "done");
 
     const cdp = await page.context().newCDPSession(page);

@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Page } from "playwright-core";
-import { openPage, registerUser, uploadThroughApi } from "./support/app";
+import { openPage, registerUser } from "./support/app";
 import { bluePortrait, gradientPng, redLandscape, takenAt } from "./support/images";
 import { assertNoHorizontalScroll, assertNoProblems, waitForCards } from "./support/page-checks";
 import { publishForDocs, screenshot } from "./support/screenshots";
 import { signInThroughForm } from "./support/sign-in";
+import { uploadThroughForm } from "./support/upload-form";
 
 /** Three photos taken on known days: the timeline shows green (2024), then red, then blue (2023). */
 const photos = () => [
@@ -22,8 +23,8 @@ test("with the pointer, the viewer walks the gallery's list, zooms, hides its pa
   const { page, baseUrl, problems, close } = await openPage({ width: 1280, height: 800 });
   try {
     const user = await registerUser(baseUrl);
-    await uploadThroughApi(baseUrl, user, photos());
     await signInThroughForm(page, user);
+    await uploadThroughForm(page, photos());
     await waitForCards(page, 3, "done");
 
     await page.locator("li.card a", { hasText: "green-square.png" }).click();
@@ -81,8 +82,8 @@ test("with the keyboard, the viewer opens from a tile, keeps focus inside, moves
   const { page, baseUrl, problems, close } = await openPage({ width: 1280, height: 800 });
   try {
     const user = await registerUser(baseUrl);
-    await uploadThroughApi(baseUrl, user, photos());
     await signInThroughForm(page, user);
+    await uploadThroughForm(page, photos());
     await waitForCards(page, 3, "done");
     // The viewer walks what the gallery shows: here the search's two results.
     await page.getByRole("searchbox", { name: "Search images" }).fill("landscape");
@@ -137,8 +138,8 @@ test("on a 360 px phone the viewer swipes between images, and its URL opened dir
   const { page, baseUrl, problems, close } = await openPage({ width: 360, height: 740 });
   try {
     const user = await registerUser(baseUrl);
-    await uploadThroughApi(baseUrl, user, photos());
     await signInThroughForm(page, user);
+    await uploadThroughForm(page, photos());
     await waitForCards(page, 3, "done");
 
     await page.locator("li.card a", { hasText: "green-square.png" }).click();

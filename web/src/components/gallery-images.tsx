@@ -1,9 +1,10 @@
-import { createAsync } from "@solidjs/router";
-import { createEffect, createMemo, createSignal, lazy, onCleanup, onMount, Show } from "solid-js";
+import { createAsync, revalidate } from "@solidjs/router";
+import { createEffect, createMemo, createSignal, lazy, on, onCleanup, onMount, Show } from "solid-js";
 import { createImageList } from "../lib/image-list";
 import { getTimeline, type GalleryFilter } from "../lib/images";
 import { clearSelection, selectedIds } from "../lib/selection";
 import { onSelectionKey } from "../lib/selection-keys";
+import { recentUploads } from "../lib/uploads";
 import { showInViewer } from "../lib/viewer-list";
 import { ImageGrid, MoreImages } from "./image-grid";
 import { MonthJump, Timeline } from "./timeline";
@@ -20,6 +21,8 @@ export function GalleryImages(props: { filter: GalleryFilter }) {
   const list = createImageList(() => props.filter);
   const byDate = () => !props.filter.q && !props.filter.tag;
   const months = createAsync(() => getTimeline().catch(() => undefined));
+  // A new upload changes the months' counts.
+  createEffect(on(recentUploads, () => void revalidate(getTimeline.key), { defer: true }));
   const total = () => (byDate() ? months()?.reduce((sum, month) => sum + month.count, 0) : undefined);
   const offset = createMemo(() => {
     const from = list.from();
