@@ -21,6 +21,8 @@ export function GalleryImages(props: { filter: GalleryFilter }) {
   const list = createImageList(() => props.filter);
   const byDate = () => !props.filter.q && !props.filter.tag;
   const months = createAsync(() => getTimeline().catch(() => undefined));
+  // Another search or tag shows other images: a selection of ones no longer shown would surprise.
+  createEffect(on(() => props.filter, clearSelection, { defer: true }));
   // A new upload changes the months' counts.
   createEffect(on(recentUploads, () => void revalidate(getTimeline.key), { defer: true }));
   const total = () => (byDate() ? months()?.reduce((sum, month) => sum + month.count, 0) : undefined);

@@ -54,7 +54,7 @@ export function ImageCard(props: { image: ImageView; selection?: CardSelection; 
           if (longPressed || (props.selection?.active && !event.ctrlKey && !event.metaKey)) {
             event.preventDefault();
             if (!longPressed) props.selection?.onToggle(event.shiftKey);
-          } else if (props.opensViewer) markOpenedFromList();
+          } else if (props.opensViewer && !event.ctrlKey && !event.metaKey && !event.shiftKey) markOpenedFromList();
           longPressed = false;
         }}
         onPointerDown={(event) => {
