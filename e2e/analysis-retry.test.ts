@@ -4,6 +4,7 @@ import { test } from "node:test";
 import { openPage, registerUser, uploadThroughApi } from "./support/app";
 import { gradientPng } from "./support/images";
 import { assertNoProblems } from "./support/page-checks";
+import { openImagePage } from "./support/image-page";
 
 test("an analysis the AI refused shows as failed with a retry button, and the retry shows its result live", async () => {
   const { page, baseUrl, geminiUrl, adminToken, problems, close } = await openPage({ width: 1280, height: 800 });
@@ -24,7 +25,7 @@ test("an analysis the AI refused shows as failed with a retry button, and the re
     await page.getByLabel("Email").fill(user.email);
     await page.getByLabel("Password").fill(user.password);
     await page.getByRole("button", { name: "Sign in" }).click();
-    await page.locator("li.card a").click();
+    await openImagePage(page.locator("li.card a"));
     await page.getByRole("heading", { name: "refused.png" }).waitFor();
     await page.locator('.badge[data-status="failed"]').waitFor();
     await page.getByText("The AI declined to describe this image.").waitFor();

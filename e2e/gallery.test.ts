@@ -35,8 +35,9 @@ test("a new user signs up, uploads two images, finds one by its description, ope
     await page.locator("#upload-input").setInputFiles([redLandscape(), bluePortrait()]);
     await page.waitForFunction(() => [...document.querySelectorAll("progress")].some((bar) => bar.value > 0 && bar.value < 1));
     await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    // Finished uploads clear themselves after 10 s: read them as soon as both are in.
+    await page.waitForFunction(() => [...document.querySelectorAll("li.upload .upload-status")].every((status) => status.textContent === "Uploaded"));
     await waitForCards(page, 2, "done");
-    assert.deepEqual(await page.locator("li.upload .upload-status").allTextContents(), ["Uploaded", "Uploaded"]);
     await screenshot(page, "desktop-gallery").then((path) => publishForDocs(path, "gallery"));
 
     await page.getByRole("searchbox", { name: "Search images" }).fill("blue");
@@ -44,9 +45,11 @@ test("a new user signs up, uploads two images, finds one by its description, ope
     await page.getByRole("heading", { name: "Results for “blue”" }).waitFor();
     await waitForCards(page, 1);
     await page.locator("li.card a").click();
+    await page.getByRole("dialog", { name: "blue-portrait.png, viewer" }).waitFor();
+    await page.getByRole("link", { name: "Sharing, download and delete" }).click();
 
     await page.waitForURL(/\/i\/[0-9a-f-]{36}$/);
-    await page.getByRole("heading", { name: "blue-portrait.png" }).waitFor();
+    await page.getByRole("heading", { name: "blue-portrait.png", level: 1 }).waitFor();
     assert.match(await page.locator(".ai-text").first().textContent() ?? "", /^Offline analysis: .*blue/);
     const alt = await page.locator(".detail-media img").getAttribute("alt");
     assert.equal(alt, await page.locator("h2:has-text('Alt text') + p").textContent());
@@ -57,6 +60,7 @@ test("a new user signs up, uploads two images, finds one by its description, ope
     await page.getByRole("heading", { name: "Tagged “blue”" }).waitFor();
     await waitForCards(page, 1);
     await page.locator("li.card a").click();
+    await page.getByRole("link", { name: "Sharing, download and delete" }).click();
 
     await page.getByRole("button", { name: "Delete image" }).click();
     const dialog = page.getByRole("dialog", { name: "Delete this image?" });

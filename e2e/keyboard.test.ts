@@ -29,7 +29,11 @@ test("with the keyboard only, a user signs in, uploads through the file input an
     await tabTo(page, "li.card a");
     await assertFocusVisible(page);
     await page.keyboard.press("Enter");
-    await page.getByRole("heading", { name: "red-landscape.png" }).waitFor();
+    // The tile opens the viewer; its panel links to the image's own page (sharing, delete).
+    await page.getByRole("dialog", { name: "red-landscape.png, viewer" }).waitFor();
+    await tabTo(page, ".viewer-panel a[href^='/i/']");
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { name: "red-landscape.png", level: 1 }).waitFor();
 
     await tabTo(page, "button.danger");
     await assertFocusVisible(page);

@@ -4,6 +4,7 @@ import { newUser, openPage } from "./support/app";
 import { bluePortrait } from "./support/images";
 import { assertNoHorizontalScroll, assertNoProblems, waitForCards } from "./support/page-checks";
 import { screenshot } from "./support/screenshots";
+import { openImagePage } from "./support/image-page";
 
 test("on a 360 px wide phone in dark mode every page fits the width and works", async () => {
   const { page, baseUrl, problems, close } = await openPage({ width: 360, height: 740 }, "dark");
@@ -27,7 +28,7 @@ test("on a 360 px wide phone in dark mode every page fits the width and works", 
     await waitForCards(page, 1, "done");
     await fits("gallery");
 
-    await page.locator("li.card a").click();
+    await openImagePage(page.locator("li.card a"));
     await page.getByRole("heading", { name: "blue-portrait.png" }).waitFor();
     await page.getByText("Offline analysis").waitFor();
     await fits("detail");

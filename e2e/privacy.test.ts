@@ -5,6 +5,7 @@ import { openPage, registerUser, updateSettingsThroughApi, uploadThroughApi } fr
 import { redLandscape } from "./support/images";
 import { assertNoProblems, describedError } from "./support/page-checks";
 import { screenshot } from "./support/screenshots";
+import { openImagePage } from "./support/image-page";
 
 test("a user sets privacy defaults, exports the data, edits an image's text, shares and revokes a link, and keeps the image from the AI", async () => {
   const { page, baseUrl, problems, close } = await openPage({ width: 1280, height: 800 });
@@ -33,10 +34,10 @@ test("a user sets privacy defaults, exports the data, edits an image's text, sha
     assert.deepEqual(exported.images.map((image) => image.file_name), ["red-landscape.png"]);
 
     await page.getByRole("link", { name: "Images" }).first().click();
-    await page.locator("li.card a").click();
+    await openImagePage(page.locator("li.card a"));
     await page.getByRole("heading", { name: "red-landscape.png" }).waitFor();
     // The offline stand-in names itself, so its text never reads as Gemini's.
-    await page.locator(".provenance", { hasText: /^AI-written \(local-stand-in-analyzer \(offline\)/ }).waitFor();
+    await page.locator(".provenance", { hasText: /^Written by the local stand-in analyzer, not an AI \(local-stand-in-analyzer \(offline\)/ }).waitFor();
     assert.equal(await page.getByText("Nothing removed (kept, or none found)").count(), 1);
 
     await page.getByRole("button", { name: "Edit text" }).click();
@@ -100,7 +101,7 @@ test("while the account keeps every image from the AI, an image's switch is lock
     await page.getByLabel("Email").fill(user.email);
     await page.getByLabel("Password").fill(user.password);
     await page.getByRole("button", { name: "Sign in" }).click();
-    await page.locator("li.card a").click();
+    await openImagePage(page.locator("li.card a"));
     await page.getByRole("heading", { name: "red-landscape.png" }).waitFor();
 
     const noAi = page.getByRole("switch", { name: "Never send to AI" });

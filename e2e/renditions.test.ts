@@ -8,6 +8,7 @@ import { recordImageTraffic, waitForTileImages } from "./support/image-traffic";
 import { type FilePayload, heicPhoto } from "./support/images";
 import { assertNoHorizontalScroll, assertNoProblems, brokenImages, waitForCards } from "./support/page-checks";
 import { publishForDocs, screenshot } from "./support/screenshots";
+import { openImagePage } from "./support/image-page";
 
 async function signIn(page: Page, user: { email: string; password: string }) {
   await page.goto("/login?next=%2F");
@@ -55,7 +56,7 @@ test("a gallery of camera photos loads thumbnails, a fraction of the originals' 
     await tab.close();
 
     // A portrait photo's page: the display rendition, upright, inside the window; the original a link away.
-    await page.locator("li.card a", { hasText: photos[1].name }).click();
+    await openImagePage(page.locator("li.card a", { hasText: photos[1].name }));
     await page.getByRole("heading", { name: photos[1].name }).waitFor();
     const shown = page.locator(".detail-media img");
     await shown.evaluate((image: HTMLImageElement) => image.decode());
@@ -84,7 +85,7 @@ test("a HEIC the local binding cannot render shows a placeholder naming its form
     assert.equal(await page.locator("li.card img").count(), 0);
     await assertNoHorizontalScroll(page);
 
-    await page.locator("li.card a").click();
+    await openImagePage(page.locator("li.card a"));
     await page.getByRole("heading", { name: "IMG_0001.HEIC" }).waitFor();
     const placeholder = page.locator(".detail-media .no-preview");
     assert.match((await placeholder.textContent()) ?? "", /^HEICNo preview of this image/);

@@ -3,6 +3,7 @@ import { test } from "node:test";
 import { openPage, registerUser } from "./support/app";
 import { bluePortrait, redLandscape } from "./support/images";
 import { assertNoProblems, waitForCards } from "./support/page-checks";
+import { signInThroughForm } from "./support/sign-in";
 
 test("each file gets its own outcome: a non-image is refused before upload, a corrupt one by the server, a slow one can be cancelled; a dropped file uploads", async () => {
   const { page, baseUrl, problems, close } = await openPage({ width: 1280, height: 800 });
@@ -48,6 +49,31 @@ test("each file gets its own outcome: a non-image is refused before upload, a co
     }, { name: dropped.name, bytes: [...dropped.buffer] });
     await page.locator(".uploader").dispatchEvent("drop", { dataTransfer });
     await waitForCards(page, 1, "done");
+    assertNoProblems(problems);
+  } finally {
+    await close();
+  }
+});
+
+test("finished uploads clear themselves after a while, or at once with Clear finished; a failed one stays until dismissed", async () => {
+  const { page, baseUrl, problems, close } = await openPage({ width: 1280, height: 800 });
+  try {
+    const user = await registerUser(baseUrl);
+    await signInThroughForm(page, user);
+    const row = (name: string) => page.locator("li.upload", { hasText: name });
+
+    await page.locator("#upload-input").setInputFiles([redLandscape(), { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("not an image") }]);
+    await row("red-landscape.png").and(page.locator('[data-state="done"]')).waitFor();
+    await page.getByRole("button", { name: "Clear finished" }).click();
+    assert.equal(await row("red-landscape.png").count(), 0);
+    assert.equal(await row("notes.txt").count(), 1);
+
+    await page.locator("#upload-input").setInputFiles(bluePortrait());
+    await row("blue-portrait.png").and(page.locator('[data-state="done"]')).waitFor();
+    // It leaves by itself (10 s after finishing); the failed row is still there, with its reason.
+    await row("blue-portrait.png").waitFor({ state: "detached", timeout: 30_000 });
+    assert.match((await row("notes.txt").locator(".upload-status").textContent()) ?? "", /^Not a supported image/);
+    await waitForCards(page, 2);
     assertNoProblems(problems);
   } finally {
     await close();

@@ -1,3 +1,4 @@
+import zlib from "node:zlib";
 import { PNG } from "pngjs";
 
 export interface FilePayload {
@@ -34,3 +35,17 @@ export const heicPhoto = (): FilePayload => ({
     "base64",
   ),
 });
+
+/** The PNG with an XMP packet (iTXt, after IHDR) saying when it was taken: "2023-12-24T10:00:00". */
+export function takenAt(file: FilePayload, when: string): FilePayload {
+  const xmp = `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:Description><exif:DateTimeOriginal>${when}</exif:DateTimeOriginal></rdf:Description></x:xmpmeta>`;
+  const type = Buffer.from("iTXt", "latin1");
+  const data = Buffer.concat([Buffer.from("XML:com.adobe.xmp\0\0\0\0\0", "latin1"), Buffer.from(xmp, "utf8")]);
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.length);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(zlib.crc32(Buffer.concat([type, data])));
+  // 8 bytes of signature and 25 of IHDR come first.
+  const buffer = Buffer.concat([file.buffer.subarray(0, 33), length, type, data, crc, file.buffer.subarray(33)]);
+  return { ...file, buffer };
+}

@@ -1,6 +1,7 @@
 import { useLocation, type RouteSectionProps } from "@solidjs/router";
 import { createEffect, ErrorBoundary, on } from "solid-js";
 import { AppHeader } from "./components/app-header";
+import { isViewerState } from "./lib/viewer-list";
 
 /** Layout shell. After client-side navigation, focus moves to the new page's main region (as a page load would). */
 export function App(props: RouteSectionProps) {
@@ -8,10 +9,12 @@ export function App(props: RouteSectionProps) {
   let main!: HTMLElement;
   createEffect(
     on(
-      () => location.pathname,
-      () => {
+      () => [location.pathname, isViewerState(location.state)] as const,
+      ([path, inViewer], before) => {
         // Typing in the search box navigates too; the caret must stay there.
         if (document.activeElement?.closest("[role=search]")) return;
+        // The viewer manages focus itself, and closing it (back to the gallery) returns to the tile, where the gallery was scrolled.
+        if (inViewer || (before?.[1] && path === "/")) return;
         main.focus({ preventScroll: true });
         window.scrollTo(0, 0);
       },

@@ -4,15 +4,14 @@ import { render } from "solid-js/web";
 import { App } from "./app";
 import { RequireSession } from "./components/require-session";
 import { restoreSession } from "./lib/api";
-import { Account } from "./pages/account";
-import { Gallery } from "./pages/gallery";
 import { NotFound } from "./pages/not-found";
+import { Photos } from "./pages/photos";
 import { SignIn } from "./pages/sign-in";
 import { SignUp } from "./pages/sign-up";
 import "./styles.css";
 
-// The image page (editing, share links) loads when first opened: the gallery's first load stays under 30 KiB.
-const ImageDetail = lazy(() => import("./pages/image-detail"));
+// The account page (settings, export, deletion) loads when first opened: the gallery's first load stays under 30 KiB.
+const Account = lazy(() => import("./pages/account").then((page) => ({ default: page.Account })));
 
 void restoreSession();
 
@@ -23,9 +22,8 @@ render(
       <Route path="/login" component={SignIn} />
       <Route path="/signup" component={SignUp} />
       <Route path="/" component={RequireSession}>
-        <Route path="/" component={Gallery} />
+        <Route path={["/", "/i/:id"]} component={Photos} />
         <Route path="/gallery" component={() => <Navigate href="/" />} />
-        <Route path="/i/:id" component={ImageDetail} />
         <Route path="/account" component={Account} />
       </Route>
       <Route path="*" component={NotFound} />

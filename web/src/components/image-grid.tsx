@@ -1,59 +1,42 @@
-import { createAsync } from "@solidjs/router";
-import { createComputed, createEffect, createMemo, createSignal, For, mapArray, on, onCleanup, onMount, Show } from "solid-js";
+import { createEffect, For, onCleanup, onMount, Show } from "solid-js";
 import type { ImageView } from "../lib/api-shapes";
-import { getImagePage, type GalleryFilter } from "../lib/images";
-import { recentUploads, uploadInputId } from "../lib/uploads";
-import { ImageCard } from "./image-card";
+import { createImageList, type ImageList } from "../lib/image-list";
+import type { GalleryFilter } from "../lib/images";
+import { isSelected, selectedIds, toggleSelected } from "../lib/selection";
+import { uploadInputId } from "../lib/uploads";
+import { type CardSelection, ImageCard } from "./image-card";
 
-interface PageRequest {
+interface ImageGridProps {
   filter: GalleryFilter;
-  cursor: string;
+  /** The pages to show; by default the filter's own. */
+  list?: ImageList;
+  /** Tiles carry a checkbox for the gallery's selection. */
+  selectable?: boolean;
+  /** Tiles open the viewer over the list instead of the image's page. */
+  opensViewer?: boolean;
 }
 
-/** Keyset pages of the filter, loaded as the end of the grid scrolls into view. */
-export function ImageGrid(props: { filter: GalleryFilter }) {
-  const filtered = () => Boolean(props.filter.q || props.filter.tag);
-  // A new filter starts again from its first page; a request keeps the filter its cursor belongs to.
-  const [requests, setRequests] = createSignal<PageRequest[]>([]);
-  createComputed(on(() => props.filter, (filter) => setRequests([{ filter, cursor: "" }])));
-  const pages = mapArray(requests, (request) => createAsync(() => getImagePage(request.filter, request.cursor)));
-  const lastPage = () => pages().at(-1)?.();
-  const loading = () => lastPage() === undefined;
-
-  const images = createMemo(() => {
-    const seen = new Set<string>();
-    const shown: ImageView[] = [];
-    // This visit's uploads go on top; a page that also holds them does not repeat them.
-    for (const image of [...(filtered() ? [] : recentUploads()), ...pages().flatMap((page) => page()?.images ?? [])]) {
-      if (seen.has(image.id)) continue;
-      seen.add(image.id);
-      shown.push(image);
-    }
-    return shown;
-  });
-
-  const loadMore = () => {
-    const next = lastPage()?.next_cursor;
-    const last = requests().at(-1);
-    if (next && last && last.cursor !== next) setRequests([...requests(), { filter: last.filter, cursor: next }]);
+/** A tile's part in the gallery's selection, ranges counted in `order` (the images shown). */
+export function cardSelection(image: ImageView, order: () => string[]): CardSelection {
+  return {
+    get selected() {
+      return isSelected(image.id);
+    },
+    get active() {
+      return selectedIds().size > 0;
+    },
+    onToggle: (range) => toggleSelected(image.id, order(), range),
   };
+}
 
-  // Infinite scroll. Observing afresh after each page reports where the end is once the
-  // new cards are laid out (a stale "in view" from before would load pages nobody asked for).
-  let sentinel!: HTMLDivElement;
-  onMount(() => {
-    const observer = new IntersectionObserver(([entry]) => entry.isIntersecting && !loading() && loadMore(), { rootMargin: "400px 0px" });
-    createEffect(() => {
-      if (loading()) return;
-      observer.unobserve(sentinel);
-      observer.observe(sentinel);
-    });
-    onCleanup(() => observer.disconnect());
-  });
-
+/** Keyset pages of the filter as a flat grid, loaded as the end of the grid scrolls into view. */
+export function ImageGrid(props: ImageGridProps) {
+  const list = props.list ?? createImageList(() => props.filter);
+  const filtered = () => Boolean(props.filter.q || props.filter.tag);
+  const order = () => list.images().map((image) => image.id);
   return (
     <>
-      <Show when={!loading() && images().length === 0}>
+      <Show when={!list.loading() && list.images().length === 0}>
         <div class="empty">
           <Show
             when={filtered()}
@@ -72,17 +55,42 @@ export function ImageGrid(props: { filter: GalleryFilter }) {
           </Show>
         </div>
       </Show>
-      <ul class="grid" aria-label="Images" aria-busy={loading()}>
-        <For each={images()}>{(image) => <ImageCard image={image} />}</For>
+      <ul class="grid" aria-label="Images" aria-busy={list.loading()}>
+        <For each={list.images()}>
+          {(image) => <ImageCard image={image} selection={props.selectable ? cardSelection(image, order) : undefined} opensViewer={props.opensViewer} />}
+        </For>
       </ul>
+      <MoreImages list={list} />
+    </>
+  );
+}
+
+/**
+ * Infinite scroll, with a button for those who do not scroll. Observing afresh after each page
+ * reports where the end is once the new cards are laid out (a stale "in view" from before would
+ * load pages nobody asked for).
+ */
+export function MoreImages(props: { list: ImageList }) {
+  let sentinel!: HTMLDivElement;
+  onMount(() => {
+    const observer = new IntersectionObserver(([entry]) => entry.isIntersecting && !props.list.loading() && props.list.loadMore(), { rootMargin: "400px 0px" });
+    createEffect(() => {
+      if (props.list.loading()) return;
+      observer.unobserve(sentinel);
+      observer.observe(sentinel);
+    });
+    onCleanup(() => observer.disconnect());
+  });
+  return (
+    <>
       <div ref={sentinel} class="sentinel" />
-      <Show when={loading()}>
+      <Show when={props.list.loading()}>
         <p class="loading" role="status">
           Loading images…
         </p>
       </Show>
-      <Show when={!loading() && lastPage()?.next_cursor}>
-        <button type="button" class="more" onClick={loadMore}>
+      <Show when={!props.list.loading() && props.list.hasMore()}>
+        <button type="button" class="more" onClick={() => props.list.loadMore()}>
           Load more
         </button>
       </Show>

@@ -3,16 +3,20 @@ import type { ImageView } from "../lib/api-shapes";
 import { formatDate } from "../lib/format";
 import { ImageTextEditor } from "./image-text-editor";
 
-/** Who wrote the description: the AI (which model, when) or the owner. */
+/** The offline analyzer that stands in for Gemini in development names itself so ("local-stand-in-analyzer (offline)"). */
+const isStandIn = (model: string | null) => Boolean(model?.includes("stand-in"));
+
+/** Who wrote the description: the AI (which model, when), the local stand-in for it, or the owner. */
 function Provenance(props: { image: ImageView }) {
   const ai = () => {
     const { model, analyzed_at } = props.image;
     return [model, analyzed_at && `analysed ${formatDate(analyzed_at)}`].filter(Boolean).join(", ");
   };
+  const author = () => (isStandIn(props.image.model) ? "Written by the local stand-in analyzer, not an AI" : "AI-written");
   return (
     <p class="provenance" data-source={props.image.edited_by_user ? "user" : "ai"}>
       <Show when={!props.image.edited_by_user} fallback={<strong>Edited by you</strong>}>
-        <strong>AI-written</strong>
+        <strong>{author()}</strong>
         {ai() ? ` (${ai()})` : ""}
       </Show>
     </p>

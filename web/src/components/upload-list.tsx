@@ -1,6 +1,6 @@
 import { createSignal, For, Show } from "solid-js";
 import { formatBytes } from "../lib/format";
-import { cancelUpload, currentUploads, dismissUpload, isActive, type Upload } from "../lib/uploads";
+import { cancelUpload, clearFinished, currentUploads, dismissUpload, isActive, isFinished, type Upload } from "../lib/uploads";
 
 function statusText(upload: Upload): string {
   const { state, sent, message } = upload.progress();
@@ -10,10 +10,18 @@ function statusText(upload: Upload): string {
   return message ?? (state === "done" ? "Uploaded" : "Upload failed");
 }
 
-/** One row per file: preview, real progress, cancel while running, the server's message when it fails. */
+/**
+ * One row per file: preview, real progress, cancel while running, the server's message when it
+ * fails. Finished rows clear themselves after a while, or all at once with "Clear finished".
+ */
 export function UploadList() {
   return (
     <Show when={currentUploads().length > 0}>
+      <Show when={currentUploads().some(isFinished)}>
+        <button type="button" class="link clear-finished" onClick={clearFinished}>
+          Clear finished
+        </button>
+      </Show>
       <ul class="uploads" aria-label="Uploads">
         <For each={currentUploads()}>
           {(upload) => {

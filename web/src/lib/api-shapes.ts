@@ -24,3 +24,6 @@ export type PublicUser = SessionBody["user"];
 
 export type AccountSettings = InferResponseType<Client["auth"]["me"]["$get"], 200>["settings"];
 export type SettingsPatch = InferRequestType<Client["auth"]["me"]["$patch"]>["json"];
+
+export type BulkInput = InferRequestType<Client["images"]["bulk"]["$post"]>["json"];
+export type TimelineMonth = InferResponseType<Client["images"]["timeline"]["$get"], 200>["months"][number];

@@ -1,6 +1,6 @@
 import { hc } from "hono/client";
 import type { AppType } from "../../../worker/app-type";
-import type { ImagePatch, SettingsPatch, ShareInput, UploadBody } from "./api-shapes";
+import type { BulkInput, ImagePatch, SettingsPatch, ShareInput, UploadBody } from "./api-shapes";
 import { bearerToken, endSession, startSession, tokenExpiresSoon } from "./session";
 
 /** The API's error body ({message, code, field?}) as a throwable value. */
@@ -127,14 +127,33 @@ export async function exportAccount(format: "json" | "zip" = "json") {
   return { name: name ?? `image-service-export.${format}`, blob: await res.blob() };
 }
 
-export async function listImages(filter: { q?: string; tag?: string; cursor?: string; limit?: number }) {
-  const { q, tag, cursor, limit } = filter;
-  const res = await client.images.$get({ query: { q: q || undefined, tag: tag || undefined, cursor: cursor || undefined, limit: limit?.toString() } });
+export async function listImages(filter: { q?: string; tag?: string; cursor?: string; limit?: number; from?: string }) {
+  const { q, tag, cursor, limit, from } = filter;
+  const res = await client.images.$get({
+    query: { q: q || undefined, tag: tag || undefined, cursor: cursor || undefined, limit: limit?.toString(), from: (!cursor && from) || undefined },
+  });
   const body = await res.json();
   // The original API's bare array answers only ?format=array, which is never sent from here.
   if (Array.isArray(body)) throw new ApiError(res.status, "unexpected_body", "The image list came back in an unexpected format");
   return body;
 }
+
+/** Months that hold images, newest first, with how many each holds. */
+export const getTimeline = async () => (await client.images.timeline.$get()).json();
+
+/** One call for many images; each succeeds or fails on its own (read `summary.failed`). */
+export const runBulk = async (input: BulkInput) => (await client.images.bulk.$post({ json: input })).json();
+
+/** The chosen originals as one ZIP, saved from a Blob: the request needs the token, so no plain link. */
+export async function downloadImages(ids: string[]) {
+  const res = await client.images.download.$post({ json: { ids } });
+  const name = /filename="([^"]+)"/.exec(res.headers.get("content-disposition") ?? "")?.[1];
+  return { name: name ?? "images.zip", blob: await res.blob() };
+}
+
+export const listAlbums = async () => (await client.albums.$get({ query: { limit: "100" } })).json();
+
+export const createAlbum = async (name: string) => (await client.albums.$post({ json: { name } })).json();
 
 export const getImage = async (id: string) => (await client.images[":id"].$get({ param: image(id) })).json();
 

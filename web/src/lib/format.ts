@@ -8,3 +8,4 @@ export const formatDate = (iso: string) =>
   new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 
 const trim = (n: number) => n.toFixed(1).replace(/\.0$/, "");
+

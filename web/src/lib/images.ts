@@ -11,10 +11,14 @@ export interface GalleryFilter {
 
 const pageSize = 24;
 
+/** One keyset page; `from` (a month, "2024-05") starts the listing there, for a jump in the timeline. */
 export const getImagePage = query(
-  (filter: GalleryFilter, cursor: string) => fetchImages(() => api.listImages({ ...filter, cursor, limit: pageSize }), (page) => page.images),
+  (filter: GalleryFilter, cursor: string, from = "") =>
+    fetchImages(() => api.listImages({ ...filter, cursor, from, limit: pageSize }), (page) => page.images),
   "images",
 );
+
+export const getTimeline = query(async () => (await api.getTimeline()).months, "timeline");
 
 export const getImage = query((id: string) => fetchImages(() => api.getImage(id), (image) => [image]), "image");
 

@@ -9,6 +9,8 @@ export const acceptedTypes = ["image/jpeg", "image/png", "image/webp", "image/gi
 // Some systems give HEIC files no MIME type; their extension is the only hint.
 const acceptedExtensions = /\.(jpe?g|png|webp|gif|avif|hei[cf])$/i;
 const parallelUploads = 2;
+/** A finished upload leaves the list by itself after this long; a failed one stays until dismissed. */
+const clearDoneAfterMs = 10_000;
 /** The one file input (in the gallery); other labels may open it too. */
 export const uploadInputId = "upload-input";
 
@@ -89,6 +91,7 @@ async function send(job: Job) {
     );
     job.report({ state: "done", sent: 1, image: body.image, message: body.duplicate ? "Already in your gallery" : undefined });
     setRecent((images) => [body.image, ...images.filter((i) => i.id !== body.image.id)]);
+    setTimeout(() => dismissUpload(job.upload), clearDoneAfterMs);
   } catch (error) {
     if (job.controller.signal.aborted) job.report({ state: "cancelled", sent: 0, message: "Cancelled" });
     else job.report({ state: "failed", sent: 0, message: error instanceof ApiError ? error.message : "Upload failed" });
@@ -113,6 +116,13 @@ export function cancelUpload(upload: Upload) {
 export function dismissUpload(upload: Upload) {
   if (upload.previewUrl) URL.revokeObjectURL(upload.previewUrl);
   setUploads((list) => list.filter((u) => u !== upload));
+}
+
+export const isFinished = (upload: Upload) => ["done", "cancelled"].includes(upload.progress().state);
+
+/** Done and cancelled uploads leave the list; failed ones stay, with their reason. */
+export function clearFinished() {
+  for (const upload of uploads().filter(isFinished)) dismissUpload(upload);
 }
 
 export function forgetUpload(imageId: string) {

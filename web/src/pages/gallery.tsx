@@ -1,6 +1,6 @@
-import { revalidate, useSearchParams } from "@solidjs/router";
+import { revalidate, useParams, useSearchParams } from "@solidjs/router";
 import { createMemo, ErrorBoundary, Show } from "solid-js";
-import { ImageGrid } from "../components/image-grid";
+import { GalleryImages } from "../components/gallery-images";
 import { UploadList } from "../components/upload-list";
 import { Uploader } from "../components/uploader";
 import { getImagePage, type GalleryFilter } from "../lib/images";
@@ -8,12 +8,14 @@ import { usePageTitle } from "../lib/page-title";
 
 export function Gallery() {
   const [params, setParams] = useSearchParams<{ q?: string; tag?: string }>();
-  const filter = createMemo<GalleryFilter>(() => ({ q: params.q ?? "", tag: params.tag ?? "" }), { q: "", tag: "" }, {
+  const route = useParams<{ id?: string }>();
+  // Under the viewer (/i/:id, no query) the gallery keeps the list it showed.
+  const filter = createMemo<GalleryFilter>((shown) => (route.id ? shown : { q: params.q ?? "", tag: params.tag ?? "" }), { q: "", tag: "" }, {
     equals: (a, b) => a.q === b.q && a.tag === b.tag,
   });
   const heading = () =>
     filter().q ? `Results for “${filter().q}”` : filter().tag ? `Tagged “${filter().tag}”` : "Your images";
-  usePageTitle(heading);
+  usePageTitle(() => (route.id ? undefined : heading()));
   return (
     <>
       <div class="gallery-head">
@@ -45,7 +47,7 @@ export function Gallery() {
           </div>
         )}
       >
-        <ImageGrid filter={filter()} />
+        <GalleryImages filter={filter()} />
       </ErrorBoundary>
     </>
   );

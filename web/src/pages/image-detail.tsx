@@ -9,6 +9,7 @@ import { ShareLinks } from "../components/share-links";
 import { ApiError } from "../lib/api";
 import type { ImageView } from "../lib/api-shapes";
 import { formatBytes, formatDate } from "../lib/format";
+import { formatTaken } from "../lib/format-taken";
 import { deleteImage, getImage, retryAnalysis } from "../lib/images";
 import { freshest, watchImage } from "../lib/live-images";
 import { usePageTitle } from "../lib/page-title";
@@ -99,6 +100,12 @@ function ImageSheet(props: { image: ImageView }) {
           <dt>Dimensions</dt>
           <dd>
             {image().width} × {image().height} px
+          </dd>
+          <dt>Taken</dt>
+          <dd>
+            <Show when={image().taken_at} fallback="Not recorded in the file">
+              {(taken) => <time datetime={taken()}>{formatTaken(taken())}</time>}
+            </Show>
           </dd>
           <dt>Uploaded</dt>
           <dd>

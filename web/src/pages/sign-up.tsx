@@ -1,4 +1,4 @@
-import { action, Navigate, useSearchParams, useSubmission } from "@solidjs/router";
+import { action, Navigate, reload, useSearchParams, useSubmission } from "@solidjs/router";
 import { FormAlert } from "../components/form-alert";
 import { Show } from "solid-js";
 import { Field } from "../components/field";
@@ -6,10 +6,13 @@ import { signUp } from "../lib/api";
 import { fieldError } from "../lib/form-errors";
 import { safeNext } from "../lib/next-path";
 import { usePageTitle } from "../lib/page-title";
+import { noQueries } from "../lib/no-queries";
 import { currentUser } from "../lib/session";
 
 const signUpAction = action(async (form: FormData) => {
   await signUp(String(form.get("username")), String(form.get("email")), String(form.get("password")));
+  // The pages it opens load their own data as they mount; revalidating every query after would ask for each twice.
+  return reload({ revalidate: noQueries });
 }, "signUp");
 
 const fields = ["username", "email", "password"];

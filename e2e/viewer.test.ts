@@ -1,0 +1,175 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { Page } from "playwright-core";
+import { openPage, registerUser } from "./support/app";
+import { bluePortrait, gradientPng, redLandscape, takenAt } from "./support/images";
+import { assertNoHorizontalScroll, assertNoProblems, waitForCards } from "./support/page-checks";
+import { publishForDocs, screenshot } from "./support/screenshots";
+import { signInThroughForm } from "./support/sign-in";
+import { uploadThroughForm } from "./support/upload-form";
+
+/** Three photos taken on known days: the timeline shows green (2024), then red, then blue (2023). */
+const photos = () => [
+  takenAt(bluePortrait(), "2023-12-24T10:00:00"),
+  takenAt(redLandscape(), "2024-05-06T09:30:00"),
+  takenAt(gradientPng("green-square.png", [20, 140, 40], [60, 200, 90], 360, 360), "2024-05-06T18:45:00"),
+];
+
+const viewer = (page: Page, name: string) => page.getByRole("dialog", { name: `${name}, viewer` });
+const announced = (page: Page) => page.locator(".viewer [aria-live]").textContent();
+const focusedTile = (page: Page) => page.evaluate(() => document.activeElement?.closest("li.card")?.querySelector(".card-name")?.textContent ?? document.activeElement?.outerHTML.slice(0, 100));
+
+test("with the pointer, the viewer walks the gallery's list, zooms, hides its panel, and closes by Escape and by Back", async () => {
+  const { page, baseUrl, problems, close } = await openPage({ width: 1280, height: 800 });
+  try {
+    const user = await registerUser(baseUrl);
+    await signInThroughForm(page, user);
+    await uploadThroughForm(page, photos());
+    await waitForCards(page, 3, "done");
+
+    await page.locator("li.card a", { hasText: "green-square.png" }).click();
+    await viewer(page, "green-square.png").waitFor();
+    assert.match(page.url(), /\/i\/[0-9a-f-]{36}$/);
+    assert.equal(await announced(page), "green-square.png, 1 of 3");
+    const panel = page.getByRole("complementary", { name: "Details" });
+    await panel.getByText("May 6, 2024").waitFor();
+    // The gallery stays underneath, inert while the viewer is open.
+    assert.equal(await page.locator("#root").getAttribute("inert"), "");
+    await page.locator(".viewer-stage img").waitFor();
+    await screenshot(page, "desktop-viewer").then((path) => publishForDocs(path, "viewer"));
+
+    await page.getByRole("button", { name: "Next image" }).click();
+    await viewer(page, "red-landscape.png").waitFor();
+    assert.equal(await announced(page), "red-landscape.png, 2 of 3");
+    await page.getByRole("button", { name: "Next image" }).click();
+    await viewer(page, "blue-portrait.png").waitFor();
+    assert.equal(await page.getByRole("button", { name: "Next image" }).isDisabled(), true);
+    await page.getByRole("button", { name: "Previous image" }).click();
+    await viewer(page, "red-landscape.png").waitFor();
+
+    const stage = page.locator(".viewer-stage");
+    await stage.dblclick();
+    await page.locator(".viewer-stage[data-zoomed]").waitFor();
+    await stage.dblclick();
+    await page.locator(".viewer-stage:not([data-zoomed])").waitFor();
+    await stage.hover();
+    await page.mouse.wheel(0, -400);
+    await page.locator(".viewer-stage[data-zoomed]").waitFor();
+
+    await page.getByRole("button", { name: "Hide details" }).click();
+    await panel.waitFor({ state: "hidden" });
+    await page.getByRole("button", { name: "Details" }).click();
+    await panel.waitFor();
+
+    await page.keyboard.press("Escape");
+    await page.getByRole("dialog").waitFor({ state: "detached" });
+    assert.equal(new URL(page.url()).pathname, "/");
+    assert.equal(await focusedTile(page), "red-landscape.png");
+
+    await page.locator("li.card a", { hasText: "blue-portrait.png" }).click();
+    await viewer(page, "blue-portrait.png").waitFor();
+    await page.goBack();
+    await page.getByRole("dialog").waitFor({ state: "detached" });
+    assert.equal(await focusedTile(page), "blue-portrait.png");
+    await waitForCards(page, 3);
+    assertNoProblems(problems);
+  } finally {
+    await close();
+  }
+});
+
+test("with the keyboard, the viewer opens from a tile, keeps focus inside, moves by arrows over search results and returns focus on Escape", async () => {
+  const { page, baseUrl, problems, close } = await openPage({ width: 1280, height: 800 });
+  try {
+    const user = await registerUser(baseUrl);
+    await signInThroughForm(page, user);
+    await uploadThroughForm(page, photos());
+    await waitForCards(page, 3, "done");
+    // The viewer walks what the gallery shows: here the search's two results.
+    await page.getByRole("searchbox", { name: "Search images" }).fill("landscape");
+    await page.waitForURL(/\?q=landscape$/);
+    await page.waitForFunction(() => [...document.querySelectorAll("li.card .card-name")].map((n) => n.textContent).join() === "red-landscape.png");
+
+    await page.locator("li.card a").focus();
+    await page.keyboard.press("Enter");
+    const dialog = viewer(page, "red-landscape.png");
+    await dialog.waitFor();
+    assert.equal(await announced(page), "red-landscape.png, 1 of 1");
+    for (let i = 0; i < 25; i++) {
+      await page.keyboard.press("Tab");
+      assert.ok(await page.evaluate(() => Boolean(document.activeElement?.closest(".viewer"))), "focus left the viewer");
+    }
+    await page.keyboard.press("Escape");
+    await page.getByRole("dialog").waitFor({ state: "detached" });
+    assert.equal(await focusedTile(page), "red-landscape.png");
+    assert.match(page.url(), /\?q=landscape$/);
+
+    await page.getByRole("button", { name: "Show all images" }).click();
+    await page.waitForFunction(() => document.querySelectorAll("li.card").length === 3);
+    await page.locator("li.card a", { hasText: "green-square.png" }).focus();
+    await page.keyboard.press("Enter");
+    await viewer(page, "green-square.png").waitFor();
+    await page.keyboard.press("ArrowRight");
+    await viewer(page, "red-landscape.png").waitFor();
+    await page.keyboard.press("ArrowRight");
+    await viewer(page, "blue-portrait.png").waitFor();
+    assert.equal(await announced(page), "blue-portrait.png, 3 of 3");
+    await page.keyboard.press("ArrowLeft");
+    await viewer(page, "red-landscape.png").waitFor();
+    await page.keyboard.press("+");
+    await page.locator(".viewer-stage[data-zoomed]").waitFor();
+    const transform = () => page.locator(".viewer-stage img").evaluate((image: HTMLImageElement) => image.style.transform);
+    const zoomedAt = await transform();
+    await page.keyboard.press("Shift+ArrowLeft");
+    assert.notEqual(await transform(), zoomedAt);
+    await viewer(page, "red-landscape.png").waitFor();
+    await page.keyboard.press("0");
+    await page.locator(".viewer-stage:not([data-zoomed])").waitFor();
+    await page.keyboard.press("Escape");
+    await page.getByRole("dialog").waitFor({ state: "detached" });
+    assert.equal(await focusedTile(page), "red-landscape.png");
+    assertNoProblems(problems);
+  } finally {
+    await close();
+  }
+});
+
+test("on a 360 px phone the viewer swipes between images, and its URL opened directly is the image's page with the capture date", async () => {
+  const { page, baseUrl, problems, close } = await openPage({ width: 360, height: 740 });
+  try {
+    const user = await registerUser(baseUrl);
+    await signInThroughForm(page, user);
+    await uploadThroughForm(page, photos());
+    await waitForCards(page, 3, "done");
+
+    await page.locator("li.card a", { hasText: "green-square.png" }).click();
+    await viewer(page, "green-square.png").waitFor();
+    await assertNoHorizontalScroll(page);
+    const box = await page.locator(".viewer-stage").boundingBox();
+    assert.ok(box);
+    const swipe = async (from: number, to: number) => {
+      await page.mouse.move(box.x + from, box.y + box.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(box.x + (from + to) / 2, box.y + box.height / 2);
+      await page.mouse.move(box.x + to, box.y + box.height / 2);
+      await page.mouse.up();
+    };
+    await swipe(300, 40);
+    await viewer(page, "red-landscape.png").waitFor();
+    await screenshot(page, "phone-viewer");
+    await swipe(40, 300);
+    await viewer(page, "green-square.png").waitFor();
+    const url = page.url();
+
+    const direct = await page.context().newPage();
+    await direct.goto(url);
+    await direct.getByRole("heading", { name: "green-square.png", level: 1 }).waitFor();
+    assert.equal(await direct.getByRole("dialog").count(), 0);
+    await direct.locator(".facts").getByText("May 6, 2024").waitFor();
+    await assertNoHorizontalScroll(direct);
+    await direct.close();
+    assertNoProblems(problems);
+  } finally {
+    await close();
+  }
+});

@@ -1,0 +1,42 @@
+import { Show } from "solid-js";
+import type { ImageView } from "../lib/api-shapes";
+import { formatBytes, formatDate } from "../lib/format";
+import { formatTaken } from "../lib/format-taken";
+import { AnalysisBadge } from "./analysis-badge";
+import { ImageText } from "./image-text";
+
+/** The viewer's side panel: the facts, and the description, alt text and tags (editable, as on the image's page). */
+export function ViewerPanel(props: { image: ImageView; headingId: string }) {
+  const image = () => props.image;
+  return (
+    <aside class="viewer-panel" aria-label="Details">
+      <h2 id={props.headingId} class="file-name">
+        {image().file_name}
+      </h2>
+      <dl class="facts">
+        <dt>Taken</dt>
+        <dd>
+          <Show when={image().taken_at} fallback="Not recorded in the file">
+            {(taken) => <time datetime={taken()}>{formatTaken(taken())}</time>}
+          </Show>
+        </dd>
+        <dt>Uploaded</dt>
+        <dd>
+          <time datetime={image().created_at}>{formatDate(image().created_at)}</time>
+        </dd>
+        <dt>Size</dt>
+        <dd>
+          {formatBytes(image().size)}, {image().width} × {image().height} px
+        </dd>
+        <dt>Analysis</dt>
+        <dd>
+          <AnalysisBadge status={image().analysis_status} />
+        </dd>
+      </dl>
+      <ImageText image={image()} />
+      <p>
+        <a href={`/i/${image().id}`}>Sharing, download and delete</a>
+      </p>
+    </aside>
+  );
+}
