@@ -13,10 +13,12 @@ import "./styles.css";
 
 // The image page (editing, share links) loads when first opened: the gallery's first load stays under 30 KiB.
 const ImageDetail = lazy(() => import("./pages/image-detail"));
+const Albums = lazy(() => import("./pages/albums"));
+const Album = lazy(() => import("./pages/album"));
 
 void restoreSession();
 
-// Page paths never reuse the API's prefixes (/auth, /images, /healthz): those always reach the Worker.
+// Page paths never reuse the API's prefixes (/auth, /images, /albums, /s, /healthz): those always reach the Worker.
 render(
   () => (
     <Router root={App}>
@@ -26,6 +28,8 @@ render(
         <Route path="/" component={Gallery} />
         <Route path="/gallery" component={() => <Navigate href="/" />} />
         <Route path="/i/:id" component={ImageDetail} />
+        <Route path="/a" component={Albums} />
+        <Route path="/a/:id" component={Album} />
         <Route path="/account" component={Account} />
       </Route>
       <Route path="*" component={NotFound} />
