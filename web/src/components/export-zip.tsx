@@ -1,6 +1,7 @@
 import { createSignal, onCleanup, Show } from "solid-js";
-import { downloadExportZip } from "../lib/api";
+import { downloadExportZip } from "../lib/api-lazy";
 import { formatBytes } from "../lib/format";
+import { saveBlob } from "../lib/save-blob";
 import { FormAlert } from "./form-alert";
 
 interface Progress {
@@ -9,15 +10,8 @@ interface Progress {
   approximate?: boolean;
 }
 
-/** Saves a Blob under a name: the export needs the bearer token, so it is fetched first, then saved through a temporary link. */
-export function saveBlob(name: string, blob: Blob) {
-  const link = Object.assign(document.createElement("a"), { href: URL.createObjectURL(blob), download: name });
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
-}
-
 /** "Download everything (ZIP)": export.json and every original, with progress and a way to stop. */
-export function ExportZip() {
+export default function ExportZip() {
   const [progress, setProgress] = createSignal<Progress>();
   const [error, setError] = createSignal<unknown>();
   const [status, setStatus] = createSignal("");

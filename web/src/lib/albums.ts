@@ -1,5 +1,5 @@
 import { action, query, redirect } from "@solidjs/router";
-import * as api from "./api";
+import * as api from "./api-lazy";
 
 export const getAlbums = query(async () => (await api.listAlbums()).albums, "albums");
 

@@ -1,6 +1,6 @@
 import { hc } from "hono/client";
 import type { AppType } from "../../../worker/app-type";
-import type { AlbumPatch, ImagePatch, SettingsPatch, ShareInput, UploadBody } from "./api-shapes";
+import type { ImagePatch, SettingsPatch, ShareInput, UploadBody } from "./api-shapes";
 import { bearerToken, endSession, startSession, tokenExpiresSoon } from "./session";
 
 /** The API's error body ({message, code, field?}) as a throwable value. */
@@ -29,8 +29,11 @@ export interface UploadOptions {
   no_ai?: boolean;
 }
 
-/** Every call goes through `withSession`, so a caller only ever sees the success bodies AppType declares. */
-const client = hc<AppType>("/", { fetch: withSession });
+/**
+ * Every call goes through `withSession`, so a caller only ever sees the success bodies AppType declares.
+ * Exported for api-lazy.ts only: calls that only lazily loaded pages make, kept out of the first load.
+ */
+export const client = hc<AppType>("/", { fetch: withSession });
 
 let refreshing: Promise<boolean> | undefined;
 
@@ -127,28 +130,6 @@ export async function exportAccount(format: "json" | "zip" = "json") {
   return { name: name ?? `image-service-export.${format}`, blob: await res.blob() };
 }
 
-/**
- * The ZIP export (export.json and every original) read as it streams, so the page can show
- * progress: bytes received, of Content-Length when sent, else of roughly X-Export-Image-Bytes.
- */
-export async function downloadExportZip(onProgress: (received: number, total?: number, approximate?: boolean) => void, signal: AbortSignal) {
-  const res = await client.auth.me.export.$get({ query: { format: "zip" } }, { init: { signal } });
-  const name = /filename="([^"]+)"/.exec(res.headers.get("content-disposition") ?? "")?.[1] ?? "image-service-export.zip";
-  const exact = Number(res.headers.get("content-length")) || undefined;
-  const approximate = Number(res.headers.get("x-export-image-bytes")) || undefined;
-  const chunks: Uint8Array<ArrayBuffer>[] = [];
-  let received = 0;
-  const reader = res.body?.getReader();
-  while (reader) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    received += value.byteLength;
-    onProgress(received, exact ?? approximate, exact === undefined && approximate !== undefined);
-  }
-  return { name, blob: new Blob(chunks, { type: "application/zip" }) };
-}
-
 export async function listImages(filter: { q?: string; tag?: string; cursor?: string; limit?: number }) {
   const { q, tag, cursor, limit } = filter;
   const res = await client.images.$get({ query: { q: q || undefined, tag: tag || undefined, cursor: cursor || undefined, limit: limit?.toString() } });
@@ -173,35 +154,6 @@ export const createShare = async (imageId: string, input: ShareInput) =>
 
 export async function revokeShare(imageId: string, shareId: string) {
   await client.images[":id"].shares[":shareId"].$delete({ param: { ...image(imageId), shareId: encodeURIComponent(shareId) } });
-}
-
-const album = (id: string) => ({ id: encodeURIComponent(id) });
-
-export const listAlbums = async () => (await client.albums.$get({ query: { limit: "100" } })).json();
-
-export const getAlbum = async (id: string) => (await client.albums[":id"].$get({ param: album(id) })).json();
-
-export const createAlbum = async (name: string) => (await client.albums.$post({ json: { name } })).json();
-
-export const updateAlbum = async (id: string, patch: AlbumPatch) => (await client.albums[":id"].$patch({ param: album(id), json: patch })).json();
-
-export async function deleteAlbum(id: string) {
-  await client.albums[":id"].$delete({ param: album(id) });
-}
-
-export const listAlbumImages = async (id: string, cursor: string) =>
-  (await client.albums[":id"].images.$get({ param: album(id), query: { limit: "60", cursor: cursor || undefined } })).json();
-
-export const removeFromAlbum = async (id: string, imageIds: string[]) =>
-  (await client.albums[":id"].images.$delete({ param: album(id), json: { ids: imageIds } })).json();
-
-export const listAlbumShares = async (albumId: string) => (await client.albums[":id"].shares.$get({ param: album(albumId) })).json();
-
-export const createAlbumShare = async (albumId: string, input: ShareInput) =>
-  (await client.albums[":id"].shares.$post({ param: album(albumId), json: input })).json();
-
-export async function revokeAlbumShare(albumId: string, shareId: string) {
-  await client.albums[":id"].shares[":shareId"].$delete({ param: { ...album(albumId), shareId: encodeURIComponent(shareId) } });
 }
 
 export const analyzeImage = async (id: string) => (await client.images[":id"].analyze.$post({ param: image(id) })).json();

@@ -1,14 +1,17 @@
 import { action, useAction, useSubmission } from "@solidjs/router";
 import { FormAlert } from "../components/form-alert";
-import { createEffect, createSignal, on, Show } from "solid-js";
+import { createEffect, createSignal, lazy, on, Show } from "solid-js";
 import { ConfirmDialog } from "../components/confirm-dialog";
-import { ExportZip, saveBlob } from "../components/export-zip";
+import { saveBlob } from "../lib/save-blob";
 import { Field } from "../components/field";
 import { PrivacySettings } from "../components/privacy-settings";
 import { changePassword, deleteAccount, exportAccount } from "../lib/api";
 import { fieldError } from "../lib/form-errors";
 import { usePageTitle } from "../lib/page-title";
 import { currentUser } from "../lib/session";
+
+// Its streaming and progress load only with the account page's use of it, keeping the first load within budget.
+const ExportZip = lazy(() => import("../components/export-zip"));
 
 const changePasswordAction = action(async (form: FormData) => {
   await changePassword(String(form.get("current_password")), String(form.get("new_password")));

@@ -1,12 +1,14 @@
 import { A, createAsync, useAction, useParams } from "@solidjs/router";
-import { createSignal, For, mapArray, Show } from "solid-js";
+import { createSignal, For, lazy, mapArray, Show } from "solid-js";
 import { AlbumTitle } from "../components/album-title";
 import { FormAlert } from "../components/form-alert";
 import { NoPreview } from "../components/no-preview";
-import { ShareLinks } from "../components/share-links";
 import { chooseCover, getAlbum, getAlbumImages, removeFromAlbum } from "../lib/albums";
 import type { ImageView } from "../lib/api-shapes";
 import { usePageTitle } from "../lib/page-title";
+
+// Shared with the image page and loaded once the album is shown (the album chunk stays small).
+const ShareLinks = lazy(() => import("../components/share-links").then((module) => ({ default: module.ShareLinks })));
 
 /** /a/:id: the album's images (newest first), its cover, and its share links. */
 export default function Album() {
