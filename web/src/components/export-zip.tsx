@@ -49,7 +49,10 @@ export default function ExportZip() {
         {(shown) => (
           <>
             <label for="export-progress">Downloading your images…</label>
-            <progress id="export-progress" max={shown().total ?? undefined} value={shown().total ? Math.min(shown().received, shown().total ?? 0) : undefined} />
+            {/* Without a total the bar is indeterminate: a progress element given no value. */}
+            <Show when={shown().total} fallback={<progress id="export-progress" />}>
+              {(total) => <progress id="export-progress" max={total()} value={Math.min(shown().received, total())} />}
+            </Show>
             <p class="hint" aria-live="polite">
               {label(shown())}
             </p>

@@ -1,0 +1,76 @@
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { test } from "node:test";
+import type { Page } from "playwright-core";
+import { openPage, registerUser, uploadThroughApi } from "./support/app";
+import { bluePortrait, redLandscape } from "./support/images";
+import { assertNoHorizontalScroll, assertNoProblems, tabTo } from "./support/page-checks";
+import { publishForDocs, screenshot } from "./support/screenshots";
+
+async function signInToAccount(page: Page, user: { email: string; password: string }) {
+  await page.goto("/account");
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { name: "Account", exact: true }).waitFor();
+}
+
+/** Every text the progress line showed, recorded as it changed (a small ZIP is done in moments). */
+async function recordProgress(page: Page) {
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { progressSeen: string[] }).progressSeen = seen;
+    new MutationObserver(() => {
+      const line = document.querySelector(".export-zip [aria-live]")?.textContent;
+      if (line && seen.at(-1) !== line) seen.push(line);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+}
+
+const progressSeen = (page: Page) => page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen);
+
+const top = (page: Page, heading: string) => page.getByRole("heading", { name: heading }).evaluate((node) => node.closest("section")?.getBoundingClientRect().top ?? -1);
+
+test("on a desktop the account page uses two columns, and the ZIP export downloads with its progress shown", async () => {
+  const { page, baseUrl, problems, close } = await openPage({ width: 1280, height: 800 });
+  try {
+    const user = await registerUser(baseUrl);
+    await uploadThroughApi(baseUrl, user, [redLandscape(), bluePortrait()]);
+    await signInToAccount(page, user);
+    assert.equal(await top(page, "Privacy"), await top(page, "Your data"), "Privacy and Your data side by side");
+    await screenshot(page, "desktop-account").then((path) => publishForDocs(path, "account"));
+
+    await recordProgress(page);
+    const download = page.waitForEvent("download");
+    await page.getByRole("button", { name: "Download everything (ZIP)" }).click();
+    const saved = await download;
+    assert.match(saved.suggestedFilename(), /\.zip$/);
+    const bytes = await readFile(await saved.path());
+    assert.equal(bytes.subarray(0, 2).toString("latin1"), "PK");
+    await page.getByText(/^Downloaded .+\.$/).waitFor();
+    const seen = await progressSeen(page);
+    assert.ok(seen.some((line) => / (received|of (about )?[\d.]+ [KM]?B)$/.test(line)), `progress shown: ${JSON.stringify(seen)}`);
+    assertNoProblems(problems);
+  } finally {
+    await close();
+  }
+});
+
+test("on a 360 px phone the account cards stack in one column, and the ZIP export works by keyboard", async () => {
+  const { page, baseUrl, problems, close } = await openPage({ width: 360, height: 740 });
+  try {
+    const user = await registerUser(baseUrl);
+    await uploadThroughApi(baseUrl, user, [redLandscape()]);
+    await signInToAccount(page, user);
+    assert.ok((await top(page, "Your data")) > (await top(page, "Privacy")), "Your data below Privacy");
+    await assertNoHorizontalScroll(page);
+    await tabTo(page, ".export-zip button", 60);
+    const download = page.waitForEvent("download");
+    await page.keyboard.press("Enter");
+    assert.match((await download).suggestedFilename(), /\.zip$/);
+    await page.getByText(/^Downloaded .+\.$/).waitFor();
+    assertNoProblems(problems);
+  } finally {
+    await close();
+  }
+});
