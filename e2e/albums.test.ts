@@ -140,11 +140,13 @@ test("with the keyboard only on a 360 px phone, a user creates, renames, covers,
     await addAllImagesThroughApi(baseUrl, user, albumId);
     await page.reload();
     await page.locator(".album-title .hint").getByText("2 images", { exact: true }).waitFor();
-    await tabTo(page, 'button[aria-label="Make blue-portrait.png the cover"]', 60);
+    // The newest image is the cover until another is chosen.
+    await cardOf(page, "blue-portrait.png").getByText("Cover").waitFor();
+    await tabTo(page, 'button[aria-label="Make red-landscape.png the cover"]', 60);
     await assertFocusVisible(page);
     await page.keyboard.press("Enter");
-    await cardOf(page, "blue-portrait.png").getByText("Cover").waitFor();
-    await tabTo(page, 'button[aria-label="Remove red-landscape.png from the album"]', 60);
+    await cardOf(page, "red-landscape.png").getByText("Cover").waitFor();
+    await tabTo(page, 'button[aria-label="Remove blue-portrait.png from the album"]', 60);
     await page.keyboard.press("Enter");
     await page.locator(".album-title .hint").getByText("1 image", { exact: true }).waitFor();
 
