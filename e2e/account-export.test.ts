@@ -2,16 +2,22 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { test } from "node:test";
 import type { Page } from "playwright-core";
-import { openPage, registerUser, uploadThroughApi } from "./support/app";
-import { bluePortrait, redLandscape } from "./support/images";
-import { assertNoHorizontalScroll, assertNoProblems, tabTo } from "./support/page-checks";
+import { openPage, registerUser } from "./support/app";
+import { bluePortrait, type FilePayload, redLandscape } from "./support/images";
+import { assertNoHorizontalScroll, assertNoProblems, tabTo, waitForCards } from "./support/page-checks";
 import { publishForDocs, screenshot } from "./support/screenshots";
 
-async function signInToAccount(page: Page, user: { email: string; password: string }) {
-  await page.goto("/account");
+/** One sign-in (they are rate-limited per address), uploads through the gallery, then the account page. */
+async function signInToAccount(page: Page, user: { email: string; password: string }, files: FilePayload[]) {
+  await page.goto("/login");
   await page.getByLabel("Email").fill(user.email);
   await page.getByLabel("Password").fill(user.password);
   await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { name: "Your images" }).waitFor();
+  await page.locator("#upload-input").setInputFiles(files);
+  await waitForCards(page, files.length, "done");
+  await page.locator("summary").click();
+  await page.getByRole("link", { name: "Account settings" }).click();
   await page.getByRole("heading", { name: "Account", exact: true }).waitFor();
 }
 
@@ -35,8 +41,7 @@ test("on a desktop the account page uses two columns, and the ZIP export downloa
   const { page, baseUrl, problems, close } = await openPage({ width: 1280, height: 800 });
   try {
     const user = await registerUser(baseUrl);
-    await uploadThroughApi(baseUrl, user, [redLandscape(), bluePortrait()]);
-    await signInToAccount(page, user);
+    await signInToAccount(page, user, [redLandscape(), bluePortrait()]);
     assert.equal(await top(page, "Privacy"), await top(page, "Your data"), "Privacy and Your data side by side");
     await screenshot(page, "desktop-account").then((path) => publishForDocs(path, "account"));
 
@@ -60,8 +65,7 @@ test("on a 360 px phone the account cards stack in one column, and the ZIP expor
   const { page, baseUrl, problems, close } = await openPage({ width: 360, height: 740 });
   try {
     const user = await registerUser(baseUrl);
-    await uploadThroughApi(baseUrl, user, [redLandscape()]);
-    await signInToAccount(page, user);
+    await signInToAccount(page, user, [redLandscape()]);
     assert.ok((await top(page, "Your data")) > (await top(page, "Privacy")), "Your data below Privacy");
     await assertNoHorizontalScroll(page);
     await tabTo(page, ".export-zip button", 60);

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Page } from "playwright-core";
-import { openPage, registerUser, uploadThroughApi } from "./support/app";
+import { openPage, registerUser } from "./support/app";
 import { bluePortrait, redLandscape } from "./support/images";
-import { assertFocusVisible, assertNoHorizontalScroll, assertNoProblems, brokenImages, tabTo } from "./support/page-checks";
+import { assertFocusVisible, assertNoHorizontalScroll, assertNoProblems, brokenImages, tabTo, waitForCards } from "./support/page-checks";
 import { publishForDocs, screenshot } from "./support/screenshots";
 
 const unavailable = "This link has expired, reached its view limit or was revoked.";
@@ -22,12 +22,15 @@ async function addAllImagesThroughApi(baseUrl: string, user: { email: string; pa
   assert.equal(res.status, 200);
 }
 
-async function signIn(page: Page, user: { email: string; password: string }) {
+/** Signs in and uploads two images through the gallery (sign-ins are rate-limited per address: each test makes two). */
+async function signInWithTwoImages(page: Page, user: { email: string; password: string }) {
   await page.goto("/login");
   await page.getByLabel("Email").fill(user.email);
   await page.getByLabel("Password").fill(user.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("heading", { name: "Your images" }).waitFor();
+  await page.locator("#upload-input").setInputFiles([redLandscape(), bluePortrait()]);
+  await waitForCards(page, 2, "done");
 }
 
 /** Opens the link in a browser context of its own (no cookies, no session): what a recipient sees. */
@@ -49,8 +52,7 @@ test("with the pointer, a user creates, renames, fills, covers and shares an alb
   const { page, baseUrl, problems, close } = await openPage(viewport);
   try {
     const user = await registerUser(baseUrl);
-    await uploadThroughApi(baseUrl, user, [redLandscape(), bluePortrait()]);
-    await signIn(page, user);
+    await signInWithTwoImages(page, user);
 
     await page.getByRole("link", { name: "Albums" }).click();
     await page.getByRole("heading", { name: "Albums", exact: true }).waitFor();
@@ -116,8 +118,7 @@ test("with the keyboard only on a 360 px phone, a user creates, renames, covers,
   const { page, baseUrl, problems, close } = await openPage(viewport);
   try {
     const user = await registerUser(baseUrl);
-    await uploadThroughApi(baseUrl, user, [redLandscape(), bluePortrait()]);
-    await signIn(page, user);
+    await signInWithTwoImages(page, user);
 
     await tabTo(page, "a.nav-link");
     await assertFocusVisible(page);
