@@ -37,13 +37,26 @@ const progressSeen = (page: Page) => page.evaluate(() => (window as unknown as {
 
 const top = (page: Page, heading: string) => page.getByRole("heading", { name: heading }).evaluate((node) => node.closest("section")?.getBoundingClientRect().top ?? -1);
 
-test("on a desktop the account page uses two columns, and the ZIP export downloads with its progress shown", async () => {
+test("on a desktop the account page uses two columns, and the ZIP export shows its progress, can be cancelled, and downloads", async () => {
   const { page, baseUrl, problems, close } = await openPage({ width: 1280, height: 800 });
   try {
     const user = await registerUser(baseUrl);
     await signInToAccount(page, user, [redLandscape(), bluePortrait()]);
     assert.equal(await top(page, "Privacy"), await top(page, "Your data"), "Privacy and Your data side by side");
     await screenshot(page, "desktop-account").then((path) => publishForDocs(path, "account"));
+
+    // A slow downlink keeps the export in flight long enough to watch its progress and cancel it.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: 8 * 1024, uploadThroughput: -1 });
+    let downloads = 0;
+    page.on("download", () => downloads++);
+    await page.getByRole("button", { name: "Download everything (ZIP)" }).click();
+    await page.locator(".export-zip [aria-live]").getByText(/ of about [\d.]+ KB$/).waitFor();
+    await page.getByRole("button", { name: "Cancel download" }).click();
+    await page.getByText("Download cancelled.").waitFor();
+    await page.getByRole("button", { name: "Download everything (ZIP)" }).waitFor();
+    assert.equal(downloads, 0);
+    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
 
     await recordProgress(page);
     const download = page.waitForEvent("download");
