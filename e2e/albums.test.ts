@@ -29,7 +29,10 @@ async function signInWithTwoImages(page: Page, user: { email: string; password: 
   await page.getByLabel("Password").fill(user.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("heading", { name: "Your images" }).waitFor();
-  await page.locator("#upload-input").setInputFiles([redLandscape(), bluePortrait()]);
+  // One after the other, so blue-portrait.png is the newest: the album's default cover.
+  await page.locator("#upload-input").setInputFiles(redLandscape());
+  await waitForCards(page, 1, "done");
+  await page.locator("#upload-input").setInputFiles(bluePortrait());
   await waitForCards(page, 2, "done");
 }
 
@@ -70,7 +73,7 @@ test("with the pointer, a user creates, renames, fills, covers and shares an alb
     await addAllImagesThroughApi(baseUrl, user, albumId);
     await page.reload();
     await page.locator(".album-title .hint").getByText("2 images", { exact: true }).waitFor();
-    await cardOf(page, "red-landscape.png").waitFor();
+    await cardOf(page, "blue-portrait.png").getByText("Cover").waitFor();
     await page.getByRole("button", { name: "Make red-landscape.png the cover" }).click();
     await cardOf(page, "red-landscape.png").getByText("Cover").waitFor();
     await page.getByRole("button", { name: "Remove blue-portrait.png from the album" }).click();
