@@ -7,15 +7,17 @@ import { restoreSession } from "./lib/api";
 import { NotFound } from "./pages/not-found";
 import { Photos } from "./pages/photos";
 import { SignIn } from "./pages/sign-in";
-import { SignUp } from "./pages/sign-up";
 import "./styles.css";
 
-// The account page (settings, export, deletion) loads when first opened: the gallery's first load stays under 30 KiB.
+// Pages a signed-in visit rarely starts on load when first opened: the gallery's first load stays under 30 KiB.
+const SignUp = lazy(() => import("./pages/sign-up").then((page) => ({ default: page.SignUp })));
 const Account = lazy(() => import("./pages/account").then((page) => ({ default: page.Account })));
+const Albums = lazy(() => import("./pages/albums"));
+const Album = lazy(() => import("./pages/album"));
 
 void restoreSession();
 
-// Page paths never reuse the API's prefixes (/auth, /images, /healthz): those always reach the Worker.
+// Page paths never reuse the API's prefixes (/auth, /images, /albums, /s, /healthz): those always reach the Worker.
 render(
   () => (
     <Router root={App}>
@@ -24,6 +26,8 @@ render(
       <Route path="/" component={RequireSession}>
         <Route path={["/", "/i/:id"]} component={Photos} />
         <Route path="/gallery" component={() => <Navigate href="/" />} />
+        <Route path="/a" component={Albums} />
+        <Route path="/a/:id" component={Album} />
         <Route path="/account" component={Account} />
       </Route>
       <Route path="*" component={NotFound} />

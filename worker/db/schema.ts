@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, boolean, check, customType, index, integer, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { type AnyPgColumn, bigint, boolean, check, customType, index, integer, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
 const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
 
@@ -152,14 +152,14 @@ export const images = pgTable(
   ],
 );
 
-/** Public, expiring links to one image; only a hash of the token is stored. */
+/** Public, expiring links to one image or one album (exactly one of the two); only a hash of the token is stored. */
 export const shares = pgTable(
   "shares",
   {
     id: uuid().primaryKey().defaultRandom(),
-    imageId: uuid()
-      .notNull()
-      .references(() => images.id, { onDelete: "cascade" }),
+    imageId: uuid().references(() => images.id, { onDelete: "cascade" }),
+    // A function, not the const: albums is declared further down.
+    albumId: uuid().references((): AnyPgColumn => albums.id, { onDelete: "cascade" }),
     tokenHash: text().notNull(),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
     maxViews: integer(),
@@ -167,7 +167,12 @@ export const shares = pgTable(
     revokedAt: timestamp({ withTimezone: true }),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("shares_token_hash_key").on(t.tokenHash), index("shares_image_idx").on(t.imageId)],
+  (t) => [
+    uniqueIndex("shares_token_hash_key").on(t.tokenHash),
+    index("shares_image_idx").on(t.imageId),
+    index("shares_album_idx").on(t.albumId),
+    check("shares_one_target_check", sql`(${t.imageId} is null) <> (${t.albumId} is null)`),
+  ],
 );
 
 /**

@@ -10,7 +10,9 @@ import { toAlbumView, toAlbumViews } from "../services/album-view";
 import { createAlbum, deleteAlbum, getOwnAlbum, listAlbums, updateAlbum } from "../services/albums";
 import { listImages } from "../services/image-queries";
 import { toImageView } from "../services/image-view";
+import { createShare, listShares, revokeShare } from "../services/shares";
 import { displayName, fromQuery, idsInput, pageQuery } from "./collection-input";
+import { shareInput } from "./share-input";
 
 const albumInput = v.strictObject({ name: displayName }, "only name is accepted");
 const albumPatch = v.strictObject(
@@ -58,4 +60,14 @@ export const albumRoutes = new Hono<AppEnv>()
   .delete("/:id/images", jsonBody(), validate("json", idsInput), async (c) => {
     const results = await removeImagesFromAlbum(c.var.deps, c.var.user.id, c.req.param("id"), c.req.valid("json").ids);
     return c.json(summarise(results), 200);
+  })
+  /** Album links: the same rules as image links (expiry, view limit, revocation); they open at /s/:token. */
+  .post("/:id/shares", jsonBody(), validate("json", shareInput), async (c) => {
+    const share = await createShare(c.var.deps, c.var.user.id, { kind: "album", id: c.req.param("id") }, c.req.valid("json"), new URL(c.req.url).origin);
+    return c.json(share, 201);
+  })
+  .get("/:id/shares", async (c) => c.json({ shares: await listShares(c.var.deps, c.var.user.id, { kind: "album", id: c.req.param("id") }) }, 200))
+  .delete("/:id/shares/:shareId", async (c) => {
+    await revokeShare(c.var.deps, c.var.user.id, { kind: "album", id: c.req.param("id") }, c.req.param("shareId"));
+    return c.body(null, 204);
   });

@@ -7,7 +7,8 @@ import { validate } from "../middleware/validate";
 import { jsonBody } from "../middleware/json-body";
 import { limits } from "../lib/ai-text";
 import { updateImage } from "../services/image-edits";
-import { createShare, listShares, maxShareSeconds, revokeShare } from "../services/shares";
+import { createShare, listShares, revokeShare } from "../services/shares";
+import { shareInput } from "./share-input";
 import { requireUser } from "../middleware/auth";
 import { noStore } from "../middleware/no-store";
 import { limitAnalyses } from "../middleware/rate-limit";
@@ -35,11 +36,6 @@ const imagePatchInput = v.strictObject(
   },
   "only no_ai, description, alt_text and tags can be changed",
 );
-
-const shareInput = v.object({
-  expires_in: v.pipe(v.number("must be a number of seconds"), v.integer("must be a whole number"), v.minValue(60, "must be at least 60"), v.maxValue(maxShareSeconds, `must be at most ${maxShareSeconds}`)),
-  max_views: v.optional(v.pipe(v.number("must be a number"), v.integer("must be a whole number"), v.minValue(1, "must be at least 1"), v.maxValue(1_000_000, "must be at most 1000000"))),
-});
 
 export const imageRoutes = new Hono<AppEnv>()
   .use(noStore)
@@ -79,12 +75,12 @@ export const imageRoutes = new Hono<AppEnv>()
     return c.json(await toImageView(c.var.deps, image), 200);
   })
   .post("/:id/shares", jsonBody(), validate("json", shareInput), async (c) => {
-    const share = await createShare(c.var.deps, c.var.user.id, c.req.param("id"), c.req.valid("json"), new URL(c.req.url).origin);
+    const share = await createShare(c.var.deps, c.var.user.id, { kind: "image", id: c.req.param("id") }, c.req.valid("json"), new URL(c.req.url).origin);
     return c.json(share, 201);
   })
-  .get("/:id/shares", async (c) => c.json({ shares: await listShares(c.var.deps, c.var.user.id, c.req.param("id")) }, 200))
+  .get("/:id/shares", async (c) => c.json({ shares: await listShares(c.var.deps, c.var.user.id, { kind: "image", id: c.req.param("id") }) }, 200))
   .delete("/:id/shares/:shareId", async (c) => {
-    await revokeShare(c.var.deps, c.var.user.id, c.req.param("id"), c.req.param("shareId"));
+    await revokeShare(c.var.deps, c.var.user.id, { kind: "image", id: c.req.param("id") }, c.req.param("shareId"));
     return c.body(null, 204);
   })
   .get("/:id", async (c) => {

@@ -1,70 +1,55 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
 import { AppError } from "../lib/errors";
-import { escapeHtml, styleHashSource } from "../lib/html";
 import { getObjectStream } from "../services/object-store";
 import { shareObjectFor } from "../services/rendition-keys";
-import { openShare, openSharedImage } from "../services/shares";
+import { openShare, openSharedAlbumImage, openSharedImage } from "../services/shared-views";
+import { albumPage, imagePage, unavailablePage } from "./shared-page-html";
 
-const css =
-  "body{margin:0;min-height:100vh;display:grid;place-items:center;background:#111;color:#eee;font:16px system-ui,sans-serif}" +
-  "img{max-width:100vw;max-height:90vh;object-fit:contain}p{margin:1rem;text-align:center}";
+const linkUnavailable = () => new AppError(404, "share_not_found", "This link has expired, reached its view limit or was revoked");
 
-function page(status: 200 | 404, head: string, body: string) {
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">${head}<style>${css}</style></head><body>${body}</body></html>`;
-  return new Response(html, {
-    status,
+/** A picture behind a link: never cached, never sniffed, nothing of its object key or owner in the headers. */
+async function pictureResponse(c: { var: AppEnv["Variables"] }, shown: { key: string; contentType: string } | undefined) {
+  if (!shown) throw linkUnavailable();
+  const object = await getObjectStream(c.var.deps, shown.key);
+  return new Response(object.body, {
     headers: {
-      "content-type": "text/html; charset=utf-8",
-      "cache-control": "no-store",
-      "referrer-policy": "no-referrer",
+      "content-type": shown.contentType,
+      ...(object.size ? { "content-length": object.size } : {}),
+      "cache-control": "private, no-store",
       "x-content-type-options": "nosniff",
+      "content-security-policy": "default-src 'none'; sandbox",
+      "referrer-policy": "no-referrer",
       "x-robots-tag": "noindex",
-      "content-security-policy": `default-src 'none'; img-src 'self'; style-src ${styleHashSource(css)}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
     },
   });
 }
 
-const linkUnavailable = () => new AppError(404, "share_not_found", "This link has expired, reached its view limit or was revoked");
-
 /**
  * GET /s/:token — a page rendered by the worker (not the SPA) so chat apps get Open Graph
- * tags. It shows the image and its alt text, nothing else of the owner's: the image comes
- * from /s/:token/image, never from the bucket, so no object key or owner id is in sight.
+ * tags. An image link shows the image and its alt text; an album link the album's name and
+ * its pictures. Nothing else of the owner's: pictures come from /s/:token/..., never from the
+ * bucket, so no object key or owner id is in sight.
  */
 export const sharedPage = new Hono<AppEnv>()
   .get("/:token", async (c) => {
-    const opened = await openShare(c.var.deps, c.req.param("token"));
-    if (!opened) {
-      return page(404, "<title>Link unavailable</title>", "<p>This link has expired, reached its view limit or was revoked.</p>");
-    }
-    const { image, imageTicket } = opened;
-    const alt = escapeHtml(image.altText || "Shared image");
-    const shown = shareObjectFor(image);
-    const titles = `<title>${alt}</title><meta property="og:type" content="website"><meta property="og:title" content="${alt}">`;
-    if (!shown) return page(200, titles, `<p>${alt}</p><p>The picture is still being prepared; open the link again in a minute.</p>`);
-    const src = escapeHtml(`${new URL(c.req.url).origin}/s/${c.req.param("token")}/image?ticket=${imageTicket}`);
-    const head =
-      titles +
-      `<meta property="og:image" content="${src}"><meta property="og:image:width" content="${shown.width}">` +
-      `<meta property="og:image:height" content="${shown.height}"><meta property="og:image:alt" content="${alt}">` +
-      `<meta name="twitter:card" content="summary_large_image">`;
-    return page(200, head, `<img src="${src}" alt="${alt}" width="${shown.width}" height="${shown.height}">`);
+    const token = c.req.param("token");
+    const opened = await openShare(c.var.deps, token);
+    if (!opened) return unavailablePage();
+    const base = `${new URL(c.req.url).origin}/s/${token}`;
+    if (opened.kind === "image") return imagePage(opened.image.altText, shareObjectFor(opened.image), `${base}/image?ticket=${opened.ticket}`);
+    const pictures = opened.pictures.map((picture) => ({
+      altText: picture.altText,
+      thumb: picture.thumb,
+      thumbSrc: `${base}/images/${picture.id}?size=thumb&ticket=${opened.ticket}`,
+      displaySrc: `${base}/images/${picture.id}?ticket=${opened.ticket}`,
+    }));
+    return albumPage(opened.name, opened.total, pictures);
   })
-  /** The page view's own image load (a preview crawler's og:image fetch too): checked every time, counted with the page. */
-  .get("/:token/image", async (c) => {
-    const shared = await openSharedImage(c.var.deps, c.req.param("token"), c.req.query("ticket") ?? "");
-    if (!shared) throw linkUnavailable();
-    const object = await getObjectStream(c.var.deps, shared.key);
-    return new Response(object.body, {
-      headers: {
-        "content-type": shared.contentType,
-        ...(object.size ? { "content-length": object.size } : {}),
-        "cache-control": "private, no-store",
-        "x-content-type-options": "nosniff",
-        "content-security-policy": "default-src 'none'; sandbox",
-        "referrer-policy": "no-referrer",
-        "x-robots-tag": "noindex",
-      },
-    });
+  /** An image link's page view loading its picture (a preview crawler's og:image fetch too): checked every time, counted with the page. */
+  .get("/:token/image", async (c) => pictureResponse(c, await openSharedImage(c.var.deps, c.req.param("token"), c.req.query("ticket") ?? "")))
+  /** An album link's page view loading one of its pictures (?size=thumb for the grid): only while the image is in the album. */
+  .get("/:token/images/:imageId", async (c) => {
+    const size = c.req.query("size") === "thumb" ? "thumb" : "display";
+    return pictureResponse(c, await openSharedAlbumImage(c.var.deps, c.req.param("token"), c.req.param("imageId"), c.req.query("ticket") ?? "", size));
   });

@@ -22,7 +22,15 @@ export function originalKeyOf(key: string): string {
 
 type ShareableImage = Pick<
   Image,
-  "key" | "contentType" | "width" | "height" | "metadataStatus" | "renditionsStatus" | "displayKey" | "displayWidth" | "displayHeight"
+  | "key"
+  | "contentType"
+  | "width"
+  | "height"
+  | "metadataStatus"
+  | "renditionsStatus"
+  | "displayKey"
+  | "displayWidth"
+  | "displayHeight"
 >;
 
 /**
@@ -36,4 +44,12 @@ export function shareObjectFor(image: ShareableImage): { key: string; contentTyp
   }
   if (image.metadataStatus === "kept") return undefined;
   return { key: image.key, contentType: image.contentType, width: image.width, height: image.height };
+}
+
+/** The small picture an album share's grid shows: the thumb rendition once made, else what `shareObjectFor` would serve. */
+export function shareThumbFor(image: ShareableImage & Pick<Image, "thumbKey" | "thumbWidth" | "thumbHeight">) {
+  if (image.renditionsStatus === "done" && image.thumbKey && image.thumbWidth && image.thumbHeight) {
+    return { key: image.thumbKey, contentType: "image/webp", width: image.thumbWidth, height: image.thumbHeight };
+  }
+  return shareObjectFor(image);
 }

@@ -13,6 +13,11 @@ export function AppHeader() {
         {(user) => (
           <>
             <SearchBox />
+            <nav aria-label="Sections">
+              <a href="/a" class="nav-link">
+                Albums
+              </a>
+            </nav>
             <AccountMenu user={user()} />
           </>
         )}

@@ -4,7 +4,7 @@ import { createSignal, For, Show } from "solid-js";
 import type { ShareView } from "../lib/api-shapes";
 import { fieldError } from "../lib/form-errors";
 import { formatDate } from "../lib/format";
-import { createShareLink, getShares, revokeShareLink } from "../lib/images";
+import { createShareLink, getShares, revokeShareLink, type ShareKind } from "../lib/shares";
 import { ConfirmDialog } from "./confirm-dialog";
 import { Field } from "./field";
 
@@ -25,9 +25,14 @@ function shareState(share: ShareView): string {
 
 const isOpen = (share: ShareView) => shareState(share).startsWith("Expires");
 
-/** Links that show the image to anyone who has them, until they expire, run out of views or are revoked. */
-export function ShareLinks(props: { imageId: string }) {
-  const shares = createAsync(() => getShares(props.imageId));
+/** An image's links (`imageId`) or an album's (`albumId`). */
+type ShareTarget = { imageId: string; albumId?: undefined } | { albumId: string; imageId?: undefined };
+
+/** Links that show the image or album to anyone who has them, until they expire, run out of views or are revoked. */
+export function ShareLinks(props: ShareTarget) {
+  const kind = (): ShareKind => (props.albumId === undefined ? "image" : "album");
+  const id = () => props.albumId ?? props.imageId ?? "";
+  const shares = createAsync(() => getShares(kind(), id()));
   const create = useAction(createShareLink);
   const revoke = useAction(revokeShareLink);
   const [created, setCreated] = createSignal<ShareView>();
@@ -58,7 +63,7 @@ export function ShareLinks(props: { imageId: string }) {
           setError(undefined);
           setCopied("");
           try {
-            setCreated(await create(props.imageId, { expires_in: Number(values.get("expires_in")), max_views: maxViews ? Number(maxViews) : undefined }));
+            setCreated(await create(kind(), id(), { expires_in: Number(values.get("expires_in")), max_views: maxViews ? Number(maxViews) : undefined }));
             link.focus();
           } catch (failure) {
             setError(failure);
@@ -137,7 +142,7 @@ export function ShareLinks(props: { imageId: string }) {
           if (!share) return;
           setRevoking(undefined);
           setRevokeError(undefined);
-          void revoke(props.imageId, share.id).then(() => created()?.id === share.id && setCreated(undefined), setRevokeError);
+          void revoke(kind(), id(), share.id).then(() => created()?.id === share.id && setCreated(undefined), setRevokeError);
         }}
       >
         <p>Anyone who opens it from now on is told the link is unavailable. This cannot be undone.</p>

@@ -1,6 +1,7 @@
 import { createSignal, For, Show } from "solid-js";
 import { formatBytes } from "../lib/format";
-import { cancelUpload, clearFinished, currentUploads, dismissUpload, isActive, isFinished, type Upload } from "../lib/uploads";
+import { cancelUpload, clearFinished, dismissUpload, isActive, isFinished, type Upload } from "../lib/upload-queue";
+import { currentUploads } from "../lib/uploads";
 
 function statusText(upload: Upload): string {
   const { state, sent, message } = upload.progress();

@@ -3,7 +3,10 @@ import { createSignal, onCleanup, onMount } from "solid-js";
 import type { UploadOptions } from "../lib/api";
 import { formatBytes } from "../lib/format";
 import { getSettings } from "../lib/settings";
-import { acceptedTypes, addFiles, maxUploadBytes, uploadInputId } from "../lib/uploads";
+import { acceptedTypes, maxUploadBytes, uploadInputId } from "../lib/uploads";
+
+/** The queue loads with the first file: a visit that uploads nothing never downloads it. */
+const addFiles = (files: File[], options: UploadOptions) => void import("../lib/upload-queue").then((queue) => queue.addFiles(files, options));
 
 // A drop that misses the zone must not make the browser navigate away to the file.
 const keepOnPage = (event: DragEvent) => event.preventDefault();

@@ -16,6 +16,10 @@ export type ImagePatch = InferRequestType<OneImage["$patch"]>["json"];
 export type ShareView = InferResponseType<OneImage["shares"]["$get"], 200>["shares"][number];
 export type ShareInput = InferRequestType<OneImage["shares"]["$post"]>["json"];
 
+type OneAlbum = Client["albums"][":id"];
+export type AlbumView = InferResponseType<OneAlbum["$get"], 200>;
+export type AlbumPatch = InferRequestType<OneAlbum["$patch"]>["json"];
+
 /** 201 for a new image, 200 for bytes already uploaded: XMLHttpRequest sends it, so it is named here. */
 export type UploadBody = InferResponseType<Client["images"]["upload"]["$post"], SuccessStatusCode>;
 

@@ -1,7 +1,7 @@
 import { hc } from "hono/client";
 import type { AppType } from "../../../worker/app-type";
-import type { BulkInput, ImagePatch, SettingsPatch, ShareInput, UploadBody } from "./api-shapes";
-import { bearerToken, endSession, startSession, tokenExpiresSoon } from "./session";
+import type { BulkInput, ImagePatch, SettingsPatch, ShareInput } from "./api-shapes";
+import { bearerToken, endSession, startSession } from "./session";
 
 /** The API's error body ({message, code, field?}) as a throwable value. */
 export class ApiError extends Error {
@@ -17,7 +17,7 @@ export class ApiError extends Error {
 }
 
 /** What every error answer carries (the worker's onError); not part of AppType, which types successes. */
-interface ErrorBody {
+export interface ErrorBody {
   message?: string;
   code?: string;
   field?: string;
@@ -29,8 +29,11 @@ export interface UploadOptions {
   no_ai?: boolean;
 }
 
-/** Every call goes through `withSession`, so a caller only ever sees the success bodies AppType declares. */
-const client = hc<AppType>("/", { fetch: withSession });
+/**
+ * Every call goes through `withSession`, so a caller only ever sees the success bodies AppType declares.
+ * Exported for api-lazy.ts only: calls that only lazily loaded pages make, kept out of the first load.
+ */
+export const client = hc<AppType>("/", { fetch: withSession });
 
 let refreshing: Promise<boolean> | undefined;
 
@@ -38,7 +41,7 @@ let refreshing: Promise<boolean> | undefined;
  * One refresh at a time: parallel 401s share it, since each refresh token works only once.
  * It sends the refresh cookie through plain fetch: no access token, and no refresh of its own.
  */
-function refreshSession(): Promise<boolean> {
+export function refreshSession(): Promise<boolean> {
   refreshing ??= client.auth.refresh
     .$post(undefined, { fetch })
     .then(async (res) => {
@@ -173,49 +176,3 @@ export async function revokeShare(imageId: string, shareId: string) {
 }
 
 export const analyzeImage = async (id: string) => (await client.images[":id"].analyze.$post({ param: image(id) })).json();
-
-/**
- * One file per request through XMLHttpRequest, the only browser API that reports upload
- * progress. A token about to expire is refreshed first, so a large file is not sent twice;
- * a 401 still gets one refresh and retry, like every other call.
- */
-export async function uploadImage(file: File, options: UploadOptions, onProgress: (fraction: number) => void, signal: AbortSignal) {
-  if (tokenExpiresSoon()) await refreshSession();
-  let result = await sendUpload(file, options, onProgress, signal);
-  if (result.status === 401) {
-    if (await refreshSession()) result = await sendUpload(file, options, onProgress, signal);
-    if (result.status === 401) endSession("expired");
-  }
-  if (result.error) throw result.error;
-  return result.body;
-}
-
-type UploadResult = { status: number; body: UploadBody; error?: undefined } | { status: number; body?: undefined; error: ApiError };
-
-function sendUpload(file: File, options: UploadOptions, onProgress: (fraction: number) => void, signal: AbortSignal) {
-  return new Promise<UploadResult>((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const xhr = new XMLHttpRequest();
-    xhr.open("POST", client.images.upload.$path());
-    xhr.responseType = "json";
-    const token = bearerToken();
-    if (token) xhr.setRequestHeader("authorization", `Bearer ${token}`);
-    xhr.upload.onprogress = (event) => event.lengthComputable && onProgress(event.loaded / event.total);
-    xhr.onload = () => {
-      if (xhr.status >= 200 && xhr.status < 300 && xhr.response) {
-        const body: UploadBody = xhr.response;
-        return resolve({ status: xhr.status, body });
-      }
-      const body: ErrorBody | null = xhr.response;
-      const message = body?.message ?? `Upload failed (${xhr.status})`;
-      resolve({ status: xhr.status, error: new ApiError(xhr.status, body?.code ?? "error", message, body?.field) });
-    };
-    xhr.onerror = () => reject(new ApiError(0, "network_error", "The connection failed; check your network and try again"));
-    xhr.onabort = () => reject(signal.reason);
-    signal.addEventListener("abort", () => xhr.abort(), { once: true });
-    const form = new FormData();
-    form.append("image", file);
-    for (const [name, value] of Object.entries(options)) if (value !== undefined) form.append(name, String(value));
-    xhr.send(form);
-  });
-}

@@ -1,6 +1,6 @@
 import { action, query, redirect, revalidate } from "@solidjs/router";
 import * as api from "./api";
-import type { ImagePatch, ShareInput } from "./api-shapes";
+import type { ImagePatch } from "./api-shapes";
 import { fetchImages, forget } from "./live-images";
 import { forgetUpload } from "./uploads";
 
@@ -38,12 +38,3 @@ export const retryAnalysis = action(async (id: string) => {
 export const editImage = action(async (id: string, patch: ImagePatch) => {
   await api.updateImage(id, patch);
 }, "editImage");
-
-export const getShares = query(async (imageId: string) => (await api.listShares(imageId)).shares, "shares");
-
-export const createShareLink = action(
-  (imageId: string, input: ShareInput) => api.createShare(imageId, input),
-  "createShareLink",
-);
-
-export const revokeShareLink = action((imageId: string, shareId: string) => api.revokeShare(imageId, shareId), "revokeShareLink");

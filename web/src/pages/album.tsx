@@ -1,0 +1,89 @@
+import { A, createAsync, useAction, useParams } from "@solidjs/router";
+import { createSignal, For, lazy, mapArray, Show } from "solid-js";
+import { AlbumTitle } from "../components/album-title";
+import { FormAlert } from "../components/form-alert";
+import { NoPreview } from "../components/no-preview";
+import { chooseCover, getAlbum, getAlbumImages, removeFromAlbum } from "../lib/albums";
+import type { ImageView } from "../lib/api-shapes";
+import { usePageTitle } from "../lib/page-title";
+
+// Shared with the image page and loaded once the album is shown (the album chunk stays small).
+const ShareLinks = lazy(() => import("../components/share-links").then((module) => ({ default: module.ShareLinks })));
+
+/** /a/:id: the album's images (newest first), its cover, and its share links. */
+export default function Album() {
+  const params = useParams<{ id: string }>();
+  const album = createAsync(() => getAlbum(params.id));
+  usePageTitle(() => album()?.name ?? "Album");
+  const [cursors, setCursors] = createSignal([""]);
+  const pages = mapArray(cursors, (cursor) => createAsync(() => getAlbumImages(params.id, cursor)));
+  const images = () => pages().flatMap((page) => page()?.images ?? []);
+  const next = () => pages().at(-1)?.()?.next_cursor;
+  const setCover = useAction(chooseCover);
+  const remove = useAction(removeFromAlbum);
+  const [error, setError] = createSignal<unknown>();
+  const act = (work: Promise<unknown>) => {
+    setError(undefined);
+    void work.catch(setError);
+  };
+  // The shown cover: the owner's choice, else the first image (the API's rule).
+  const isCover = (image: ImageView) => album()?.cover?.id === image.id;
+  return (
+    <section class="album">
+      <p>
+        <A href="/a">← All albums</A>
+      </p>
+      <Show when={album()}>{(shown) => <AlbumTitle album={shown()} />}</Show>
+      <FormAlert error={error()} />
+      <Show when={album()?.image_count === 0}>
+        <div class="empty">
+          <h2>This album is empty</h2>
+          <p>
+            Add images from the <A href="/">gallery</A>: select them, then choose “Add to album”.
+          </p>
+        </div>
+      </Show>
+      <ul class="grid album-images" aria-label="Images in this album" aria-busy={pages().at(-1)?.() === undefined}>
+        <For each={images()}>
+          {(image) => (
+            <li class="card" data-cover={isCover(image)}>
+              <A href={`/i/${image.id}`} class="card-link">
+                <span class="thumb">
+                  <Show when={image.thumb_url} fallback={<NoPreview image={image} />}>
+                    {(thumb) => <img src={thumb()} alt={image.alt_text ?? ""} width={image.width} height={image.height} loading="lazy" decoding="async" />}
+                  </Show>
+                </span>
+                <span class="card-name">{image.file_name}</span>
+              </A>
+              <div class="card-actions">
+                <Show
+                  when={!isCover(image)}
+                  fallback={
+                    <span class="badge" data-status="done">
+                      Cover
+                    </span>
+                  }
+                >
+                  <button type="button" class="link" aria-label={`Make ${image.file_name} the cover`} onClick={() => act(setCover(params.id, image.id))}>
+                    Make cover
+                  </button>
+                </Show>
+                <button type="button" class="link" aria-label={`Remove ${image.file_name} from the album`} onClick={() => act(remove(params.id, image.id))}>
+                  Remove
+                </button>
+              </div>
+            </li>
+          )}
+        </For>
+      </ul>
+      <Show when={next()}>
+        {(cursor) => (
+          <button type="button" class="more" onClick={() => setCursors([...cursors(), cursor()])}>
+            Load more
+          </button>
+        )}
+      </Show>
+      <Show when={album()}>{(shown) => <ShareLinks albumId={shown().id} />}</Show>
+    </section>
+  );
+}
