@@ -6,7 +6,7 @@ import { assertNoProblems } from "./support/page-checks";
 import { screenshot } from "./support/screenshots";
 
 test("the original system's frontend, on its own origin, signs up, signs in, uploads and lists the image with its AI description", async () => {
-  const { page, baseUrl, originalFrontendUrl, problems, close } = await openPage({ width: 1280, height: 800 });
+  const { page, baseUrl, originalFrontendUrl, problems, close } = await openPage({ width: 1280, height: 800 }, "light", { ownAddress: false });
   // Chromium reports a cross-origin answer it keeps from the page in the console ("blocked by CORS policy").
   const corsRefusals: string[] = [];
   page.on("console", (message) => {
@@ -21,17 +21,13 @@ test("the original system's frontend, on its own origin, signs up, signs in, upl
     await page.getByLabel("username").fill(user.username);
     await page.getByLabel("email").fill(user.email);
     await page.getByLabel("password").fill("password");
-    // The alert is dismissed by a handler set before the click: a click still waiting on the page
-    // when the alert opens would wait on it forever, and the test's own dismiss would never run.
-    const alerted = new Promise<string>((resolve) => {
-      page.once("dialog", async (dialog) => {
-        const message = dialog.message();
-        await dialog.dismiss();
-        resolve(message);
-      });
-    });
-    await page.getByRole("button", { name: "Signup" }).click();
-    assert.equal(await alerted, "password: is too common; choose another");
+    // The click is not awaited before the alert is handled: a click still settling when the alert
+    // opens waits on it, and would never return if the test waited on the click first.
+    const clicked = page.getByRole("button", { name: "Signup" }).click();
+    const dialog = await page.waitForEvent("dialog");
+    assert.equal(dialog.message(), "password: is too common; choose another");
+    await dialog.dismiss();
+    await clicked;
 
     await page.getByLabel("username").fill(user.username);
     await page.getByLabel("email").fill(user.email);

@@ -63,9 +63,25 @@ export interface OpenPage {
   close(): Promise<void>;
 }
 
-export async function openPage(viewport: { width: number; height: number }, colorScheme: "light" | "dark" = "light"): Promise<OpenPage> {
+/**
+ * `ownAddress: false` leaves out the cf-connecting-ip header that gives each test an address of its
+ * own: a page on another origin would have to ask CORS for it, and the API never allows it.
+ */
+export async function openPage(
+  viewport: { width: number; height: number },
+  colorScheme: "light" | "dark" = "light",
+  opts: { ownAddress?: boolean } = {},
+): Promise<OpenPage> {
   const { server, browser, originalFrontend } = await startApp();
-  const context = await browser.newContext({ viewport, colorScheme, baseURL: server.url, reducedMotion: "reduce" });
+  // Each test is someone at an address of their own: the per-address limits on sign-in (20 a minute)
+  // apply to each, not to the whole suite's sign-ins from 127.0.0.1 (worker/test checks the limits).
+  const context = await browser.newContext({
+    viewport,
+    colorScheme,
+    baseURL: server.url,
+    reducedMotion: "reduce",
+    extraHTTPHeaders: opts.ownAddress === false ? {} : { "cf-connecting-ip": nextAddress() },
+  });
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();
   const problems: string[] = [];
@@ -74,6 +90,13 @@ export async function openPage(viewport: { width: number; height: number }, colo
     if (/Content Security Policy/i.test(message.text())) problems.push(`CSP: ${message.text()}`);
   });
   return { page, baseUrl: server.url, geminiUrl: server.geminiUrl, originalFrontendUrl: originalFrontend.url, adminToken: server.adminToken, problems, close: () => context.close() };
+}
+
+let addresses = 0;
+/** A documentation address (RFC 5737) not used before in this run. */
+function nextAddress() {
+  addresses++;
+  return `198.51.${100 + Math.floor(addresses / 250)}.${(addresses % 250) + 1}`;
 }
 
 export function newUser() {
@@ -86,7 +109,7 @@ export async function registerUser(baseUrl: string) {
   const user = newUser();
   const res = await fetch(`${baseUrl}/auth/register`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", "cf-connecting-ip": nextAddress() },
     body: JSON.stringify(user),
   });
   if (res.status !== 201) throw new Error(`register answered ${res.status}: ${await res.text()}`);
@@ -97,7 +120,7 @@ export async function registerUser(baseUrl: string) {
 async function signInThroughApi(baseUrl: string, user: { email: string; password: string }): Promise<string> {
   const login = await fetch(`${baseUrl}/auth/login`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", "cf-connecting-ip": nextAddress() },
     body: JSON.stringify({ email: user.email, password: user.password }),
   });
   if (!login.ok) throw new Error(`login answered ${login.status}: ${await login.text()}`);
