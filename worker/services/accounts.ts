@@ -1,13 +1,11 @@
-import { and, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Deps } from "../deps";
 import { users, type User } from "../db/schema";
 import { isUniqueViolation } from "../lib/db-errors";
 import { AppError } from "../lib/errors";
-import { isUuid } from "../lib/text";
 import { claimLoginAttempt, loginThrottleKeys, recordLoginSuccess } from "./login-throttle";
 import { dummyHash, passwordHasher } from "./passwords";
-import { isLiveSession, startSession } from "./sessions";
-import { invalidToken, type AccessClaims } from "./tokens";
+import { startSession } from "./sessions";
 
 type AccountDeps = Pick<Deps, "config" | "db">;
 
@@ -65,20 +63,6 @@ export async function loginUser(deps: AccountDeps, input: { email: string; passw
     needsRehash ? deps.db.update(users).set({ passwordHash: passwordHasher.hash(input.password) }).where(eq(users.id, user.id)) : undefined,
   ]);
   return { user: toPublicUser(user), ...(await startSession(deps, user)) };
-}
-
-/**
- * The user behind a verified access token, if it is still theirs to use: one query reads the
- * user and checks, in the same statement, that the token's session has not ended.
- */
-export async function findUserForToken(deps: AccountDeps, claims: AccessClaims): Promise<User> {
-  if (!isUuid(claims.sub) || !isUuid(claims.sid)) throw invalidToken();
-  const [user] = await deps.db
-    .select()
-    .from(users)
-    .where(and(eq(users.id, claims.sub), eq(users.tokenVersion, claims.tv), isLiveSession(claims.sid, users.id)));
-  if (!user) throw invalidToken();
-  return user;
 }
 
 export async function changePassword(deps: AccountDeps, user: User, input: { current_password: string; new_password: string }) {
