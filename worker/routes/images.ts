@@ -13,7 +13,7 @@ import { noStore } from "../middleware/no-store";
 import { limitAnalyses } from "../middleware/rate-limit";
 import { requestReanalysis } from "../services/analysis-requests";
 import { deleteOwnImage, getOwnImage, listImages } from "../services/image-queries";
-import { storeUploads } from "../services/image-batch";
+import { storeUploadsOf } from "../services/image-batch";
 import { toImageView } from "../services/image-view";
 import { listTimelineMonths } from "../services/timeline";
 import { bulkInput, idsInput } from "./collection-input";
@@ -44,8 +44,8 @@ const shareInput = v.object({
 export const imageRoutes = new Hono<AppEnv>()
   .use(noStore)
   .use(requireCaller)
-  .post("/upload", withUser, uploadBodyLimit, async (c) => {
-    const outcome = await storeUploads(c.var.deps, c.var.user, await readImageParts(c.req.raw));
+  .post("/upload", uploadBodyLimit, async (c) => {
+    const outcome = await storeUploadsOf(c.var.deps, c.var.caller, readImageParts(c.req.raw));
     return c.json(outcome.body, outcome.status);
   })
   .get("/", validate("query", listInput), async (c) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { app, bearer, json, newSignedInUser, signIn, type SignedIn } from "../helpers";
-import { uploadOk } from "../image-helpers";
+import { storedObjects, upload, uploadOk } from "../image-helpers";
 import { makePng } from "../images";
 
 /**
@@ -51,6 +51,17 @@ describe("hot reads check the token's user and session with their own query", ()
     const { accessToken, refreshToken, imageId } = await signedInWithImage();
     expect((await app("/auth/logout", json({ refresh_token: refreshToken }))).status).toBe(204);
     await expectRefused(accessToken, imageId);
+  });
+
+  it("refuse an upload with a logged-out token (its row is read while the body arrives): 401 for a good or a bad body, nothing stored", async () => {
+    const { user, accessToken, refreshToken } = await signedInWithImage();
+    await app("/auth/logout", json({ refresh_token: refreshToken }));
+    for (const bytes of [await makePng(5, 5, [1, 2, 3]), new TextEncoder().encode("not an image")]) {
+      const res = await upload(accessToken, { bytes });
+      expect(res.status).toBe(401);
+      expect(await res.json()).toMatchObject({ code: "invalid_token" });
+    }
+    expect(await storedObjects(`users/${user.id}/`)).toHaveLength(1);
   });
 
   it("refuse a token from before a password change (token version) with 401", async () => {
