@@ -2,7 +2,7 @@ import { request } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 
 /** A phone's or a home's uplink: 50 Mbit/s. */
-export const uplinkBytesPerSecond = (50 * 1e6) / 8;
+const uplinkBytesPerSecond = (50 * 1e6) / 8;
 const chunkBytes = 16 * 1024;
 
 /**

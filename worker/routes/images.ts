@@ -45,7 +45,7 @@ export const imageRoutes = new Hono<AppEnv>()
   .use(noStore)
   .use(requireCaller)
   .post("/upload", uploadBodyLimit, async (c) => {
-    const outcome = await storeUploadsOf(c.var.deps, c.var.caller, readImageParts(c.req.raw));
+    const outcome = await storeUploadsOf(c.var.deps, c.var.caller, readImageParts(c.req.raw, c.var.deps.config.MAX_UPLOAD_BYTES));
     return c.json(outcome.body, outcome.status);
   })
   .get("/", validate("query", listInput), async (c) => {
