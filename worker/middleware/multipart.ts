@@ -21,10 +21,15 @@ export async function readImageParts(request: Request, maxFileBytes: number): Pr
     throw new AppError(415, "unsupported_media_type", "Send the image as multipart/form-data in a field named image");
   }
   const guard = partSizeGuard(boundary[1] ?? boundary[2], maxFileBytes + partHeaderBytes, maxBodyBytes);
+  // workerd's own parser (request.formData) took about half the time of its parser for a
+  // stream built in JS (bench/results, 5 MiB uploads) but reads the body whole first: it gets
+  // the bodies that cannot hold more than one file, the guard gets the rest.
+  const length = Number(request.headers.get("content-length") ?? Number.NaN);
+  const fitsOneFile = !request.headers.has("transfer-encoding") && length <= maxFileBytes + partHeaderBytes;
   let form: FormData;
   try {
-    const body = request.body ? request.body.pipeThrough(guard.stream) : null;
-    form = await new Response(body, { headers: { "content-type": type } }).formData();
+    if (fitsOneFile || !request.body) form = await request.formData();
+    else form = await new Response(request.body.pipeThrough(guard.stream), { headers: { "content-type": type } }).formData();
   } catch {
     if (guard.state.tooLarge === "part") throw new AppError(413, "file_too_large", `Images may be at most ${maxFileBytes} bytes`);
     if (guard.state.tooLarge === "body") throw requestTooLarge(maxBodyBytes);
