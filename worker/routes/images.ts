@@ -93,7 +93,7 @@ export const imageRoutes = new Hono<AppEnv>()
   })
   .get("/:id/file", async (c) => {
     const image = await getOwnImage(c.var.deps, c.var.caller, c.req.param("id"));
-    const { url } = presignGet(c.var.deps, image.key);
+    const { url } = await presignGet(c.var.deps, image.key);
     return c.redirect(url, 302);
   })
   .delete("/:id", withUser, async (c) => {

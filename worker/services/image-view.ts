@@ -9,9 +9,11 @@ import { presignGet, presignStableGet } from "./object-store";
  */
 export async function toImageView(deps: Pick<Deps, "config" | "s3">, image: Image) {
   const ready = image.renditionsStatus === "done";
-  const { url, expiresAt } = presignGet(deps, image.key);
-  const thumbUrl = ready && image.thumbKey ? presignStableGet(deps, image.thumbKey) : null;
-  const displayUrl = ready && image.displayKey ? presignStableGet(deps, image.displayKey) : null;
+  const [{ url, expiresAt }, thumbUrl, displayUrl] = await Promise.all([
+    presignGet(deps, image.key),
+    ready && image.thumbKey ? presignStableGet(deps, image.thumbKey) : null,
+    ready && image.displayKey ? presignStableGet(deps, image.displayKey) : null,
+  ]);
   return {
     id: image.id,
     file_name: image.fileName,

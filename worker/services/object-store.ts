@@ -117,8 +117,8 @@ export async function deleteObject(deps: StoreDeps, key: string) {
 }
 
 /** A GET URL valid for FILE_URL_TTL seconds; X-Amz-Expires is set before signing (aws4fetch defaults to 24 h). */
-export function presignGet(deps: StoreDeps, key: string, now = Date.now()) {
-  return { url: presign(deps, key, now, deps.config.FILE_URL_TTL), expiresAt: new Date(now + deps.config.FILE_URL_TTL * 1000) };
+export async function presignGet(deps: StoreDeps, key: string, now = Date.now()) {
+  return { url: await presign(deps, key, now, deps.config.FILE_URL_TTL), expiresAt: new Date(now + deps.config.FILE_URL_TTL * 1000) };
 }
 
 /** How long one signed URL of an immutable object (a rendition) is handed out unchanged. */
@@ -132,13 +132,13 @@ const maxPresignSeconds = 7 * 24 * 60 * 60;
  * is handed out it still has at least FILE_URL_TTL to live (within SigV4's 7 days), and a browser
  * that cached the object under this URL finds it again on the next page load.
  */
-export function presignStableGet(deps: StoreDeps, key: string, now = Date.now()) {
+export async function presignStableGet(deps: StoreDeps, key: string, now = Date.now()) {
   const windowMs = stableUrlWindowSeconds * 1000;
   const start = Math.floor(now / windowMs) * windowMs;
   return presign(deps, key, start, Math.min(stableUrlWindowSeconds + deps.config.FILE_URL_TTL, maxPresignSeconds));
 }
 
-/** Signed as aws4fetch would (lib/sigv4-presign.ts), without its per-URL Request and WebCrypto round trips. */
+/** Signed as aws4fetch would (lib/sigv4-presign.ts), without its per-URL Request and key import. */
 function presign(deps: StoreDeps, key: string, signedAt: number, expiresInSeconds: number) {
   return presignS3Get({
     accessKeyId: deps.config.AWS_ACCESS_KEY_ID,

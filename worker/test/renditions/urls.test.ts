@@ -76,7 +76,7 @@ describe("rendition URLs that caches can keep", () => {
     expect((await fetch(await presignStableGet(deps, key, now))).status).toBe(404); // the gate verified the signature; there is no such object
 
     // docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html: the documented example's signature.
-    const documented = presignS3Get({
+    const documented = await presignS3Get({
       accessKeyId: "AKIAIOSFODNN7EXAMPLE",
       secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
       region: "us-east-1",
@@ -101,7 +101,7 @@ describe("rendition URLs that caches can keep", () => {
       const credentials = { accessKeyId: "AKID+/=example", secretAccessKey: "secret/with+odd=chars", region: "eu-west-1" };
       const client = new AwsClient({ ...credentials, service: "s3" });
       const reference = await client.sign(`${url}?X-Amz-Expires=900`, { method: "GET", aws: { signQuery: true, datetime: "20261130T123456Z" } });
-      expect(presignS3Get({ ...credentials, url, datetime: "20261130T123456Z", expiresInSeconds: 900 })).toBe(reference.url);
+      expect(await presignS3Get({ ...credentials, url, datetime: "20261130T123456Z", expiresInSeconds: 900 })).toBe(reference.url);
     }
   });
 
