@@ -22,9 +22,34 @@ export interface PresignInput {
 }
 
 export async function presignS3Get({ accessKeyId, secretAccessKey, region, url, datetime, expiresInSeconds }: PresignInput): Promise<string> {
-  const { host, origin, pathname } = new URL(url);
-  const date = datetime.slice(0, 8);
-  const credentialScope = `${date}/${region}/s3/aws4_request`;
+  const pathAt = url.indexOf("/", url.indexOf("//") + 2);
+  const [origin, path] = pathAt < 0 ? [url, "/"] : [url.slice(0, pathAt), url.slice(pathAt)];
+  const shape = requestShape(accessKeyId, region, origin, datetime, expiresInSeconds);
+  const canonicalRequest = `GET\n${canonicalPath(path)}\n${shape.canonicalQuery}\nhost:${shape.host}\n\nhost\nUNSIGNED-PAYLOAD`;
+  const canonicalHash = bytesToHex(new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(canonicalRequest))));
+  const key = await signingKey(secretAccessKey, datetime.slice(0, 8), region);
+  const signature = bytesToHex(new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(`${shape.stringToSignHead}${canonicalHash}`))));
+  return `${shape.origin}${path}${shape.queryHead}${signature}`;
+}
+
+interface RequestShape {
+  host: string;
+  origin: string;
+  canonicalQuery: string;
+  stringToSignHead: string;
+  queryHead: string;
+}
+
+/**
+ * Everything but the path and the signature, the same for every URL of one listing (one origin,
+ * second and lifetime): built once and kept until the next differs.
+ */
+let lastShape: { cacheKey: string; shape: RequestShape } | undefined;
+function requestShape(accessKeyId: string, region: string, rawOrigin: string, datetime: string, expiresInSeconds: number): RequestShape {
+  const cacheKey = `${accessKeyId}\n${region}\n${rawOrigin}\n${datetime}\n${expiresInSeconds}`;
+  if (lastShape?.cacheKey === cacheKey) return lastShape.shape;
+  const { host, origin } = new URL(rawOrigin);
+  const credentialScope = `${datetime.slice(0, 8)}/${region}/s3/aws4_request`;
   const credential = `${accessKeyId}/${credentialScope}`;
   // Canonical form: keys sorted, each name and value encoded as RFC 3986 asks.
   const canonicalQuery = [
@@ -36,16 +61,18 @@ export async function presignS3Get({ accessKeyId, secretAccessKey, region, url, 
   ]
     .map(([name, value]) => `${name}=${rfc3986(value)}`)
     .join("&");
-  const canonicalRequest = `GET\n${canonicalPath(pathname)}\n${canonicalQuery}\nhost:${host}\n\nhost\nUNSIGNED-PAYLOAD`;
-  const canonicalHash = bytesToHex(new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(canonicalRequest))));
-  const stringToSign = `AWS4-HMAC-SHA256\n${datetime}\n${credentialScope}\n${canonicalHash}`;
-  const key = await signingKey(secretAccessKey, date, region);
-  const signature = bytesToHex(new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(stringToSign))));
-  // The parameters in the order aws4fetch's URLSearchParams leaves them, form-encoded as it does.
-  return (
-    `${origin}${pathname}?X-Amz-Expires=${expiresInSeconds}&X-Amz-Date=${datetime}&X-Amz-Algorithm=AWS4-HMAC-SHA256` +
-    `&X-Amz-Credential=${formEncode(credential)}&X-Amz-SignedHeaders=host&X-Amz-Signature=${signature}`
-  );
+  const shape = {
+    host,
+    origin,
+    canonicalQuery,
+    stringToSignHead: `AWS4-HMAC-SHA256\n${datetime}\n${credentialScope}\n`,
+    // The parameters in the order aws4fetch's URLSearchParams leaves them, form-encoded as it does.
+    queryHead:
+      `?X-Amz-Expires=${expiresInSeconds}&X-Amz-Date=${datetime}&X-Amz-Algorithm=AWS4-HMAC-SHA256` +
+      `&X-Amz-Credential=${formEncode(credential)}&X-Amz-SignedHeaders=host&X-Amz-Signature=`,
+  };
+  lastShape = { cacheKey, shape };
+  return shape;
 }
 
 const encoder = new TextEncoder();
