@@ -63,7 +63,7 @@ async function main() {
     const memory = await measureMemory(ctx, uploads.duringF1b);
     const renditions = await profiled("renditions", () => measureRenditions(ctx));
 
-    const figures: Figure[] = [...uploads.figures, ...listing.figures, ...sizes, throughput, login, memory.figure, ...renditions];
+    const figures: Figure[] = [...uploads.figures, ...listing.figures, ...sizes, throughput, login, ...memory.figures, ...renditions];
     const results: Results = {
       date: new Date().toISOString(),
       mode: plan.quick ? "quick" : "full",
