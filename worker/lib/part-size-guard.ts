@@ -2,9 +2,9 @@
  * A pass-through for a multipart body that fails as soon as one part grows past `maxPartBytes`
  * or the whole past `maxBodyBytes`, so an oversized file is refused after reading about its
  * limit, not the whole body (which may be three times the file limit), and a body without a
- * Content-Length is never held whole just to be measured. Parts are told apart by their delimiter, "\r\n--" + boundary,
- * found with the native indexOf on its first byte; a delimiter split between chunks is found
- * in the few bytes carried over. Nothing is copied but those few bytes.
+ * Content-Length is never held whole just to be measured. Parts are told apart by their
+ * delimiter, "\r\n--" + boundary, found with the native indexOf on its first byte; a delimiter
+ * split between chunks is found in the few bytes carried over. Nothing else is copied.
  */
 export function partSizeGuard(boundary: string, maxPartBytes: number, maxBodyBytes: number) {
   const delimiter = new TextEncoder().encode(`\r\n--${boundary}`);
