@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { AwsClient } from "aws4fetch";
 import { localS3 } from "../scripts/local/stack";
+import { multipartImage, pacedRequest } from "./paced";
 
 let ipCounter = 0;
 /**
@@ -72,4 +73,21 @@ export async function putPresigned(url: string, body: Buffer) {
   const res = await fetch(url, { method: "PUT", body, headers: { "content-type": "image/png" } });
   await expectStatus(res, 200, "presigned PUT");
   await res.arrayBuffer();
+}
+
+async function expectPaced(answer: Promise<{ status: number; text: string }>, expected: number, what: string) {
+  const { status, text } = await answer;
+  if (status !== expected) throw new Error(`${what} answered ${status}: ${text.slice(0, 300)}`);
+}
+
+/** uploadImage over a paced uplink (bench/paced.ts). */
+export async function uploadImagePaced(baseUrl: string, token: string, png: Buffer) {
+  const { body, contentType } = multipartImage(png);
+  const headers = { authorization: `Bearer ${token}`, "content-type": contentType };
+  await expectPaced(pacedRequest(`${baseUrl}/images/upload`, { method: "POST", headers, body }), 201, "paced POST /images/upload");
+}
+
+/** putPresigned over a paced uplink. */
+export async function putPresignedPaced(url: string, body: Buffer) {
+  await expectPaced(pacedRequest(url, { method: "PUT", headers: { "content-type": "image/png" }, body }), 200, "paced presigned PUT");
 }

@@ -8,6 +8,7 @@ import { measureThroughput } from "./cases/throughput";
 import { measureUploadGrowth } from "./cases/upload-growth";
 import { measureUploads } from "./cases/uploads";
 import type { BenchContext } from "./context";
+import { findDirectUrl } from "./direct";
 import { connectInspector, findWorkerds, type Inspector } from "./inspector";
 import { fullPlan, quickPlan } from "./plan";
 import { machine, passes, renderTables, writeResults, type Figure, type Results } from "./report";
@@ -39,14 +40,17 @@ async function main() {
   try {
     const workerds = findWorkerds(bench.worker.child.pid as number);
     inspector = await connectInspector(workerds.map((w) => w.pid));
+    const workerdPid = (workerds.find((w) => w.runsWorker) as { pid: number }).pid;
     const ctx: BenchContext = {
       plan,
       workerUrl: bench.worker.url,
+      directUrl: await findDirectUrl(workerdPid, bench.worker.url),
+      neonUrl: bench.stack.neon.url,
       s3Endpoint: bench.stack.s3.endpoint,
       geminiUrl: bench.stack.gemini.url,
       adminToken: bench.stack.adminToken,
       sql: connectSql(bench.stack.neon.url, bench.stack.workerVars.DATABASE_URL),
-      workerdPid: (workerds.find((w) => w.runsWorker) as { pid: number }).pid,
+      workerdPid,
       inspector,
       log,
     };
@@ -59,7 +63,7 @@ async function main() {
     const memory = await measureMemory(ctx, uploads.duringF1b);
     const renditions = await profiled("renditions", () => measureRenditions(ctx));
 
-    const figures: Figure[] = [...uploads.figures, ...listing.figures, ...sizes, throughput, login, memory.figure, ...renditions];
+    const figures: Figure[] = [...uploads.figures, ...listing.figures, ...sizes, throughput, login, ...memory.figures, ...renditions];
     const results: Results = {
       date: new Date().toISOString(),
       mode: plan.quick ? "quick" : "full",

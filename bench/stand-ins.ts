@@ -1,7 +1,7 @@
 import type { BenchContext } from "./context";
 
 /** The local stand-ins' admin APIs, for slowing one dependency down on purpose. */
-type StandIns = Pick<BenchContext, "geminiUrl" | "s3Endpoint" | "adminToken">;
+type StandIns = Pick<BenchContext, "geminiUrl" | "s3Endpoint" | "neonUrl" | "adminToken">;
 
 async function admin(stand: StandIns, url: string, method: "POST" | "DELETE" | "GET", body?: object) {
   const res = await fetch(url, {
@@ -28,3 +28,9 @@ export const setS3PutLatency = (stand: StandIns, keyPrefix: string, ms: number) 
   ms
     ? admin(stand, `${stand.s3Endpoint}/__admin/faults`, "POST", { method: "PUT", keyPrefix, persistent: { type: "latency", ms } })
     : admin(stand, `${stand.s3Endpoint}/__admin/faults`, "DELETE");
+
+/** A network's round trip at the database and the bucket (scripts/local/latency.ts), for the worker and the direct side alike. */
+export async function setNetworkLatency(stand: StandIns, ms: { neon: number; s3: number }) {
+  await admin(stand, new URL("/__admin/latency", stand.neonUrl).toString(), "POST", { ms: ms.neon });
+  await admin(stand, `${stand.s3Endpoint}/__admin/latency`, "POST", { ms: ms.s3 });
+}

@@ -7,29 +7,33 @@ const pageSize = 50;
 const seededRows = 1_000;
 
 /**
- * F3: GET /images (50 rows with signed URLs) ÷ the same select over the same Neon-HTTP
- * endpoint, for a user with 1,000 rows; then how both grow with the rows per page and
- * with concurrent clients.
+ * F3: GET /images (50 rows with signed URLs) from the worker's workerd directly ÷ the same
+ * select over the same Neon-HTTP endpoint, for a user with 1,000 rows, with the figure
+ * through wrangler dev's proxy beside it; then how both grow with the rows per page and
+ * with concurrent clients (directly).
  */
 export async function measureListing(ctx: BenchContext): Promise<{ figures: Figure[]; growth: GrowthRow[]; user: BenchUser }> {
   const user = await createUser(ctx.workerUrl);
   await ctx.sql.seedImages(user.id, seededRows);
 
-  const pair = (limit: number): [Trial, Trial] => [
-    () => timed(() => listImages(ctx.workerUrl, user.token, limit)),
+  const pair = (limit: number, baseUrl = ctx.directUrl): [Trial, Trial] => [
+    () => timed(() => listImages(baseUrl, user.token, limit)),
     () => timed(() => ctx.sql.listImages(user.id, limit)),
   ];
 
   ctx.log("F3 listing");
   const [worker, raw] = await interleave(ctx.plan.rounds.listing, ...pair(pageSize));
+  const [viaProxy, rawAgain] = await interleave(Math.ceil(ctx.plan.rounds.listing / 2), ...pair(pageSize, ctx.workerUrl));
   const r = ratio(worker, raw);
   const figure: Figure = {
     id: "F3",
-    name: `GET /images (${pageSize} rows) ÷ raw select`,
+    name: `GET /images (${pageSize} rows) ÷ raw select, workerd directly`,
     value: r.p50,
     unit: "×",
     target: { op: "<=", value: 2 },
-    detail: `worker ${formatMs(worker)}; raw ${formatMs(raw)}; p95 ratio ${r.p95.toFixed(2)}×`,
+    detail:
+      `worker ${formatMs(worker)}; raw ${formatMs(raw)}; p95 ratio ${r.p95.toFixed(2)}×; ` +
+      `through wrangler dev's proxy ${ratio(viaProxy, rawAgain).p50.toFixed(2)}× (${formatMs(viaProxy)} ÷ ${formatMs(rawAgain)})`,
   };
 
   const growth: GrowthRow[] = [];

@@ -1,6 +1,7 @@
 import type { BenchContext } from "../context";
-import { createUser, uploadImage } from "../client";
-import { liveMemory, type MemoryPeak } from "../memory";
+import { createUser, uploadImage, type BenchUser } from "../client";
+import { liveMemory, watchMemory, type MemoryPeak } from "../memory";
+import { multipartImage } from "../paced";
 import { mib } from "../plan";
 import { randomPng } from "../png";
 import type { Figure, MemoryRow } from "../report";
@@ -16,7 +17,7 @@ const snapshotMs = 6_000;
  * waiting on Gemini (the object read back and its base64 request). The stand-ins hold the
  * requests there while a heap snapshot (a full GC) measures what is live.
  */
-export async function measureMemory(ctx: BenchContext, duringF1b: MemoryPeak): Promise<{ figure: Figure; rows: MemoryRow[] }> {
+export async function measureMemory(ctx: BenchContext, duringF1b: MemoryPeak): Promise<{ figures: Figure[]; rows: MemoryRow[] }> {
   const user = await createUser(ctx.workerUrl);
   const rows: MemoryRow[] = [];
   for (const inFlight of ctx.plan.memoryUploads) {
@@ -52,9 +53,11 @@ export async function measureMemory(ctx: BenchContext, duringF1b: MemoryPeak): P
   const worst = rows
     .filter((row) => row.moment.startsWith(`${fewest} ×`))
     .reduce((a, b) => (b.heapWithBuffersMb > a.heapWithBuffersMb ? b : a));
+  const largest = await measureLargestRequests(ctx, user);
+  rows.push(largest.row);
   return {
     rows,
-    figure: {
+    figures: [{
       id: "M",
       name: `worker live memory, ${fewest} × 5 MiB upload`,
       value: worst.heapWithBuffersMb,
@@ -63,6 +66,51 @@ export async function measureMemory(ctx: BenchContext, duringF1b: MemoryPeak): P
       detail:
         `JS heap + ArrayBuffers after a full GC, at its peak (${worst.moment.replace(/^\d+ × 5 MiB /, "")}); sampled without GC during F1b ` +
         `(garbage included) ${duringF1b.heapWithBuffersMb.toFixed(0)} MB; workerd RSS ${duringF1b.rssBaselineMb.toFixed(0)} → ${duringF1b.rssPeakMb.toFixed(0)} MB`,
+    }, largest.figure],
+  };
+}
+
+/** MAX_UPLOAD_BYTES as wrangler.toml sets it for the worker the bench runs. */
+const maxUploadBytes = 10 * mib;
+
+/**
+ * M2: at once, two requests of the largest size the route accepts to read (a single part three
+ * times the file limit, which must be refused 413 without being held whole) and two uploads
+ * of a file at the limit, held at the S3 PUT: the isolate's peak (sampled, garbage included)
+ * and its live memory after a full GC while they are held.
+ */
+async function measureLargestRequests(ctx: BenchContext, user: BenchUser): Promise<{ figure: Figure; row: MemoryRow }> {
+  ctx.log("M2: 2 × 3 × MAX_UPLOAD_BYTES requests and 2 × MAX_UPLOAD_BYTES uploads at once");
+  const oversized = Array.from({ length: 2 }, () => multipartImage(Buffer.alloc(3 * maxUploadBytes, 7)));
+  const atLimit = Array.from({ length: 2 }, () => randomPng(maxUploadBytes - 64 * 1024));
+  const arriveMs = 3000;
+  await setS3PutLatency(ctx, `users/${user.id}/`, arriveMs + snapshotMs);
+  const watch = watchMemory(ctx.workerdPid, ctx.inspector);
+  const refused = oversized.map(async ({ body, contentType }) => {
+    const res = await fetch(`${ctx.directUrl}/images/upload`, { method: "POST", headers: { authorization: `Bearer ${user.token}`, "content-type": contentType }, body });
+    const answer = (await res.json()) as { code?: string };
+    return `${res.status} ${answer.code ?? ""}`;
+  });
+  const stored = Promise.allSettled(atLimit.map((png) => uploadImage(ctx.directUrl, user.token, png)));
+  await new Promise((resolve) => setTimeout(resolve, arriveMs));
+  const live = await liveMemory(ctx.inspector);
+  await setS3PutLatency(ctx, "", 0);
+  const answers = await Promise.all(refused);
+  const failed = (await stored).filter((result) => result.status === "rejected");
+  const peak = await watch.stop();
+  if (failed.length) ctx.log(`  ${failed.length} of 2 uploads at the limit failed: ${String(failed[0].reason).slice(0, 160)}`);
+  await waitForAnalyses(ctx.sql);
+  return {
+    row: { moment: "2 × 3×MAX refused + 2 × MAX held at S3", ...live },
+    figure: {
+      id: "M2",
+      name: "worker memory, 2 requests of 3 × MAX_UPLOAD_BYTES + 2 uploads of MAX_UPLOAD_BYTES at once",
+      value: peak.heapWithBuffersMb,
+      unit: "MB",
+      target: { op: "<=", value: 128 },
+      detail:
+        `sampled peak, garbage included; live after a full GC while the uploads were held ${live.heapWithBuffersMb.toFixed(1)} MB; ` +
+        `the oversized ones answered ${answers.join(", ")}; workerd RSS ${peak.rssBaselineMb.toFixed(0)} → ${peak.rssPeakMb.toFixed(0)} MB`,
     },
   };
 }

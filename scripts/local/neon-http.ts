@@ -5,6 +5,7 @@ import { keepIdleConnections } from "./keep-alive";
 import type { AddressInfo, Socket } from "node:net";
 import type { Backend, BatchOptions, RawResult, Statement } from "./neon-http/backend";
 import { DbFaults } from "./neon-http/faults";
+import { InjectedLatency } from "./latency";
 
 /**
  * A local endpoint speaking the HTTP protocol of Neon's serverless driver, so the
@@ -41,6 +42,7 @@ export async function startNeonHttpServer(opts: {
   log?: (line: string) => void;
 }): Promise<NeonHttpServer> {
   const faults = new DbFaults();
+  const latency = new InjectedLatency();
   const sockets = new Set<Socket>();
   let inFlight = 0;
   const server = createServer((req, res) => {
@@ -51,7 +53,7 @@ export async function startNeonHttpServer(opts: {
       inFlight--;
       if (!res.writableFinished) opts.log?.(`${req.method} ${req.url?.split("?")[0]} client closed the connection before the answer`);
     });
-    handle(req, res, { ...opts, faults })
+    handle(req, res, { ...opts, faults, latency })
       .catch((error: unknown) => send(res, 500, { message: String(error) }))
       .finally(() => opts.log?.(`${req.method} ${req.url?.split("?")[0]} ${res.statusCode} ${Math.round(performance.now() - started)}ms, ${inFlight} in flight`));
   });
@@ -80,14 +82,16 @@ interface Served {
   credentials: NeonCredentials;
   adminToken: string;
   faults: DbFaults;
+  latency: InjectedLatency;
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, { backend, credentials, adminToken, faults }: Served) {
+async function handle(req: IncomingMessage, res: ServerResponse, { backend, credentials, adminToken, faults, latency }: Served) {
   const path = req.url?.split("?")[0];
   if (path?.startsWith("/__admin/") && !hasAdminToken(req, adminToken)) {
     return send(res, 401, { message: `admin routes need the run's token in ${adminTokenHeader}` });
   }
   if (path === "/__admin/faults") return handleFaultAdmin(req, res, faults);
+  if (path === "/__admin/latency") return send(res, ...(await latency.handle(req, () => readBody(req))));
   if (path !== "/sql") return send(res, 404, { message: "not found" });
   if (req.method !== "POST") return send(res, 405, { message: "use POST" });
 
@@ -111,6 +115,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, { backend, cred
     return send(res, 400, { message: "each query needs a string `query` and an array `params`", code: "08P01" });
   }
   const valid = statements as Statement[];
+  await latency.wait();
 
   const fault = faults.take(valid, connectionString);
   if (fault?.type === "down") return req.socket.destroy();

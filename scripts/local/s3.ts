@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { keepIdleConnections } from "./keep-alive";
+import { InjectedLatency } from "./latency";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import S3rver from "s3rver";
@@ -56,6 +57,7 @@ export async function startS3Server(opts: {
   const deps: GateDeps = {
     adminToken: opts.adminToken,
     faults: new S3Faults(),
+    latency: new InjectedLatency(),
     requests: new S3RequestLog(),
     verifier: new SigV4Verifier(opts),
     forwarder,
@@ -116,6 +118,7 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, deps: Ga
   if (fault?.type === "latency") await sleep(fault.ms, undefined, { ref: false });
 
   const body = await readBody(req);
+  await deps.latency.wait();
   // S3 answers CORS preflights (which carry no credentials) from the bucket's CORS rules.
   if (method !== "OPTIONS") {
     await deps.verifier.verify({ method, rawPath, query, headers: req.headers });

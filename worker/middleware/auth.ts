@@ -1,21 +1,46 @@
+import type { HonoRequest } from "hono";
+import type { Deps } from "../deps";
 import { createMiddleware } from "hono/factory";
 import type { User } from "../db/schema";
 import type { AppEnv } from "../app-env";
 import { AppError } from "../lib/errors";
-import { findUserForToken } from "../services/accounts";
+import { Caller } from "../services/caller";
 import { verifyAccessToken } from "../services/tokens";
 
 const bearer = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/;
 
-/** Protected routes: a valid access token whose user still exists with the same token version. */
-export const requireUser = createMiddleware<AppEnv & { Variables: { user: User } }>(async (c, next) => {
-  const match = bearer.exec(c.req.header("authorization") ?? "");
+/** The bearer token's holder, its signature and claims verified; the database not asked yet. */
+async function callerOf(req: HonoRequest, deps: Deps): Promise<Caller> {
+  const match = bearer.exec(req.header("authorization") ?? "");
   if (!match) {
     throw new AppError(401, "unauthorized", "Sign in first: send Authorization: Bearer <access_token>", {
       headers: { "WWW-Authenticate": "Bearer" },
     });
   }
-  const claims = await verifyAccessToken(c.var.deps.config.JWT_SECRET_KEY, match[1]);
-  c.set("user", await findUserForToken(c.var.deps, claims));
+  return new Caller(deps, await verifyAccessToken(deps.config.JWT_SECRET_KEY, match[1]));
+}
+
+/** Protected routes: a valid access token whose user still exists with the same token version and a live session. */
+export const requireUser = createMiddleware<AppEnv & { Variables: { user: User } }>(async (c, next) => {
+  c.set("user", await (await callerOf(c.req, c.var.deps)).user());
+  await next();
+});
+
+/**
+ * The hot reads (listing, timeline, one image): requireUser's rule, but the check goes to the
+ * database with the route's own query (Caller.read). A request that ends without that read
+ * (a bad query string, an unknown path) is checked then, so a token that is no longer good
+ * answers 401 whatever else was wrong, as under requireUser.
+ */
+export const requireCaller = createMiddleware<AppEnv & { Variables: { caller: Caller } }>(async (c, next) => {
+  const caller = await callerOf(c.req, c.var.deps);
+  c.set("caller", caller);
+  await next();
+  if (!caller.checked) await caller.confirm();
+});
+
+/** Under requireCaller, a route that needs the user's row (any write): checked and read in one query before the handler. */
+export const withUser = createMiddleware<AppEnv & { Variables: { caller: Caller; user: User } }>(async (c, next) => {
+  c.set("user", await c.var.caller.user());
   await next();
 });

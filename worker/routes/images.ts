@@ -9,12 +9,12 @@ import { limits } from "../lib/ai-text";
 import { updateImage } from "../services/image-edits";
 import { createShare, listShares, revokeShare } from "../services/shares";
 import { shareInput } from "./share-input";
-import { requireUser } from "../middleware/auth";
+import { requireCaller, withUser } from "../middleware/auth";
 import { noStore } from "../middleware/no-store";
 import { limitAnalyses } from "../middleware/rate-limit";
 import { requestReanalysis } from "../services/analysis-requests";
 import { deleteOwnImage, getOwnImage, listImages } from "../services/image-queries";
-import { storeUploads } from "../services/image-batch";
+import { storeUploadsOf } from "../services/image-batch";
 import { toImageView } from "../services/image-view";
 import { listTimelineMonths } from "../services/timeline";
 import { bulkInput, idsInput } from "./collection-input";
@@ -39,14 +39,14 @@ const imagePatchInput = v.strictObject(
 
 export const imageRoutes = new Hono<AppEnv>()
   .use(noStore)
-  .use(requireUser)
+  .use(requireCaller)
   .post("/upload", uploadBodyLimit, async (c) => {
-    const outcome = await storeUploads(c.var.deps, c.var.user, await readImageParts(c.req.raw));
+    const outcome = await storeUploadsOf(c.var.deps, c.var.caller, readImageParts(c.req.raw, c.var.deps.config.MAX_UPLOAD_BYTES));
     return c.json(outcome.body, outcome.status);
   })
   .get("/", validate("query", listInput), async (c) => {
     const query = c.req.valid("query");
-    const page = await listImages(c.var.deps, c.var.user.id, {
+    const page = await listImages(c.var.deps, c.var.caller, {
       limit: query.limit,
       cursor: query.cursor,
       tag: query.tag || undefined,
@@ -56,43 +56,43 @@ export const imageRoutes = new Hono<AppEnv>()
     const views = await Promise.all(page.images.map((image) => toImageView(c.var.deps, image)));
     return c.json({ images: views, next_cursor: page.nextCursor }, 200);
   })
-  .get("/timeline", async (c) => c.json({ months: await listTimelineMonths(c.var.deps, c.var.user.id) }, 200))
-  .post("/bulk", jsonBody(), validate("json", bulkInput), async (c) => {
+  .get("/timeline", async (c) => c.json({ months: await listTimelineMonths(c.var.deps, c.var.caller) }, 200))
+  .post("/bulk", withUser, jsonBody(), validate("json", bulkInput), async (c) => {
     const results = await runBulkAction(c.var.deps, c.var.user, c.req.valid("json"));
     return c.json(summarise(results), 200);
   })
-  .post("/download", jsonBody(), validate("json", idsInput), async (c) => {
+  .post("/download", withUser, jsonBody(), validate("json", idsInput), async (c) => {
     const archive = await downloadImages(c.var.deps, c.var.user.id, c.req.valid("json").ids);
     const { body, headers } = zipDownload(archive, `images-${new Date().toISOString().slice(0, 10)}.zip`);
     return c.body(body, 200, headers);
   })
-  .post("/:id/analyze", async (c) => {
+  .post("/:id/analyze", withUser, async (c) => {
     const queued = await requestReanalysis(c.var.deps, c.var.user, c.req.param("id"), () => limitAnalyses(c.env, c.var.user.id));
     return c.json({ message: "Analysis queued", ...queued }, 202);
   })
-  .patch("/:id", jsonBody(), validate("json", imagePatchInput), async (c) => {
+  .patch("/:id", withUser, jsonBody(), validate("json", imagePatchInput), async (c) => {
     const image = await updateImage(c.var.deps, c.var.user, c.req.param("id"), c.req.valid("json"));
     return c.json(await toImageView(c.var.deps, image), 200);
   })
-  .post("/:id/shares", jsonBody(), validate("json", shareInput), async (c) => {
+  .post("/:id/shares", withUser, jsonBody(), validate("json", shareInput), async (c) => {
     const share = await createShare(c.var.deps, c.var.user.id, { kind: "image", id: c.req.param("id") }, c.req.valid("json"), new URL(c.req.url).origin);
     return c.json(share, 201);
   })
-  .get("/:id/shares", async (c) => c.json({ shares: await listShares(c.var.deps, c.var.user.id, { kind: "image", id: c.req.param("id") }) }, 200))
-  .delete("/:id/shares/:shareId", async (c) => {
+  .get("/:id/shares", withUser, async (c) => c.json({ shares: await listShares(c.var.deps, c.var.user.id, { kind: "image", id: c.req.param("id") }) }, 200))
+  .delete("/:id/shares/:shareId", withUser, async (c) => {
     await revokeShare(c.var.deps, c.var.user.id, { kind: "image", id: c.req.param("id") }, c.req.param("shareId"));
     return c.body(null, 204);
   })
   .get("/:id", async (c) => {
-    const image = await getOwnImage(c.var.deps, c.var.user.id, c.req.param("id"));
+    const image = await getOwnImage(c.var.deps, c.var.caller, c.req.param("id"));
     return c.json(await toImageView(c.var.deps, image), 200);
   })
   .get("/:id/file", async (c) => {
-    const image = await getOwnImage(c.var.deps, c.var.user.id, c.req.param("id"));
+    const image = await getOwnImage(c.var.deps, c.var.caller, c.req.param("id"));
     const { url } = await presignGet(c.var.deps, image.key);
     return c.redirect(url, 302);
   })
-  .delete("/:id", async (c) => {
+  .delete("/:id", withUser, async (c) => {
     await deleteOwnImage(c.var.deps, c.var.user.id, c.req.param("id"));
     return c.body(null, 204);
   });

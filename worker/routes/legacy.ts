@@ -72,7 +72,7 @@ export const originalApi = new Hono<AppEnv>()
     return c.json({ access_token: accessToken, user: user.username }, 200);
   })
   .post("/images/upload", requireUser, uploadBodyLimit, async (c) => {
-    const outcome = await storeUploads(c.var.deps, c.var.user, await readImageParts(c.req.raw));
+    const outcome = await storeUploads(c.var.deps, c.var.user, await readImageParts(c.req.raw, c.var.deps.config.MAX_UPLOAD_BYTES));
     // The original answered 201 to every stored upload; the same bytes again are stored once.
     return c.json({ message: "File uploaded successfully", file_url: outcome.body.file_url }, 201);
   })

@@ -1,13 +1,11 @@
-import { and, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Deps } from "../deps";
 import { users, type User } from "../db/schema";
 import { isUniqueViolation } from "../lib/db-errors";
 import { AppError } from "../lib/errors";
-import { isUuid } from "../lib/text";
-import { claimLoginAttempt, loginThrottleKeys, recordLoginSuccess } from "./login-throttle";
+import { checkLoginClaim, loginAttemptClaim, loginSuccessWrite, loginThrottleKeys } from "./login-throttle";
 import { dummyHash, passwordHasher } from "./passwords";
-import { isLiveSession, startSession } from "./sessions";
-import { invalidToken, type AccessClaims } from "./tokens";
+import { newSession, revokeSessionsOf } from "./sessions";
 
 type AccountDeps = Pick<Deps, "config" | "db">;
 
@@ -53,43 +51,38 @@ export interface LoginContext {
  */
 export async function loginUser(deps: AccountDeps, input: { email: string; password: string }, from: LoginContext) {
   const keys = loginThrottleKeys(deps.config.JWT_SECRET_KEY, input.email, from.address);
-  const [attempt, [user]] = await Promise.all([
-    claimLoginAttempt(deps, keys),
-    deps.db.select().from(users).where(eq(users.email, input.email)),
-  ]);
+  // Two database requests in all: the attempt's claim with the user lookup, then every write of a success.
+  const [claim, [user]] = await deps.db.batch([loginAttemptClaim(deps, keys), deps.db.select().from(users).where(eq(users.email, input.email))]);
+  const attempt = checkLoginClaim(claim);
   if (!attempt.knownPlace) await from.limitNewPlace();
   const { ok, needsRehash } = passwordHasher.verify(user?.passwordHash ?? dummyHash, input.password);
   if (!user || !ok) throw badCredentials();
-  await Promise.all([
-    recordLoginSuccess(deps, keys),
-    needsRehash ? deps.db.update(users).set({ passwordHash: passwordHasher.hash(input.password) }).where(eq(users.id, user.id)) : undefined,
-  ]);
-  return { user: toPublicUser(user), ...(await startSession(deps, user)) };
+  const session = newSession(deps, user.id);
+  const success = loginSuccessWrite(deps, keys);
+  if (needsRehash) {
+    const rehash = deps.db.update(users).set({ passwordHash: passwordHasher.hash(input.password) }).where(eq(users.id, user.id));
+    await deps.db.batch([success, session.insert, rehash]);
+  } else {
+    await deps.db.batch([success, session.insert]);
+  }
+  return { user: toPublicUser(user), ...(await session.tokens(user.tokenVersion)) };
 }
 
-/**
- * The user behind a verified access token, if it is still theirs to use: one query reads the
- * user and checks, in the same statement, that the token's session has not ended.
- */
-export async function findUserForToken(deps: AccountDeps, claims: AccessClaims): Promise<User> {
-  if (!isUuid(claims.sub) || !isUuid(claims.sid)) throw invalidToken();
-  const [user] = await deps.db
-    .select()
-    .from(users)
-    .where(and(eq(users.id, claims.sub), eq(users.tokenVersion, claims.tv), isLiveSession(claims.sid, users.id)));
-  if (!user) throw invalidToken();
-  return user;
-}
-
+/** New password, every other session ended and this one started: one transaction, one request. */
 export async function changePassword(deps: AccountDeps, user: User, input: { current_password: string; new_password: string }) {
   const { ok } = passwordHasher.verify(user.passwordHash, input.current_password);
   if (!ok) throw new AppError(403, "invalid_credentials", "Current password is incorrect", { field: "current_password" });
-  const [updated] = await deps.db
-    .update(users)
-    .set({ passwordHash: passwordHasher.hash(input.new_password), tokenVersion: sql`${users.tokenVersion} + 1` })
-    .where(eq(users.id, user.id))
-    .returning();
-  return { user: toPublicUser(updated), ...(await startSession(deps, updated, { revokeOthers: true })) };
+  const session = newSession(deps, user.id);
+  const [[updated]] = await deps.db.batch([
+    deps.db
+      .update(users)
+      .set({ passwordHash: passwordHasher.hash(input.new_password), tokenVersion: sql`${users.tokenVersion} + 1` })
+      .where(eq(users.id, user.id))
+      .returning(),
+    revokeSessionsOf(deps, user.id),
+    session.insert,
+  ]);
+  return { user: toPublicUser(updated), ...(await session.tokens(updated.tokenVersion)) };
 }
 
 export async function verifyPasswordOf(user: User, password: string) {

@@ -3,10 +3,22 @@ import type { User } from "../db/schema";
 import { AppError } from "../lib/errors";
 import { storeUpload, type StoredImage, type UploadedFile, type UploadOptions } from "./image-upload";
 import { toImageView, type ImageView } from "./image-view";
+import type { Caller } from "./caller";
 
 type FileResult =
   | { file_name: string | null; status: 200 | 201; duplicate: boolean; image: ImageView; file_url: string }
   | { file_name: string | null; status: number; error: { message: string; code: string } };
+
+/**
+ * The caller's row is read while the body is still arriving, not before: a token that is no
+ * longer good still answers 401 whatever the body held, and nothing is stored without the row.
+ */
+export async function storeUploadsOf(deps: Deps, caller: Caller, reading: Promise<{ files: UploadedFile[]; options: UploadOptions }>) {
+  const [user, upload] = await Promise.allSettled([caller.user(), reading]);
+  if (user.status === "rejected") throw user.reason;
+  if (upload.status === "rejected") throw upload.reason;
+  return storeUploads(deps, user.value, upload.value);
+}
 
 /**
  * One file keeps the original contract (201 {message, file_url, image}; its error is the

@@ -7,6 +7,7 @@ import { isUuid } from "../lib/text";
 import { deleteObjectOrQueue } from "./object-cleanup";
 import { renditionKeys } from "./rendition-keys";
 import { searchFor } from "./image-search";
+import { ownerId, readAs, type Owner } from "./caller";
 
 const { search: _search, ...columns } = getTableColumns(images);
 /** Every column but the search vector, which only the database needs. */
@@ -31,8 +32,8 @@ export interface ListQuery {
  * (timeline_at, id) — when taken, else when uploaded — or with `q` best match first on
  * (rank, created_at, id). The rank is an integer (searchFor's score) so the cursor carries it exactly.
  */
-export async function listImages(deps: Pick<Deps, "db">, userId: string, query: ListQuery) {
-  const filters: (SQL | undefined)[] = [eq(images.userId, userId)];
+export async function listImages(deps: Pick<Deps, "db">, owner: Owner, query: ListQuery) {
+  const filters: (SQL | undefined)[] = [eq(images.userId, ownerId(owner))];
   const search = query.q ? searchFor(query.q) : undefined;
   const rank = search?.score ?? sql<number>`0`;
   if (search) filters.push(search.where);
@@ -42,12 +43,15 @@ export async function listImages(deps: Pick<Deps, "db">, userId: string, query: 
   if (fromEnd) filters.push(sql`${images.timelineAt} < ${fromEnd}::timestamp`);
   if (query.cursor) filters.push(search ? afterRanked(query.cursor, rank) : afterInTimeline(query.cursor));
 
-  const rows = await deps.db
-    .select({ ...imageColumns, rank })
-    .from(images)
-    .where(and(...filters))
-    .orderBy(...(search ? [desc(rank), desc(images.createdAt)] : [desc(images.timelineAt)]), desc(images.id))
-    .limit(query.limit + 1);
+  const rows = await readAs(
+    owner,
+    deps.db
+      .select({ ...imageColumns, rank })
+      .from(images)
+      .where(and(...filters))
+      .orderBy(...(search ? [desc(rank), desc(images.createdAt)] : [desc(images.timelineAt)]), desc(images.id))
+      .limit(query.limit + 1),
+  );
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   const more = rows.length > query.limit && last;
@@ -90,12 +94,9 @@ export function checkCursorParts(createdAt: string, id: string) {
 const invalidCursor = () => new AppError(400, "invalid_cursor", "cursor is not one this API returned", { field: "cursor" });
 
 /** Ownership is part of the query: another user's image and a malformed id are both 404. */
-export async function getOwnImage(deps: Pick<Deps, "db">, userId: string, id: string): Promise<Image> {
+export async function getOwnImage(deps: Pick<Deps, "db">, owner: Owner, id: string): Promise<Image> {
   if (!isUuid(id)) throw imageNotFound();
-  const [row] = await deps.db
-    .select(imageColumns)
-    .from(images)
-    .where(and(eq(images.id, id), eq(images.userId, userId)));
+  const [row] = await readAs(owner, deps.db.select(imageColumns).from(images).where(and(eq(images.id, id), eq(images.userId, ownerId(owner)))));
   if (!row) throw imageNotFound();
   return row;
 }

@@ -58,9 +58,11 @@ function inspectUpload(bytes: Uint8Array, maxBytes: number) {
 }
 
 /**
- * Stores one upload: object first, then its row. A failed insert deletes the object
- * again, so a client error or an outage never leaves an object without its row.
- * A new image's analysis and renditions are scheduled with the bytes at hand.
+ * Stores one upload: object first, then its row. The duplicate check runs while the object
+ * is PUT (a duplicate is rare, a round trip before every PUT is not): when it finds one, the
+ * object just stored is deleted again and the earlier image answers, as before. A failed
+ * insert deletes the object too, so a client error or an outage never leaves an object
+ * without its row. A new image's analysis and renditions are scheduled with the bytes at hand.
  */
 export async function storeUpload(
   deps: Deps,
@@ -74,12 +76,22 @@ export async function storeUpload(
   const bytes = stripped.bytes;
   const noAi = user.neverSendToAi || options.noAi === true;
   const digest = await sha256Hex(bytes);
-  const existing = await findBySha256(deps, userId, digest);
-  if (existing) return { image: existing, duplicate: true };
 
   const fileName = sanitizeFileName(file.name, sniffed.extension);
   const key = `users/${userId}/${crypto.randomUUID()}.${sniffed.extension}`;
-  await putObject(deps, key, bytes, { contentType: sniffed.contentType, fileName, sha256Hex: digest });
+  const [existing, put] = await Promise.allSettled([
+    findBySha256(deps, userId, digest),
+    putObject(deps, key, bytes, { contentType: sniffed.contentType, fileName, sha256Hex: digest }),
+  ]);
+  if (existing.status === "fulfilled" && existing.value) {
+    if (put.status === "fulfilled") await compensate(deps, key);
+    return { image: existing.value, duplicate: true };
+  }
+  if (put.status === "rejected") throw put.reason;
+  if (existing.status === "rejected") {
+    await compensate(deps, key);
+    throw existing.reason;
+  }
 
   try {
     const [image] = await deps.db

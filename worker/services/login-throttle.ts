@@ -49,12 +49,13 @@ const accountThrottled = (retryAfter: number) =>
  * Takes one attempt before the password is checked, in one statement, so parallel guesses
  * cannot slip past the count: the place's attempt is counted unless it must still wait, then
  * the account's unless its hourly budget is spent and the place is not a known one. A refused
- * attempt costs no password hash. Counting happens up front; a success clears it.
+ * attempt costs no password hash. Counting happens up front; a success clears it. Unsent, so
+ * the sign-in sends it with its user lookup in one db.batch; checkLoginClaim reads its answer.
  */
-export async function claimLoginAttempt(deps: ThrottleDeps, keys: LoginThrottleKeys): Promise<{ knownPlace: boolean }> {
+export function loginAttemptClaim(deps: ThrottleDeps, keys: LoginThrottleKeys) {
   const window = sql`make_interval(secs => ${accountWindowSeconds}::int)`;
   const windowOver = sql`t.window_started_at <= now() - ${window}`;
-  const { rows } = await deps.db.execute<{ place_allowed: boolean; known_place: boolean; account_allowed: boolean; place_wait: number | null; account_wait: number | null }>(sql`
+  return deps.db.execute<LoginClaim>(sql`
     with place as (
       insert into ${loginPlaceThrottles} as t (key, attempts, next_attempt_at, updated_at)
       values (${keys.place}, 1, now(), now())
@@ -82,15 +83,27 @@ export async function claimLoginAttempt(deps: ThrottleDeps, keys: LoginThrottleK
       exists (select 1 from account) as account_allowed,
       (select ceil(extract(epoch from next_attempt_at - now()))::int from ${loginPlaceThrottles} where key = ${keys.place}) as place_wait,
       (select ceil(extract(epoch from window_started_at + ${window} - now()))::int from ${loginAccountThrottles} where key = ${keys.account}) as account_wait`);
+}
+
+interface LoginClaim extends Record<string, unknown> {
+  place_allowed: boolean;
+  known_place: boolean;
+  account_allowed: boolean;
+  place_wait: number | null;
+  account_wait: number | null;
+}
+
+/** What loginAttemptClaim's statement answered: 429 when the attempt was refused. */
+export function checkLoginClaim({ rows }: { rows: LoginClaim[] }): { knownPlace: boolean } {
   const claim = rows[0];
   if (!claim?.place_allowed) throw lockedOut(claim?.place_wait ?? 1);
   if (!claim.account_allowed) throw accountThrottled(claim.account_wait ?? 1);
   return { knownPlace: claim.known_place };
 }
 
-/** A success clears the place's count, makes it a known place and gives the account its budget back. */
-export async function recordLoginSuccess(deps: ThrottleDeps, keys: LoginThrottleKeys) {
-  await deps.db.execute(sql`
+/** A success clears the place's count, makes it a known place and gives the account its budget back (unsent, for a batch). */
+export function loginSuccessWrite(deps: ThrottleDeps, keys: LoginThrottleKeys) {
+  return deps.db.execute(sql`
     with place as (
       update ${loginPlaceThrottles} set attempts = 0, next_attempt_at = now(), last_success_at = now(), updated_at = now()
       where key = ${keys.place}

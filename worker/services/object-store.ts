@@ -1,10 +1,11 @@
 import type { AwsClient } from "aws4fetch";
 import type { Config } from "../env";
 import { AppError } from "../lib/errors";
+import { presignS3Get } from "../lib/sigv4-presign";
 
 type S3Location = Pick<Config, "S3_ENDPOINT" | "S3_BUCKET_NAME" | "S3_REGION">;
 interface StoreDeps {
-  config: S3Location & Pick<Config, "FILE_URL_TTL">;
+  config: S3Location & Pick<Config, "FILE_URL_TTL" | "AWS_ACCESS_KEY_ID" | "AWS_SECRET_ACCESS_KEY">;
   s3: AwsClient;
 }
 
@@ -131,20 +132,37 @@ const maxPresignSeconds = 7 * 24 * 60 * 60;
  * is handed out it still has at least FILE_URL_TTL to live (within SigV4's 7 days), and a browser
  * that cached the object under this URL finds it again on the next page load.
  */
-export async function presignStableGet(deps: StoreDeps, key: string, now = Date.now()) {
+export function presignStableGet(deps: StoreDeps, key: string, now = Date.now()): Promise<string> {
   const windowMs = stableUrlWindowSeconds * 1000;
   const start = Math.floor(now / windowMs) * windowMs;
-  return presign(deps, key, start, Math.min(stableUrlWindowSeconds + deps.config.FILE_URL_TTL, maxPresignSeconds));
+  const expires = Math.min(stableUrlWindowSeconds + deps.config.FILE_URL_TTL, maxPresignSeconds);
+  // The same URL all window long, so the isolate keeps the ones it signed: a gallery listed
+  // again (every page load) signs only the originals' short-lived URLs.
+  const cacheKey = `${deps.config.AWS_ACCESS_KEY_ID}\n${bucketUrl(deps.config)}\n${key}\n${start}\n${expires}`;
+  let url = stableUrls.get(cacheKey);
+  if (!url) {
+    url = presign(deps, key, start, expires);
+    if (stableUrls.size >= maxStableUrls) stableUrls.clear();
+    stableUrls.set(cacheKey, url);
+    url.catch(() => stableUrls.delete(cacheKey));
+  }
+  return url;
 }
 
-async function presign(deps: StoreDeps, key: string, signedAt: number, expiresInSeconds: number) {
-  const url = new URL(objectUrl(deps.config, key));
-  url.searchParams.set("X-Amz-Expires", String(expiresInSeconds));
-  const signed = await deps.s3.sign(url.toString(), {
-    method: "GET",
-    aws: { signQuery: true, datetime: new Date(signedAt).toISOString().replace(/[:-]|\.\d{3}/g, "") },
+/** About 1 MB of URLs: the renditions of a few thousand images. */
+const maxStableUrls = 4096;
+const stableUrls = new Map<string, Promise<string>>();
+
+/** Signed as aws4fetch would (lib/sigv4-presign.ts), without its per-URL Request and key import. */
+function presign(deps: StoreDeps, key: string, signedAt: number, expiresInSeconds: number) {
+  return presignS3Get({
+    accessKeyId: deps.config.AWS_ACCESS_KEY_ID,
+    secretAccessKey: deps.config.AWS_SECRET_ACCESS_KEY,
+    region: deps.config.S3_REGION,
+    url: objectUrl(deps.config, key),
+    datetime: new Date(signedAt).toISOString().replace(/[:-]|\.\d{3}/g, ""),
+    expiresInSeconds,
   });
-  return signed.url;
 }
 
 interface ListedObject {

@@ -21,27 +21,35 @@ export interface Session {
 const invalidRefresh = (code = "invalid_refresh_token", message = "Session has expired; sign in again") =>
   new AppError(401, code, message, { headers: { "WWW-Authenticate": "Bearer" } });
 
-/** A new token family: one per sign-in. `revokeOthers` ends every other session of the user. */
-export async function startSession(deps: SessionDeps, user: User, opts: { revokeOthers?: boolean } = {}): Promise<Session> {
-  if (opts.revokeOthers) {
-    await deps.db
-      .update(refreshTokens)
-      .set({ revokedAt: sql`now()` })
-      .where(and(eq(refreshTokens.userId, user.id), isNull(refreshTokens.revokedAt)));
-  }
+/**
+ * A new token family, one per sign-in: the row to insert, unsent, so the sign-in sends it in
+ * one db.batch with its other writes; then, once stored, its tokens (`tokenVersion` as the
+ * user's row has it after those writes).
+ */
+export function newSession(deps: SessionDeps, userId: string) {
   const { token, hash } = newOpaqueToken();
   const sessionId = crypto.randomUUID();
-  await deps.db.insert(refreshTokens).values({
-    userId: user.id,
-    familyId: sessionId,
-    tokenHash: hash,
-    expiresAt: new Date(Date.now() + refreshTokenTtlSeconds * 1000),
-  });
   return {
-    accessToken: await issueAccessToken(deps.config.JWT_SECRET_KEY, { userId: user.id, sessionId, tokenVersion: user.tokenVersion }),
-    expiresIn: accessTokenTtlSeconds,
-    refreshToken: token,
+    insert: deps.db.insert(refreshTokens).values({
+      userId,
+      familyId: sessionId,
+      tokenHash: hash,
+      expiresAt: new Date(Date.now() + refreshTokenTtlSeconds * 1000),
+    }),
+    tokens: async (tokenVersion: number): Promise<Session> => ({
+      accessToken: await issueAccessToken(deps.config.JWT_SECRET_KEY, { userId, sessionId, tokenVersion }),
+      expiresIn: accessTokenTtlSeconds,
+      refreshToken: token,
+    }),
   };
+}
+
+/** Ends every session of the user (unsent, for a batch): a password change signs the others out. */
+export function revokeSessionsOf(deps: SessionDeps, userId: string) {
+  return deps.db
+    .update(refreshTokens)
+    .set({ revokedAt: sql`now()` })
+    .where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)));
 }
 
 /**

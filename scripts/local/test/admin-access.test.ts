@@ -85,3 +85,19 @@ describe("Neon stand-in credentials", () => {
     await expect(neon(connectionString()).query("select email, password_hash from users")).rejects.toMatchObject({ code: "28P01" });
   });
 });
+
+describe.each([
+  ["neon", () => new URL("/__admin/latency", inject("neonUrl")).toString()],
+  ["s3", () => `${inject("s3Endpoint")}/__admin/latency`],
+])("%s stand-in's bench latency", (_name, url) => {
+  const post = (body: unknown, token = inject("adminToken")) =>
+    fetch(url(), { method: "POST", headers: { "x-admin-token": token }, body: JSON.stringify(body) });
+
+  it("is set only with the run's token, and only to a whole number of ms up to 2 s", async () => {
+    expect((await post({ ms: 0 }, "guess")).status).toBe(401);
+    for (const ms of [-1, 1.5, 2001, "10", null]) expect((await post({ ms })).status, String(ms)).toBe(400);
+    // 0 is the value every other test runs under: setting it again changes nothing for them.
+    expect(await (await post({ ms: 0 })).json()).toEqual({ ms: 0 });
+    expect(await (await fetch(url(), { headers: { "x-admin-token": inject("adminToken") } })).json()).toEqual({ ms: 0 });
+  });
+});

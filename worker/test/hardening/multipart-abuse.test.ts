@@ -109,4 +109,59 @@ describe("multipart abuse on POST /images/upload", () => {
     expect(objects).toHaveLength(stored);
     for (const { key } of objects) expect(key).toMatch(new RegExp(`^users/${user.id}/[0-9a-f-]{36}\\.png$`));
   });
+
+  /** A multipart body of `parts` files of `partBytes` each, pulled by the worker one 64 KiB chunk at a time; `pulled()`: how much it took in. */
+  function pulledBody(boundary: string, parts: number, partBytes: number) {
+    const chunk = new Uint8Array(64 * 1024).fill(7);
+    const head = (i: number) => ascii(`${i ? "\r\n" : ""}--${boundary}\r\nContent-Disposition: form-data; name="image"; filename="${i}.png"\r\nContent-Type: image/png\r\n\r\n`);
+    let pulled = 0;
+    let part = 0;
+    let inPart = 0;
+    const body = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          if (inPart === 0) controller.enqueue(head(part));
+          pulled += chunk.length;
+          inPart += chunk.length;
+          controller.enqueue(chunk);
+          if (inPart < partBytes) return;
+          inPart = 0;
+          if (++part === parts) {
+            controller.enqueue(ascii(`\r\n--${boundary}--\r\n`));
+            controller.close();
+          }
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    return { body, pulled: () => pulled };
+  }
+
+  const sendStreamed = (boundary: string, body: ReadableStream<Uint8Array>) =>
+    app("/images/upload", {
+      method: "POST",
+      headers: { ...bearer(session.accessToken), "content-type": `multipart/form-data; boundary=${boundary}` },
+      body,
+      duplex: "half",
+    } as RequestInit);
+
+  const limit = 10 * 1024 * 1024;
+
+  it("refuses a part three times the file limit with 413 file_too_large after reading little more than the limit", async () => {
+    const { body, pulled } = pulledBody("one-huge-part", 1, 3 * limit);
+    const res = await sendStreamed("one-huge-part", body);
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ code: "file_too_large" });
+    expect(pulled()).toBeLessThan(limit + 2 * 1024 * 1024);
+    expect(await storedObjects(`users/${session.user.id}/`)).toEqual([]);
+  });
+
+  it("refuses a body without Content-Length once it passes the request limit (413 payload_too_large), not after holding it", async () => {
+    const { body, pulled } = pulledBody("many-parts", 5, limit - 1024 * 1024);
+    const res = await sendStreamed("many-parts", body);
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ code: "payload_too_large" });
+    expect(pulled()).toBeLessThan(3 * limit + 2 * 1024 * 1024);
+    expect(await storedObjects(`users/${session.user.id}/`)).toEqual([]);
+  });
 });

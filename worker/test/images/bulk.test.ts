@@ -65,7 +65,7 @@ describe("POST /images/bulk", () => {
     const { accessToken } = await newSignedInUser();
     const made = await images(accessToken, 4);
     for (const image of made) await analysisReaches(accessToken, image.id, ["done"]);
-    await dbFault({ match: ['update "images"', made[2].id], faults: [{ type: "error", code: "57P01", message: "terminating connection" }] });
+    await dbFault({ match: ['update "images" set "no_ai"', made[2].id], faults: [{ type: "error", code: "57P01", message: "terminating connection" }] });
     const { status, body } = await bulk(accessToken, { action: "set_no_ai", no_ai: true, ids: made.map((image) => image.id) });
     expect(status).toBe(200);
     expect(body.results[2]).toMatchObject({ id: made[2].id, status: "failed", code: "database_unavailable" });

@@ -50,6 +50,28 @@ describe("nothing lost, nothing orphaned", () => {
     expect(await listIds(accessToken)).toEqual([]);
   });
 
+  it("database failing at the duplicate check (which runs alongside the PUT): 503, the object is deleted again, no row", async () => {
+    const { user, accessToken } = await newSignedInUser();
+    await dbFault({ match: ['"images"."sha256" = $', user.id], faults: [{ type: "error", code: "57P01", message: "terminating connection" }] });
+    const res = await upload(accessToken, { bytes: await makePng(8, 8, green) });
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ code: "database_unavailable" });
+    expect(await storedObjects(`users/${user.id}/`)).toEqual([]);
+    expect(await listIds(accessToken)).toEqual([]);
+  });
+
+  it("a duplicate answers 200 with the earlier image even when its own PUT fails, and leaves one object", async () => {
+    const { user, accessToken } = await newSignedInUser();
+    const prefix = `users/${user.id}/`;
+    const bytes = await makePng(8, 8, green);
+    const first = await uploadOk(accessToken, { bytes });
+    await s3Fault({ method: "PUT", keyPrefix: prefix, faults: [{ type: "status", status: 500 }, { type: "status", status: 500 }] });
+    const again = await upload(accessToken, { bytes });
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ duplicate: true, image: { id: first.id } });
+    expect(await storedObjects(prefix)).toHaveLength(1);
+  });
+
   it("database and S3 delete both failing: the object is queued and the sweep removes it", async () => {
     const { user, accessToken } = await newSignedInUser();
     const prefix = `users/${user.id}/`;
