@@ -1,8 +1,7 @@
-import { Show } from "solid-js";
 import type { ImageView } from "../lib/api-shapes";
-import { formatBytes, formatDate } from "../lib/format";
-import { formatTaken } from "../lib/format-taken";
+import { formatBytes } from "../lib/format";
 import { AnalysisBadge } from "./analysis-badge";
+import { ImageDates } from "./image-dates";
 import { ImageText } from "./image-text";
 
 /** The viewer's side panel: the facts, and the description, alt text and tags (editable, as on the image's page). */
@@ -14,16 +13,7 @@ export function ViewerPanel(props: { image: ImageView; headingId: string }) {
         {image().file_name}
       </h2>
       <dl class="facts">
-        <dt>Taken</dt>
-        <dd>
-          <Show when={image().taken_at} fallback="Not recorded in the file">
-            {(taken) => <time datetime={taken()}>{formatTaken(taken())}</time>}
-          </Show>
-        </dd>
-        <dt>Uploaded</dt>
-        <dd>
-          <time datetime={image().created_at}>{formatDate(image().created_at)}</time>
-        </dd>
+        <ImageDates image={image()} />
         <dt>Size</dt>
         <dd>
           {formatBytes(image().size)}, {image().width} × {image().height} px

@@ -2,6 +2,7 @@ import { createAsync, revalidate, useAction, useParams, useSubmission } from "@s
 import { createEffect, createSignal, ErrorBoundary, onCleanup, Show } from "solid-js";
 import { AnalysisBadge } from "../components/analysis-badge";
 import { ConfirmDialog } from "../components/confirm-dialog";
+import { ImageDates } from "../components/image-dates";
 import { ImageText } from "../components/image-text";
 import { NoAiSwitch } from "../components/no-ai-switch";
 import { NoPreview, renditionWidth } from "../components/no-preview";
@@ -9,7 +10,6 @@ import { ShareLinks } from "../components/share-links";
 import { ApiError } from "../lib/api";
 import type { ImageView } from "../lib/api-shapes";
 import { formatBytes, formatDate } from "../lib/format";
-import { formatTaken } from "../lib/format-taken";
 import { deleteImage, getImage, retryAnalysis } from "../lib/images";
 import { freshest, watchImage } from "../lib/live-images";
 import { usePageTitle } from "../lib/page-title";
@@ -101,16 +101,7 @@ function ImageSheet(props: { image: ImageView }) {
           <dd>
             {image().width} × {image().height} px
           </dd>
-          <dt>Taken</dt>
-          <dd>
-            <Show when={image().taken_at} fallback="Not recorded in the file">
-              {(taken) => <time datetime={taken()}>{formatTaken(taken())}</time>}
-            </Show>
-          </dd>
-          <dt>Uploaded</dt>
-          <dd>
-            <time datetime={image().created_at}>{formatDate(image().created_at)}</time>
-          </dd>
+          <ImageDates image={image()} />
           <dt>Metadata</dt>
           <dd>
             {image().metadata_removed.length
