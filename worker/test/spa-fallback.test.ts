@@ -9,8 +9,15 @@ const app = (path: string, headers: Record<string, string> = {}, method = "GET")
 const navigation = { accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "sec-fetch-mode": "navigate", "sec-fetch-dest": "document" };
 const xhr = { accept: "application/json, text/plain, */*", "sec-fetch-mode": "cors", "sec-fetch-dest": "empty" };
 
-/** Every page path the SPA routes (web/src/index.tsx), with a sample id for parameters. */
-const pagePaths = [...new Set([...webRoutes.matchAll(/<Route\s+path="([^"*]+)"/g)].map(([, path]) => path.replace(/:\w+/g, "some-id")))];
+/** Every page path the SPA routes (web/src/index.tsx: `path="…"` or `path={["…", "…"]}`), with a sample id for parameters. */
+const pagePaths = [
+  ...new Set(
+    [...webRoutes.matchAll(/<Route\s+path=(?:"([^"]+)"|\{\[([^\]]+)\]\})/g)]
+      .flatMap(([, single, list]) => (single ? [single] : [...(list ?? "").matchAll(/"([^"]+)"/g)].map(([, path]) => path)))
+      .filter((path) => !path.includes("*"))
+      .map((path) => path.replace(/:\w+/g, "some-id")),
+  ),
+];
 
 async function expectJson404(res: Response) {
   expect(res.status).toBe(404);
