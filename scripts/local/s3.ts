@@ -7,6 +7,7 @@ import S3rver from "s3rver";
 import { checkBodyDigests } from "./s3/check-body-digests";
 import { S3Faults, type FaultTarget, type S3Fault } from "./s3/faults";
 import { S3rverForwarder } from "./s3/forward-to-s3rver";
+import { makeStoreSturdy } from "./s3/sturdy-store";
 import { handleAdmin, type AdminDeps } from "./s3/handle-admin";
 import { readBody } from "./s3/read-body";
 import { S3RequestLog } from "./s3/request-log";
@@ -43,6 +44,7 @@ export async function startS3Server(opts: {
   log?: (line: string) => void;
 }): Promise<S3Server> {
   const s3rver = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory: opts.dir, configureBuckets: [{ name: opts.bucket }] });
+  makeStoreSturdy(s3rver.store);
   const { port: s3rverPort } = await s3rver.run();
   // The gate reuses its sockets to s3rver: with Node's 5 s default, s3rver closed idle ones just as the
   // gate sent on them ("socket hang up", a spurious 500), three times in a 100-upload burst.

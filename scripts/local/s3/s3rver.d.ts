@@ -21,9 +21,22 @@ declare module "s3rver" {
     run(): Promise<AddressInfo>;
     close(): Promise<void>;
     httpServer?: Server;
-    store: {
-      listObjects(bucket: string, options: { prefix?: string }): Promise<{ objects: StoredObject[] }>;
-    };
+    store: FilesystemStore;
+  }
+
+  interface ObjectToPut {
+    bucket: string;
+    key: string;
+    metadata: Record<string, string>;
+    content: Buffer | NodeJS.ReadableStream;
+  }
+
+  interface FilesystemStore {
+    listObjects(bucket: string, options: { prefix?: string }): Promise<{ objects: StoredObject[] }>;
+    getResourcePath(bucket: string, key: string, resource: string): string;
+    putMetadata(bucket: string, key: string, metadata: Record<string, string>, md5?: string): Promise<void>;
+    putObject(object: ObjectToPut): Promise<{ size: number; md5: string }>;
+    deleteObject(bucket: string, key: string): Promise<void>;
   }
 
   export = S3rver;

@@ -143,6 +143,20 @@ describe("S3 gate: signed requests", () => {
     expect(res.status).toBe(404);
     expect(await errorCode(res)).toBe("NoSuchKey");
   });
+
+  // A delete that empties a key's "folder" removes its directory; a PUT into the same folder at
+  // that moment once crashed the whole stand-in process (an ENOENT with no listener).
+  it("stores PUTs racing deletes under the same prefix, and stays up", async () => {
+    const prefix = newPrefix();
+    for (let round = 0; round < 40; round++) {
+      const original = `${prefix}/${round}/photo.png`;
+      expect((await put(original)).status).toBe(200);
+      const [deleted, stored] = await Promise.all([s3.fetch(objectUrl(original), { method: "DELETE" }), put(`${original}.thumb.webp`, "thumb")]);
+      expect(deleted.status).toBe(204);
+      expect(stored.status).toBe(200);
+    }
+    expect((await storedKeys(`${prefix}/`)).length).toBe(40);
+  });
 });
 
 describe("S3 gate: presigned URLs", () => {
