@@ -28,7 +28,9 @@ test("each file gets its own outcome: a non-image is refused before upload, a co
     assert.match(await row("broken.png").locator(".upload-status").textContent() ?? "", /cut off|truncated|corrupt/i);
 
     const cdp = await page.context().newCDPSession(page);
-    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 1024 });
+    // 100 bytes a second: the upload is still going when Cancel is clicked, even on a loaded machine
+    // (at 1 KiB/s the few-KiB file could finish first, and the gallery then held it after the reload).
+    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 100 });
     await page.locator("#upload-input").setInputFiles(bluePortrait());
     await row("blue-portrait.png").and(page.locator('[data-state="uploading"]')).waitFor();
     await page.getByRole("button", { name: "Cancel upload of blue-portrait.png" }).click();
