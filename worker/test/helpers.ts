@@ -1,5 +1,5 @@
 import { env, exports } from "cloudflare:workers";
-import { vi } from "vitest";
+import { expect, vi } from "vitest";
 import { createDb } from "../db/client";
 import { buildDeps, type Deps } from "../deps";
 
@@ -23,6 +23,20 @@ export const json = (body: unknown, init: RequestInit = {}): RequestInit => ({
 });
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** The ids of every item a paged listing answers (`images` or `albums`), following next_cursor to the end. */
+export async function allIds(token: string, path: string, items: "images" | "albums" = "images"): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const res = await app(`${path}${cursor ? `${path.includes("?") ? "&" : "?"}cursor=${cursor}` : ""}`, { headers: bearer(token) });
+    expect(res.status, await res.clone().text()).toBe(200);
+    const page: { next_cursor: string | null } & Record<typeof items, { id: string }[]> = await res.json();
+    ids.push(...page[items].map((item) => item.id));
+    cursor = page.next_cursor;
+  } while (cursor);
+  return ids;
+}
 
 export interface TestUser {
   id: string;

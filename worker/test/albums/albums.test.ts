@@ -1,7 +1,7 @@
 import type { hc, InferResponseType } from "hono/client";
 import { describe, expect, it } from "vitest";
 import type { AppType } from "../../app-type";
-import { app, bearer, json, newSignedInUser } from "../helpers";
+import { allIds, app, bearer, json, newSignedInUser } from "../helpers";
 import { type ImageBody, uploadOk } from "../image-helpers";
 import { exifTiff, makeJpegWithMetadata, makePng } from "../images";
 
@@ -29,18 +29,7 @@ async function change(token: string, method: "POST" | "DELETE", albumId: string,
   return res.json<Results>();
 }
 
-async function albumImageIds(token: string, albumId: string, limit = 100) {
-  const ids: string[] = [];
-  let cursor: string | null = null;
-  do {
-    const res = await app(`/albums/${albumId}/images?limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`, { headers: bearer(token) });
-    expect(res.status).toBe(200);
-    const page: { images: ImageBody[]; next_cursor: string | null } = await res.json();
-    ids.push(...page.images.map((image) => image.id));
-    cursor = page.next_cursor;
-  } while (cursor);
-  return ids;
-}
+const albumImageIds = (token: string, albumId: string, limit = 100) => allIds(token, `/albums/${albumId}/images?limit=${limit}`);
 
 describe("albums", () => {
   it("creates, renames, lists and deletes an album; deleting it keeps its images", async () => {
@@ -66,14 +55,7 @@ describe("albums", () => {
     const { accessToken } = await newSignedInUser();
     const made = [];
     for (const name of ["a", "b", "c"]) made.unshift((await newAlbum(accessToken, name)).id);
-    const seen: string[] = [];
-    let cursor: string | null = null;
-    do {
-      const page: { albums: AlbumBody[]; next_cursor: string | null } = await (await app(`/albums?limit=1${cursor ? `&cursor=${cursor}` : ""}`, { headers: bearer(accessToken) })).json();
-      seen.push(...page.albums.map((a) => a.id));
-      cursor = page.next_cursor;
-    } while (cursor);
-    expect(seen).toEqual(made);
+    expect(await allIds(accessToken, "/albums?limit=1", "albums")).toEqual(made);
   });
 
   it("adds and removes images per item: another user's, unknown and malformed ids fail as image_not_found", async () => {

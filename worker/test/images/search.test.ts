@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { app, bearer, json, newSignedInUser } from "../helpers";
+import { allIds, app, bearer, json, newSignedInUser } from "../helpers";
 import type { ImageBody } from "../image-helpers";
 import { makePng } from "../images";
 
@@ -18,18 +18,7 @@ async function ownImage(token: string, name: string, text: { description?: strin
   return image.id;
 }
 
-async function search(token: string, q: string, limit = 100) {
-  const ids: string[] = [];
-  let cursor: string | null = null;
-  do {
-    const res = await app(`/images?q=${encodeURIComponent(q)}&limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`, { headers: bearer(token) });
-    expect(res.status).toBe(200);
-    const page: { images: ImageBody[]; next_cursor: string | null } = await res.json();
-    ids.push(...page.images.map((image) => image.id));
-    cursor = page.next_cursor;
-  } while (cursor);
-  return ids;
-}
+const search = (token: string, q: string, limit = 100) => allIds(token, `/images?q=${encodeURIComponent(q)}&limit=${limit}`);
 
 describe("search finds what people type", () => {
   it("matches file names by prefix and by a piece inside, in any case", async () => {
