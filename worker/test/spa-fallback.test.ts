@@ -39,6 +39,14 @@ describe("SPA fallback", () => {
     }
   });
 
+  it("serves the app's icon, which the page names, so browsers do not ask for /favicon.ico", async () => {
+    const shell = await (await app("/", navigation)).text();
+    expect(shell).toContain('rel="icon" href="/favicon.svg"');
+    const res = await app("/favicon.svg");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^image\/svg\+xml/);
+  });
+
   it.each(["/nope", "/images-of-cats", "/i/a/b", "/assets/missing.js", "/favicon.ico"])("answers a fetch for the unknown path %s with a JSON 404", async (path) => {
     await expectJson404(await app(path, xhr));
     await expectJson404(await app(path));
