@@ -1,9 +1,11 @@
 import jpeg from "jpeg-js";
 import { PNG } from "pngjs";
+import { inspectImage } from "../../../worker/images/codec";
 
 /**
  * What the offline stand-in can learn from an image without a model: its format
- * and size from the header and, for PNG and JPEG, its dominant colours.
+ * and size as shown (EXIF or HEIF orientation applied, as a viewer or a model sees the photo)
+ * and, for PNG and JPEG, its dominant colours.
  */
 type ImageFormat = "PNG" | "JPEG" | "GIF" | "WebP" | "AVIF" | "HEIC";
 
@@ -29,12 +31,20 @@ export function readImage(bytes: Buffer): ImageFacts {
   try {
     if (format === "PNG" || format === "JPEG") {
       const { width, height, data } = format === "PNG" ? PNG.sync.read(bytes) : decodeJpeg(bytes);
-      return { format, size: { width, height }, colours: dominantColours(data, width * height) };
+      return { format, size: asShown(bytes, { width, height }), colours: dominantColours(data, width * height) };
     }
-    return { format, size: readHeaderSize(format, bytes), colours: [] };
+    const size = readHeaderSize(format, bytes);
+    return { format, size: size && asShown(bytes, size), colours: [] };
   } catch (error) {
     throw new UnreadableImageError(`cannot decode the ${format} image: ${String(error)}`);
   }
+}
+
+/** A phone's portrait photo is stored sideways with orientation 6 or 8: it is shown, and described, upright. */
+function asShown(bytes: Buffer, size: { width: number; height: number }) {
+  const inspected = inspectImage(bytes);
+  const turned = inspected.ok && inspected.image.orientation >= 5;
+  return turned ? { width: size.height, height: size.width } : size;
 }
 
 function decodeJpeg(bytes: Buffer) {

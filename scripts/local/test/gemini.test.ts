@@ -1,7 +1,7 @@
 import { describe, expect, inject, it } from "vitest";
 import { analysisSchema } from "../../../worker/services/gemini";
 import { eventually } from "../../../worker/test/helpers";
-import { makePng } from "../../../worker/test/images";
+import { exifTiff, makeJpegWithMetadata, makePng, makeTurnedHeic } from "../../../worker/test/images";
 
 // Every test sends its own image and keys its faults by that image's hash, so
 // test files sharing the one server never consume each other's faults.
@@ -109,6 +109,18 @@ describe("Gemini stand-in: answers", () => {
     expect(answer.description).toContain("blue");
     expect(answer.tags).toEqual(expect.arrayContaining(["png", "blue", "landscape"]));
     expect(answer.text).toBe("");
+  });
+
+  it.each([
+    ["a JPEG with EXIF orientation 6", "JPEG", (w: number, h: number) => makeJpegWithMetadata(w, h, { exif: exifTiff({ orientation: 6 }) })],
+    ["a HEIC turned by irot", "HEIC", (w: number, h: number) => makeTurnedHeic(w, h, { irot: 1 })],
+  ])("describes %s, stored sideways, as the upright portrait it shows", async (_, format, make) => {
+    const width = 600 + (crypto.getRandomValues(new Uint16Array(1))[0] % 200);
+    const bytes = make(width, 450);
+    const answer = await answerOf(await generate({ bytes, sha256: "", width, height: 450 }));
+    expect(answer.description).toContain(`450×${width} ${format}`);
+    expect(answer.tags).toContain("portrait");
+    expect(answer.tags).not.toContain("landscape");
   });
 
   it("fills properties it cannot know with empty values of their type and adds nothing else", async () => {
