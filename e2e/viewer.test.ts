@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Page } from "playwright-core";
-import { openPage, registerUser } from "./support/app";
+import { albumThroughApi, openPage, registerUser } from "./support/app";
 import { bluePortrait, gradientPng, redLandscape, takenAt } from "./support/images";
 import { assertNoHorizontalScroll, assertNoProblems, waitForCards } from "./support/page-checks";
 import { publishForDocs, screenshot } from "./support/screenshots";
@@ -167,6 +167,58 @@ test("on a 360 px phone the viewer swipes between images, and its URL opened dir
     assert.equal(await direct.getByRole("dialog").count(), 0);
     await direct.locator(".facts").getByText("May 6, 2024").waitFor();
     await assertNoHorizontalScroll(direct);
+    await direct.close();
+    assertNoProblems(problems);
+  } finally {
+    await close();
+  }
+});
+
+test("over an album, the viewer walks the album's images only, closes back to the album, and its URL opened directly opens over the album", async () => {
+  const { page, baseUrl, problems, close } = await openPage({ width: 1280, height: 800 });
+  try {
+    const user = await registerUser(baseUrl);
+    await signInThroughForm(page, user);
+    await uploadThroughForm(page, photos());
+    await waitForCards(page, 3, "done");
+    const albumId = await albumThroughApi(baseUrl, user, "Holidays", ["green-square.png", "blue-portrait.png"]);
+    await page.goto(`/a/${albumId}`);
+    await page.getByRole("heading", { name: "Holidays" }).waitFor();
+    await page.waitForFunction(() => document.querySelectorAll("li.card").length === 2);
+
+    await page.locator("li.card a", { hasText: "green-square.png" }).click();
+    await viewer(page, "green-square.png").waitFor();
+    assert.match(new URL(page.url()).pathname, new RegExp(`^/a/${albumId}/i/[0-9a-f-]{36}$`));
+    assert.equal(await announced(page), "green-square.png, 1 of 2");
+    assert.equal(await page.locator("#root").getAttribute("inert"), "");
+    await page.keyboard.press("ArrowRight");
+    await viewer(page, "blue-portrait.png").waitFor();
+    assert.equal(await announced(page), "blue-portrait.png, 2 of 2");
+    // red-landscape.png is in the gallery, not in the album: the walk ends here.
+    assert.equal(await page.getByRole("button", { name: "Next image" }).isDisabled(), true);
+    const url = page.url();
+    await page.keyboard.press("Escape");
+    await page.getByRole("dialog").waitFor({ state: "detached" });
+    assert.equal(new URL(page.url()).pathname, `/a/${albumId}`);
+    assert.equal(await focusedTile(page), "blue-portrait.png");
+
+    // By keyboard from the tile that has focus, and closed by Back.
+    await page.keyboard.press("Enter");
+    await viewer(page, "blue-portrait.png").waitFor();
+    await page.keyboard.press("ArrowLeft");
+    await viewer(page, "green-square.png").waitFor();
+    await page.goBack();
+    await page.getByRole("dialog").waitFor({ state: "detached" });
+    assert.equal(new URL(page.url()).pathname, `/a/${albumId}`);
+
+    const direct = await page.context().newPage();
+    await direct.goto(url);
+    await viewer(direct, "blue-portrait.png").waitFor();
+    assert.equal(await direct.locator(".viewer [aria-live]").textContent(), "blue-portrait.png, 2 of 2");
+    await direct.getByRole("button", { name: "Close viewer" }).click();
+    await direct.getByRole("dialog").waitFor({ state: "detached" });
+    assert.equal(new URL(direct.url()).pathname, `/a/${albumId}`);
+    await direct.getByRole("heading", { name: "Holidays" }).waitFor();
     await direct.close();
     assertNoProblems(problems);
   } finally {

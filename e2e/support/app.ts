@@ -148,3 +148,17 @@ export async function uploadThroughApi(baseUrl: string, user: { email: string; p
     if (res.status !== 201) throw new Error(`upload of ${file.name} answered ${res.status}: ${await res.text()}`);
   }
 }
+
+/** Signs in through the API and makes an album of the user's images with these names, in this order; answers its id. */
+export async function albumThroughApi(baseUrl: string, user: { email: string; password: string }, name: string, fileNames: string[]): Promise<string> {
+  const auth = { authorization: `Bearer ${await signInThroughApi(baseUrl, user)}`, "content-type": "application/json" };
+  const listed = (await (await fetch(`${baseUrl}/images?limit=100`, { headers: auth })).json()) as { images: { id: string; file_name: string }[] };
+  const ids = fileNames.map((fileName) => listed.images.find((image) => image.file_name === fileName)?.id);
+  if (ids.includes(undefined)) throw new Error(`not all of ${fileNames.join(", ")} are uploaded`);
+  const created = await fetch(`${baseUrl}/albums`, { method: "POST", headers: auth, body: JSON.stringify({ name }) });
+  if (created.status !== 201) throw new Error(`creating the album answered ${created.status}: ${await created.text()}`);
+  const { id } = (await created.json()) as { id: string };
+  const added = await fetch(`${baseUrl}/albums/${id}/images`, { method: "POST", headers: auth, body: JSON.stringify({ ids }) });
+  if (added.status !== 200) throw new Error(`adding to the album answered ${added.status}: ${await added.text()}`);
+  return id;
+}

@@ -13,8 +13,9 @@ export function App(props: RouteSectionProps) {
       ([path, inViewer], before) => {
         // Typing in the search box navigates too; the caret must stay there.
         if (document.activeElement?.closest("[role=search]")) return;
-        // The viewer manages focus itself, and closing it (back to the gallery) returns to the tile, where the gallery was scrolled.
-        if (inViewer || (before?.[1] && path === "/")) return;
+        // The viewer manages focus itself, and closing it (up to the gallery or the album under it) returns to the tile, where the page was scrolled.
+        const closedViewer = before?.[1] && before[0] !== path && before[0].startsWith(path);
+        if (inViewer || closedViewer) return;
         main.focus({ preventScroll: true });
         window.scrollTo(0, 0);
       },

@@ -27,7 +27,7 @@ render(
         <Route path={["/", "/i/:id"]} component={Photos} />
         <Route path="/gallery" component={() => <Navigate href="/" />} />
         <Route path="/a" component={Albums} />
-        <Route path="/a/:id" component={Album} />
+        <Route path={["/a/:id", "/a/:id/i/:imageId"]} component={Album} />
         <Route path="/account" component={Account} />
       </Route>
       <Route path="*" component={NotFound} />

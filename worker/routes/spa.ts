@@ -9,7 +9,7 @@ const apiPrefixes = ["/api", "/auth", "/images", "/albums", "/healthz", "/s"];
 const isApiPath = (path: string) => apiPrefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
 
 /** The SPA's own pages (the routes in web/src/index.tsx): index.html for any GET. */
-const pagePaths = [/^\/$/, /^\/login$/, /^\/signup$/, /^\/gallery$/, /^\/account$/, /^\/i\/[^/]+$/, /^\/a$/, /^\/a\/[^/]+$/];
+const pagePaths = [/^\/$/, /^\/login$/, /^\/signup$/, /^\/gallery$/, /^\/account$/, /^\/i\/[^/]+$/, /^\/a$/, /^\/a\/[^/]+$/, /^\/a\/[^/]+\/i\/[^/]+$/];
 
 const isPagePath = (path: string) => pagePaths.some((page) => page.test(path));
 

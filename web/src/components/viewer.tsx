@@ -14,12 +14,20 @@ const focusable = "a[href], button:not(:disabled), input:not(:disabled), textare
 const panSteps: Record<string, [number, number]> = { ArrowLeft: [60, 0], ArrowRight: [-60, 0], ArrowUp: [0, 60], ArrowDown: [0, -60] };
 const typing = (target: EventTarget | null) => target instanceof HTMLElement && target.matches("input, textarea, select");
 
+interface ViewerProps {
+  id: string;
+  /** The page under the viewer, where closing it goes: "/" (the gallery) or an album's page. */
+  home: string;
+  /** Each image's URL over that page: /i/:id over the gallery, /a/:album/i/:id over an album. */
+  pathOf: (id: string) => string;
+}
+
 /**
- * The full-window viewer over the gallery, at the image's own URL. It walks the list the gallery
- * shows (search and tag included), loading its next page as the end nears. A modal dialog: the
- * page behind is inert, Tab stays inside, and closing returns focus to the image's tile.
+ * The full-window viewer over the gallery or an album, at the image's URL there. It walks the list
+ * that page shows (search and tag included), loading its next page as the end nears. A modal dialog:
+ * the page behind is inert, Tab stays inside, and closing returns focus to the image's tile.
  */
-export default function Viewer(props: { id: string }) {
+export default function Viewer(props: ViewerProps) {
   const navigate = useNavigate();
   const cameFromList = takeOpenedFromList();
   const images = () => viewerList()?.list.images() ?? [];
@@ -40,7 +48,7 @@ export default function Viewer(props: { id: string }) {
   const neighbour = (step: 1 | -1) => (index() < 0 ? undefined : images()[index() + step]);
   const go = (step: 1 | -1) => {
     const next = neighbour(step);
-    if (next) navigate(`/i/${next.id}`, { replace: true, scroll: false, state: { viewer: true } satisfies ViewerState });
+    if (next) navigate(props.pathOf(next.id), { replace: true, scroll: false, state: { viewer: true } satisfies ViewerState });
   };
   // Near the end of what is loaded, the next page comes in, so "next" never stops short.
   createEffect(() => {
@@ -53,7 +61,7 @@ export default function Viewer(props: { id: string }) {
     const count = shown.total() ?? (shown.list.hasMore() ? `${images().length}+` : images().length);
     return `${shown.offset() + index() + 1} of ${count}`;
   };
-  const close = () => (cameFromList ? history.back() : navigate("/", { scroll: false }));
+  const close = () => (cameFromList ? history.back() : navigate(props.home, { scroll: false }));
 
   let dialog!: HTMLDivElement;
   // The id is gone from the route by the time the viewer closes: the tile to return to is the last one shown.
@@ -68,7 +76,7 @@ export default function Viewer(props: { id: string }) {
   onCleanup(() => {
     root?.removeAttribute("inert");
     document.documentElement.classList.remove("viewer-open");
-    const tile = document.querySelector<HTMLElement>(`a.card-link[href="/i/${CSS.escape(shownId)}"]`);
+    const tile = document.querySelector<HTMLElement>(`a.card-link[href="${CSS.escape(props.pathOf(shownId))}"]`);
     tile?.focus();
   });
 

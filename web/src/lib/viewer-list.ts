@@ -1,16 +1,19 @@
 import { createSignal, type Accessor } from "solid-js";
 import type { ImageList } from "./image-list";
 
-/** What the viewer walks: the list the gallery shows, and where it sits in the whole. */
+/** What the viewer needs of a list of images: what is loaded, and a way to load the rest. */
+export type WalkableList = Pick<ImageList, "images" | "loading" | "hasMore" | "loadMore">;
+
+/** What the viewer walks: the list the page under it shows (the gallery's, an album's), and where it sits in the whole. */
 interface ViewerList {
-  list: ImageList;
+  list: WalkableList;
   /** How many images the whole list holds, when known (the timeline's month counts). */
   total: Accessor<number | undefined>;
   /** How many come before the first one loaded (after a jump to a month). */
   offset: Accessor<number>;
 }
 
-/** The history state of a viewer opened over the gallery; without it, /i/:id is the image's own page. */
+/** The history state of a viewer opened from a tile; without it, /i/:id is the image's own page. */
 export interface ViewerState {
   viewer: true;
 }

@@ -1,24 +1,39 @@
 import { A, createAsync, useAction, useParams } from "@solidjs/router";
-import { createSignal, For, lazy, mapArray, Show } from "solid-js";
+import { createSignal, For, lazy, mapArray, onCleanup, Show } from "solid-js";
 import { AlbumTitle } from "../components/album-title";
 import { FormAlert } from "../components/form-alert";
 import { NoPreview } from "../components/no-preview";
 import { chooseCover, getAlbum, getAlbumImages, removeFromAlbum } from "../lib/albums";
 import type { ImageView } from "../lib/api-shapes";
 import { usePageTitle } from "../lib/page-title";
+import { markOpenedFromList, showInViewer, type ViewerState, type WalkableList } from "../lib/viewer-list";
 
 // Shared with the image page and loaded once the album is shown (the album chunk stays small).
 const ShareLinks = lazy(() => import("../components/share-links").then((module) => ({ default: module.ShareLinks })));
+const Viewer = lazy(() => import("../components/viewer"));
 
-/** /a/:id: the album's images (newest first), its cover, and its share links. */
+const viewerState = JSON.stringify({ viewer: true } satisfies ViewerState);
+
+/**
+ * /a/:id: the album's images (newest first), its cover, and its share links. /a/:id/i/:imageId is
+ * the same page with the viewer open over it, walking the album's images.
+ */
 export default function Album() {
-  const params = useParams<{ id: string }>();
+  const params = useParams<{ id: string; imageId?: string }>();
   const album = createAsync(() => getAlbum(params.id));
-  usePageTitle(() => album()?.name ?? "Album");
+  usePageTitle(() => (params.imageId ? undefined : (album()?.name ?? "Album")));
   const [cursors, setCursors] = createSignal([""]);
   const pages = mapArray(cursors, (cursor) => createAsync(() => getAlbumImages(params.id, cursor)));
   const images = () => pages().flatMap((page) => page()?.images ?? []);
   const next = () => pages().at(-1)?.()?.next_cursor;
+  const loadMore = () => {
+    const cursor = next();
+    if (cursor && cursors().at(-1) !== cursor) setCursors([...cursors(), cursor]);
+  };
+  const list: WalkableList = { images, loading: () => pages().at(-1)?.() === undefined, hasMore: () => Boolean(next()), loadMore };
+  showInViewer({ list, total: () => album()?.image_count, offset: () => 0 });
+  onCleanup(() => showInViewer(undefined));
+  const imagePath = (imageId: string) => `/a/${params.id}/i/${imageId}`;
   const setCover = useAction(chooseCover);
   const remove = useAction(removeFromAlbum);
   const [error, setError] = createSignal<unknown>();
@@ -47,14 +62,20 @@ export default function Album() {
         <For each={images()}>
           {(image) => (
             <li class="card" data-cover={isCover(image)}>
-              <A href={`/i/${image.id}`} class="card-link">
+              <a
+                href={imagePath(image.id)}
+                class="card-link"
+                state={viewerState}
+                noScroll
+                onClick={(event) => !event.ctrlKey && !event.metaKey && !event.shiftKey && markOpenedFromList()}
+              >
                 <span class="thumb">
                   <Show when={image.thumb_url} fallback={<NoPreview image={image} />}>
                     {(thumb) => <img src={thumb()} alt={image.alt_text ?? ""} width={image.width} height={image.height} loading="lazy" decoding="async" />}
                   </Show>
                 </span>
                 <span class="card-name">{image.file_name}</span>
-              </A>
+              </a>
               <div class="card-actions">
                 <Show
                   when={!isCover(image)}
@@ -77,13 +98,12 @@ export default function Album() {
         </For>
       </ul>
       <Show when={next()}>
-        {(cursor) => (
-          <button type="button" class="more" onClick={() => setCursors([...cursors(), cursor()])}>
-            Load more
-          </button>
-        )}
+        <button type="button" class="more" onClick={loadMore}>
+          Load more
+        </button>
       </Show>
       <Show when={album()}>{(shown) => <ShareLinks albumId={shown().id} />}</Show>
+      <Show when={params.imageId}>{(id) => <Viewer id={id()} home={`/a/${params.id}`} pathOf={imagePath} />}</Show>
     </section>
   );
 }

@@ -20,7 +20,7 @@ export function Photos() {
     <Switch>
       <Match when={!params.id || inViewer()}>
         <Gallery />
-        <Show when={inViewer() && params.id}>{(id) => <Viewer id={id()} />}</Show>
+        <Show when={inViewer() && params.id}>{(id) => <Viewer id={id()} home="/" pathOf={(image) => `/i/${image}`} />}</Show>
       </Match>
       <Match when={params.id}>
         <ImageDetail />
