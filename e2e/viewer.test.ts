@@ -17,6 +17,24 @@ const photos = () => [
 
 const viewer = (page: Page, name: string) => page.getByRole("dialog", { name: `${name}, viewer` });
 const announced = (page: Page) => page.locator(".viewer [aria-live]").textContent();
+/** The shown image's zoom and pan, read back from its CSS transform. */
+async function stageTransform(page: Page) {
+  const transform = await page.locator(".viewer-stage img").evaluate((image: HTMLImageElement) => image.style.transform);
+  const match = /translate\((-?[\d.]+)px, (-?[\d.]+)px\) scale\(([\d.]+)\)/.exec(transform);
+  assert.ok(match, `unexpected transform ${transform}`);
+  return { x: Number(match[1]), y: Number(match[2]), scale: Number(match[3]) };
+}
+
+/** Touch points moved in five steps, as fingers on a phone's screen (Chromium's own touch input, through CDP). */
+async function touch(page: Page, from: { x: number; y: number }[], to: { x: number; y: number }[]) {
+  const cdp = await page.context().newCDPSession(page);
+  const at = (step: number) => from.map((point, id) => ({ id, x: point.x + (to[id].x - point.x) * step, y: point.y + (to[id].y - point.y) * step }));
+  await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: at(0) });
+  for (const step of [0.2, 0.4, 0.6, 0.8, 1]) await cdp.send("Input.dispatchTouchEvent", { type: "touchMove", touchPoints: at(step) });
+  await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
+  await cdp.detach();
+}
+
 const focusedTile = (page: Page) => page.evaluate(() => document.activeElement?.closest("li.card")?.querySelector(".card-name")?.textContent ?? document.activeElement?.outerHTML.slice(0, 100));
 
 test("with the pointer, the viewer walks the gallery's list, zooms, hides its panel, and closes by Escape and by Back", async () => {
@@ -55,6 +73,18 @@ test("with the pointer, the viewer walks the gallery's list, zooms, hides its pa
     await stage.hover();
     await page.mouse.wheel(0, -400);
     await page.locator(".viewer-stage[data-zoomed]").waitFor();
+    // Zoomed in, a drag pans the image and does not move to another one.
+    const box = await stage.boundingBox();
+    assert.ok(box);
+    const before = await stageTransform(page);
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 - 40, box.y + box.height / 2 + 10);
+    await page.mouse.move(box.x + box.width / 2 - 80, box.y + box.height / 2 + 20);
+    await page.mouse.up();
+    const dragged = await stageTransform(page);
+    assert.deepEqual({ dx: dragged.x - before.x, dy: dragged.y - before.y, scale: dragged.scale }, { dx: -80, dy: 20, scale: before.scale });
+    assert.equal(await announced(page), "red-landscape.png, 2 of 3");
 
     await page.getByRole("button", { name: "Hide details" }).click();
     await panel.waitFor({ state: "hidden" });
@@ -160,6 +190,19 @@ test("on a 360 px phone the viewer swipes between images, and its URL opened dir
     await swipe(40, 300);
     await viewer(page, "green-square.png").waitFor();
     const url = page.url();
+
+    // Two fingers spread from 40 to 160 px apart zoom 4×; then one finger pans, and does not swipe.
+    const [cx, cy] = [box.x + box.width / 2, box.y + box.height / 2];
+    await touch(page, [{ x: cx - 20, y: cy }, { x: cx + 20, y: cy }], [{ x: cx - 80, y: cy }, { x: cx + 80, y: cy }]);
+    await page.locator(".viewer-stage[data-zoomed]").waitFor();
+    const pinched = await stageTransform(page);
+    assert.ok(Math.abs(pinched.scale - 4) < 0.01, `pinch gave scale ${pinched.scale}`);
+    await touch(page, [{ x: cx, y: cy }], [{ x: cx - 100, y: cy + 30 }]);
+    const panned = await stageTransform(page);
+    assert.deepEqual({ dx: Math.round(panned.x - pinched.x), dy: Math.round(panned.y - pinched.y), scale: panned.scale }, { dx: -100, dy: 30, scale: pinched.scale });
+    assert.equal(await announced(page), "green-square.png, 1 of 3");
+    await page.locator(".viewer-stage").dblclick();
+    await page.locator(".viewer-stage:not([data-zoomed])").waitFor();
 
     const direct = await page.context().newPage();
     await direct.goto(url);
