@@ -243,5 +243,12 @@ test("over an album, the viewer walks the album's images only, closes back to th
     await direct.getByRole("dialog").waitFor({ state: "detached" });
     assert.equal(new URL(direct.url()).pathname, `/a/${albumId}`);
     await direct.getByRole("heading", { name: "Holidays" }).waitFor();
+
+    // An image deleted since (or an id never there) says so, and closes back to the album.
+    await direct.goto(`/a/${albumId}/i/${crypto.randomUUID()}`);
+    await direct.getByRole("dialog").getByRole("alert").getByText("This image is not there any more").waitFor();
+    await direct.getByRole("button", { name: "Close viewer" }).click();
+    await direct.getByRole("dialog").waitFor({ state: "detached" });
+    assert.equal(new URL(direct.url()).pathname, `/a/${albumId}`);
     await direct.close();
   }));

@@ -1,6 +1,8 @@
 import { createAsync, useNavigate } from "@solidjs/router";
 import { createEffect, createSignal, createUniqueId, on, onCleanup, onMount, Show } from "solid-js";
 import { Portal } from "solid-js/web";
+import { ApiError } from "../lib/api";
+import type { ImageView } from "../lib/api-shapes";
 import { getImage } from "../lib/images";
 import { freshest, watchImage } from "../lib/live-images";
 import { usePageTitle } from "../lib/page-title";
@@ -32,10 +34,16 @@ export default function Viewer(props: ViewerProps) {
   const cameFromList = takeOpenedFromList();
   const images = () => viewerList()?.list.images() ?? [];
   const index = () => images().findIndex((image) => image.id === props.id);
-  const fetched = createAsync(() => getImage(props.id).catch(() => undefined));
+  const fetched = createAsync<{ view?: ImageView; error?: unknown }>(() => getImage(props.id).then((view) => ({ view }), (error: unknown) => ({ error })));
   const image = () => {
-    const view = fetched() ?? images()[index()];
+    const view = fetched()?.view ?? images()[index()];
     return view && freshest(view);
+  };
+  // A URL of an image since deleted (or never there) says so, instead of loading for ever.
+  const failure = () => {
+    const error = fetched()?.error;
+    if (!error || image()) return undefined;
+    return error instanceof ApiError && error.status === 404 ? "This image is not there any more: it was deleted, or the link is wrong." : "The image could not be loaded. Close the viewer and try again.";
   };
   watchImage(image);
   usePageTitle(() => image()?.file_name ?? "Image");
@@ -142,7 +150,18 @@ export default function Viewer(props: ViewerProps) {
           {position() && `${image()?.file_name ?? ""}, ${position()}`}
         </p>
         <div class="viewer-body">
-          <Show when={image()} fallback={<p class="loading">Loading…</p>}>
+          <Show
+            when={image()}
+            fallback={
+              <Show when={failure()} fallback={<p class="loading">Loading…</p>}>
+                {(text) => (
+                  <p class="viewer-missing" role="alert">
+                    {text()}
+                  </p>
+                )}
+              </Show>
+            }
+          >
             {(shown) => (
               <>
                 <ViewerStage image={shown()} zoom={zoom} onSwipe={go} />
