@@ -28,23 +28,18 @@ const minColourShare = 0.1;
 export function readImage(bytes: Buffer): ImageFacts {
   const format = detectFormat(bytes);
   if (!format) throw new UnreadableImageError("not a PNG, JPEG, GIF, WebP, AVIF or HEIC image");
+  // The size as shown, read as the worker reads it: a HEIC's primary item (not its largest tile), orientation applied.
+  const inspected = inspectImage(bytes);
+  const shown = inspected.ok ? { width: inspected.image.displayWidth, height: inspected.image.displayHeight } : undefined;
   try {
     if (format === "PNG" || format === "JPEG") {
       const { width, height, data } = format === "PNG" ? PNG.sync.read(bytes) : decodeJpeg(bytes);
-      return { format, size: asShown(bytes, { width, height }), colours: dominantColours(data, width * height) };
+      return { format, size: shown ?? { width, height }, colours: dominantColours(data, width * height) };
     }
-    const size = readHeaderSize(format, bytes);
-    return { format, size: size && asShown(bytes, size), colours: [] };
+    return { format, size: shown, colours: [] };
   } catch (error) {
     throw new UnreadableImageError(`cannot decode the ${format} image: ${String(error)}`);
   }
-}
-
-/** A phone's portrait photo is stored sideways with orientation 6 or 8: it is shown, and described, upright. */
-function asShown(bytes: Buffer, size: { width: number; height: number }) {
-  const inspected = inspectImage(bytes);
-  const turned = inspected.ok && inspected.image.orientation >= 5;
-  return turned ? { width: size.height, height: size.width } : size;
 }
 
 function decodeJpeg(bytes: Buffer) {
@@ -64,33 +59,6 @@ function detectFormat(b: Buffer): ImageFormat | undefined {
   if (brands.some((brand) => brand === "avif" || brand === "avis")) return "AVIF";
   const heifBrands = ["heic", "heix", "heim", "heis", "hevc", "hevx", "hevm", "hevs", "mif1", "msf1"];
   return brands.some((brand) => heifBrands.includes(brand)) ? "HEIC" : undefined;
-}
-
-function readHeaderSize(format: ImageFormat, b: Buffer): ImageFacts["size"] {
-  if (format === "GIF") return { width: b.readUInt16LE(6), height: b.readUInt16LE(8) };
-  if (format === "WebP") return readWebpSize(b);
-  return readIspeSize(b);
-}
-
-function readWebpSize(b: Buffer): ImageFacts["size"] {
-  const chunk = b.toString("latin1", 12, 16);
-  if (chunk === "VP8 ") return { width: b.readUInt16LE(26) & 0x3fff, height: b.readUInt16LE(28) & 0x3fff };
-  if (chunk === "VP8L") {
-    const bits = b.readUInt32LE(21);
-    return { width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1 };
-  }
-  if (chunk === "VP8X") return { width: b.readUIntLE(24, 3) + 1, height: b.readUIntLE(27, 3) + 1 };
-  return undefined;
-}
-
-/** AVIF and HEIC keep sizes in `ispe` boxes; thumbnails and grid tiles have their own, so take the largest. */
-function readIspeSize(b: Buffer): ImageFacts["size"] {
-  let best: ImageFacts["size"];
-  for (let at = b.indexOf("ispe"); at >= 0 && at + 16 <= b.length; at = b.indexOf("ispe", at + 4)) {
-    const size = { width: b.readUInt32BE(at + 8), height: b.readUInt32BE(at + 12) };
-    if (!best || size.width * size.height > best.width * best.height) best = size;
-  }
-  return best;
 }
 
 function dominantColours(rgba: Uint8Array, pixels: number): ColourName[] {

@@ -1,6 +1,7 @@
 import { describe, expect, inject, it } from "vitest";
 import { analysisSchema } from "../../../worker/services/gemini";
 import { eventually } from "../../../worker/test/helpers";
+import { fixture } from "../../../worker/test/image-check";
 import { exifTiff, makeJpegWithMetadata, makePng, makeTurnedHeic } from "../../../worker/test/images";
 
 // Every test sends its own image and keys its faults by that image's hash, so
@@ -121,6 +122,13 @@ describe("Gemini stand-in: answers", () => {
     expect(answer.description).toContain(`450×${width} ${format}`);
     expect(answer.tags).toContain("portrait");
     expect(answer.tags).not.toContain("landscape");
+  });
+
+  it("sizes an iPhone-style HEIC by its primary image (a 48×32 grid of 64×64 tiles), not by its largest tile", async () => {
+    const bytes = await fixture("photo.heic");
+    const answer = await answerOf(await generate({ bytes, sha256: "", width: 48, height: 32 }));
+    expect(answer.description).toContain("48×32 HEIC");
+    expect(answer.tags).toContain("landscape");
   });
 
   it("fills properties it cannot know with empty values of their type and adds nothing else", async () => {
