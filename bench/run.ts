@@ -1,4 +1,4 @@
-import { writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { measureListing } from "./cases/listing";
 import { measureLogin } from "./cases/login";
 import { measureMemory } from "./cases/memory";
@@ -91,6 +91,8 @@ function profiler(inspector: Inspector, enabled: boolean) {
     await inspector.send("Profiler.start");
     const result = await work();
     const { profile } = await inspector.send<{ profile: unknown }>("Profiler.stop");
+    // A fresh checkout has no bench/results/ until the first results are written, after the cases.
+    await mkdir("bench/results", { recursive: true });
     await writeFile(`bench/results/${name}.cpuprofile`, JSON.stringify(profile));
     log(`wrote bench/results/${name}.cpuprofile`);
     return result;
