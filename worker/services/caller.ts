@@ -40,15 +40,20 @@ export class Caller {
 
   async read<Q extends BatchItem<"pg">>(query: Q): Promise<Q["_"]["result"]> {
     this.#checked = true;
-    const [holder, result] = await this.deps.db.batch([this.deps.db.select({ id: users.id }).from(users).where(this.#holds()), query]);
+    const [holder, result] = await this.deps.db.batch([this.#holder(), query]);
     if (holder.length === 0) throw invalidToken();
     return result;
   }
 
   async confirm(): Promise<void> {
     this.#checked = true;
-    const holder = await this.deps.db.select({ id: users.id }).from(users).where(this.#holds());
+    const holder = await this.#holder();
     if (holder.length === 0) throw invalidToken();
+  }
+
+  /** The token's user id if the token is still good: sent alone (confirm) or with a read (read). */
+  #holder() {
+    return this.deps.db.select({ id: users.id }).from(users).where(this.#holds());
   }
 
   #holds() {
