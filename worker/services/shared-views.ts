@@ -35,16 +35,19 @@ export async function openShare(deps: Deps, token: string) {
     return { kind: "image" as const, image, ticket: issueTicket(secret, opened.id, opened.views, imageTicketSeconds) };
   }
   if (!opened.albumId) return undefined;
-  const [album] = await deps.db.select({ name: albums.name }).from(albums).where(eq(albums.id, opened.albumId));
+  // The album's name, size and newest pictures in one request, not three in a row.
+  const [[album], [counted], shown] = await deps.db.batch([
+    deps.db.select({ name: albums.name }).from(albums).where(eq(albums.id, opened.albumId)),
+    deps.db.select({ count: sql<number>`count(*)::int` }).from(albumImages).where(eq(albumImages.albumId, opened.albumId)),
+    deps.db
+      .select(imageColumns)
+      .from(albumImages)
+      .innerJoin(images, eq(images.id, albumImages.imageId))
+      .where(eq(albumImages.albumId, opened.albumId))
+      .orderBy(desc(images.timelineAt), desc(images.id))
+      .limit(sharedAlbumLimit),
+  ]);
   if (!album) return undefined;
-  const [counted] = await deps.db.select({ count: sql<number>`count(*)::int` }).from(albumImages).where(eq(albumImages.albumId, opened.albumId));
-  const shown = await deps.db
-    .select(imageColumns)
-    .from(albumImages)
-    .innerJoin(images, eq(images.id, albumImages.imageId))
-    .where(eq(albumImages.albumId, opened.albumId))
-    .orderBy(desc(images.timelineAt), desc(images.id))
-    .limit(sharedAlbumLimit);
   const pictures = shown.flatMap((image) => {
     const thumb = shareThumbFor(image);
     return thumb ? [{ id: image.id, altText: image.altText, thumb }] : [];
