@@ -2,7 +2,6 @@ import { useAction } from "@solidjs/router";
 import { createSignal, Show } from "solid-js";
 import type { AlbumView } from "../lib/api-shapes";
 import { deleteAlbum, renameAlbum } from "../lib/albums";
-import { fieldError } from "../lib/form-errors";
 import { ConfirmDialog } from "./confirm-dialog";
 import { Field } from "./field";
 import { FormAlert } from "./form-alert";
@@ -60,7 +59,7 @@ export function AlbumTitle(props: { album: AlbumView }) {
           }}
           onKeyDown={(event) => event.key === "Escape" && stopEditing()}
         >
-          <Field ref={(input: HTMLInputElement) => queueMicrotask(() => input.select())} name="name" label="Album name" value={props.album.name} required maxLength={100} error={fieldError(error(), "name", "Album name")} />
+          <Field ref={(input: HTMLInputElement) => queueMicrotask(() => input.select())} name="name" label="Album name" value={props.album.name} required maxLength={100} failure={error()} />
           <button type="submit" class="primary" disabled={saving()}>
             Save
           </button>

@@ -1,9 +1,11 @@
 import { createUniqueId, mergeProps, Show, splitProps, type JSX } from "solid-js";
+import { fieldError } from "../lib/form-errors";
 
 interface FieldProps extends JSX.InputHTMLAttributes<HTMLInputElement> {
   name: string;
   label: string;
-  error?: string;
+  /** The form's last failure: the part of it about this field (the API's `field`) is shown here, under the label's name. */
+  failure?: unknown;
   hint?: string;
   /** The control: an <input> unless said otherwise (a <select> takes its <option>s as children). */
   as?: "textarea" | "select";
@@ -11,13 +13,14 @@ interface FieldProps extends JSX.InputHTMLAttributes<HTMLInputElement> {
 
 /** A labelled input whose error (from the API's `field`) sits right under it and is announced. */
 export function Field(props: FieldProps) {
-  const [own, input] = splitProps(props, ["label", "error", "hint", "as"]);
+  const [own, input] = splitProps(props, ["label", "failure", "hint", "as"]);
   const id = createUniqueId();
-  const describedBy = () => [own.error && `${id}-error`, own.hint && `${id}-hint`].filter(Boolean).join(" ") || undefined;
+  const error = () => fieldError(own.failure, input.name, own.label);
+  const describedBy = () => [error() && `${id}-error`, own.hint && `${id}-hint`].filter(Boolean).join(" ") || undefined;
   const control = mergeProps(input, {
     id,
     get "aria-invalid"() {
-      return own.error ? ("true" as const) : undefined;
+      return error() ? ("true" as const) : undefined;
     },
     get "aria-describedby"() {
       return describedBy();
@@ -32,10 +35,12 @@ export function Field(props: FieldProps) {
           {own.hint}
         </p>
       </Show>
-      <Show when={own.error}>
-        <p id={`${id}-error`} class="field-error">
-          {own.error}
-        </p>
+      <Show when={error()}>
+        {(message) => (
+          <p id={`${id}-error`} class="field-error">
+            {message()}
+          </p>
+        )}
       </Show>
     </div>
   );

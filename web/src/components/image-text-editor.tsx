@@ -2,7 +2,6 @@ import { useAction } from "@solidjs/router";
 import { FormAlert } from "./form-alert";
 import { createSignal, onMount } from "solid-js";
 import type { ImageView } from "../lib/api-shapes";
-import { fieldError } from "../lib/form-errors";
 import { editImage } from "../lib/images";
 import { Field } from "./field";
 
@@ -41,16 +40,16 @@ export function ImageTextEditor(props: { image: ImageView; onDone: () => void })
       }}
       onKeyDown={(event) => event.key === "Escape" && props.onDone()}
     >
-      <Field as="textarea" name="description" label="Description" value={start.description ?? ""} maxLength={500} error={fieldError(error(), "description", "Description")} />
+      <Field as="textarea" name="description" label="Description" value={start.description ?? ""} maxLength={500} failure={error()} />
       <Field
         name="alt_text"
         label="Alt text"
         value={start.alt_text ?? ""}
         maxLength={150}
         hint="Read out by screen readers in place of the image."
-        error={fieldError(error(), "alt_text", "Alt text")}
+        failure={error()}
       />
-      <Field name="tags" label="Tags" value={start.tags.join(", ")} hint="Separate them with commas; at most 10." error={fieldError(error(), "tags", "Tags")} />
+      <Field name="tags" label="Tags" value={start.tags.join(", ")} hint="Separate them with commas; at most 10." failure={error()} />
       <FormAlert error={error()} fields={fields} />
       <div class="actions">
         <button type="submit" class="primary" disabled={pending()}>

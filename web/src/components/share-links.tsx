@@ -2,7 +2,6 @@ import { createAsync, useAction } from "@solidjs/router";
 import { FormAlert } from "./form-alert";
 import { createSignal, For, Show } from "solid-js";
 import type { ShareView } from "../lib/api-shapes";
-import { fieldError } from "../lib/form-errors";
 import { formatDate } from "../lib/format";
 import { createShareLink, getShares, revokeShareLink, type ShareKind } from "../lib/shares";
 import { ConfirmDialog } from "./confirm-dialog";
@@ -89,7 +88,7 @@ export function ShareLinks(props: ShareTarget) {
           min="1"
           max="1000000"
           inputmode="numeric"
-          error={fieldError(error(), "max_views", "View limit")}
+          failure={error()}
         />
         <button type="submit" class="primary" disabled={creating()}>
           Create link

@@ -6,7 +6,6 @@ import { saveBlob } from "../lib/save-blob";
 import { Field } from "../components/field";
 import { PrivacySettings } from "../components/privacy-settings";
 import { changePassword, deleteAccount, exportAccount } from "../lib/api";
-import { fieldError } from "../lib/form-errors";
 import { usePageTitle } from "../lib/page-title";
 import { currentUser } from "../lib/session";
 
@@ -77,7 +76,7 @@ export function Account() {
               type="password"
               autocomplete="current-password"
               required
-              error={fieldError(change.error, "current_password", "Current password")}
+              failure={change.error}
             />
             <Field
               name="new_password"
@@ -86,7 +85,7 @@ export function Account() {
               autocomplete="new-password"
               required
               minLength={8}
-              error={fieldError(change.error, "new_password", "New password")}
+              failure={change.error}
             />
             <FormAlert error={change.error} fields={["current_password", "new_password"]} />
             <Show when={!change.pending && change.result}>
@@ -119,7 +118,7 @@ export function Account() {
               type="password"
               autocomplete="current-password"
               required
-              error={fieldError(removal.error, "password", "Password")}
+              failure={removal.error}
             />
             <FormAlert error={removal.error} fields={["password"]} />
             <button type="submit" class="danger">

@@ -3,7 +3,6 @@ import { For, Show } from "solid-js";
 import { Field } from "../components/field";
 import { FormAlert } from "../components/form-alert";
 import { createAlbum, getAlbums } from "../lib/albums";
-import { fieldError } from "../lib/form-errors";
 import { usePageTitle } from "../lib/page-title";
 
 /** /a: the owner's albums, newest first, each with its cover, name and count; a form to start one. */
@@ -15,7 +14,7 @@ export default function Albums() {
     <section class="albums">
       <h1>Albums</h1>
       <form action={createAlbum} method="post" class="album-form">
-        <Field name="name" label="Album name" placeholder="e.g. Summer 2026" required maxLength={100} error={fieldError(creating.error, "name", "Album name")} />
+        <Field name="name" label="Album name" placeholder="e.g. Summer 2026" required maxLength={100} failure={creating.error} />
         <button type="submit" class="primary" disabled={creating.pending}>
           Create album
         </button>

@@ -3,7 +3,6 @@ import { FormAlert } from "../components/form-alert";
 import { Show } from "solid-js";
 import { Field } from "../components/field";
 import { signIn } from "../lib/api";
-import { fieldError } from "../lib/form-errors";
 import { safeNext } from "../lib/next-path";
 import { usePageTitle } from "../lib/page-title";
 import { noQueries } from "../lib/no-queries";
@@ -30,14 +29,14 @@ export function SignIn() {
           </p>
         </Show>
         <form action={signInAction} method="post" class="stack">
-          <Field name="email" label="Email" type="email" autocomplete="email" required error={fieldError(submission.error, "email", "Email")} />
+          <Field name="email" label="Email" type="email" autocomplete="email" required failure={submission.error} />
           <Field
             name="password"
             label="Password"
             type="password"
             autocomplete="current-password"
             required
-            error={fieldError(submission.error, "password", "Password")}
+            failure={submission.error}
           />
           <FormAlert error={submission.error} fields={["email", "password"]} />
           <button type="submit" class="primary" disabled={submission.pending}>

@@ -3,7 +3,6 @@ import { FormAlert } from "../components/form-alert";
 import { Show } from "solid-js";
 import { Field } from "../components/field";
 import { signUp } from "../lib/api";
-import { fieldError } from "../lib/form-errors";
 import { safeNext } from "../lib/next-path";
 import { usePageTitle } from "../lib/page-title";
 import { noQueries } from "../lib/no-queries";
@@ -34,9 +33,9 @@ export function SignUp() {
             minLength={3}
             maxLength={32}
             hint="3–32 letters, digits, _ . or -"
-            error={fieldError(submission.error, "username", "Username")}
+            failure={submission.error}
           />
-          <Field name="email" label="Email" type="email" autocomplete="email" required error={fieldError(submission.error, "email", "Email")} />
+          <Field name="email" label="Email" type="email" autocomplete="email" required failure={submission.error} />
           <Field
             name="password"
             label="Password"
@@ -45,7 +44,7 @@ export function SignUp() {
             required
             minLength={8}
             hint="At least 8 characters; not a common password"
-            error={fieldError(submission.error, "password", "Password")}
+            failure={submission.error}
           />
           <FormAlert error={submission.error} fields={fields} />
           <button type="submit" class="primary" disabled={submission.pending}>
