@@ -1,7 +1,7 @@
 import { Show } from "solid-js";
 import type { ImageView } from "../lib/api-shapes";
 import { freshest, refreshExpiredUrl, watchImage } from "../lib/live-images";
-import { markOpenedFromList, type ViewerState } from "../lib/viewer-list";
+import { onViewerLinkClick, viewerLinkState } from "../lib/viewer-list";
 import { AnalysisBadge } from "./analysis-badge";
 import { NoPreview, renditionWidth } from "./no-preview";
 
@@ -14,7 +14,6 @@ export interface CardSelection {
 }
 
 const longPressMs = 500;
-const viewerState = JSON.stringify({ viewer: true } satisfies ViewerState);
 
 /**
  * A gallery tile: a fixed square box (its colour shows while the thumb arrives), the thumb
@@ -47,14 +46,14 @@ export function ImageCard(props: { image: ImageView; selection?: CardSelection; 
       <a
         href={`/i/${image().id}`}
         class="card-link"
-        state={props.opensViewer ? viewerState : undefined}
+        state={props.opensViewer ? viewerLinkState : undefined}
         noScroll={props.opensViewer || undefined}
         onClick={(event) => {
           // In selection mode (or after a long press) a tap selects; shift-click selects a range.
           if (longPressed || (props.selection?.active && !event.ctrlKey && !event.metaKey)) {
             event.preventDefault();
             if (!longPressed) props.selection?.onToggle(event.shiftKey);
-          } else if (props.opensViewer && !event.ctrlKey && !event.metaKey && !event.shiftKey) markOpenedFromList();
+          } else if (props.opensViewer) onViewerLinkClick(event);
           longPressed = false;
         }}
         onPointerDown={(event) => {

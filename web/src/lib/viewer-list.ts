@@ -29,8 +29,12 @@ export const showInViewer = setShown;
 // Whether the viewer was opened by a tile (a history entry of the gallery lies behind it) or by a reload.
 let openedFromList = false;
 
-export function markOpenedFromList() {
-  openedFromList = true;
+/** A tile's link into the viewer carries this history state (as the `state` attribute the router reads). */
+export const viewerLinkState = JSON.stringify({ viewer: true } satisfies ViewerState);
+
+/** A plain click on a tile's link opens the viewer over the list; with Ctrl, Cmd or Shift the browser opens it elsewhere. */
+export function onViewerLinkClick(event: MouseEvent) {
+  if (!event.ctrlKey && !event.metaKey && !event.shiftKey) openedFromList = true;
 }
 
 /** Read once by the viewer as it opens. */

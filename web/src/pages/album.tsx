@@ -6,13 +6,11 @@ import { NoPreview } from "../components/no-preview";
 import { chooseCover, getAlbum, getAlbumImages, removeFromAlbum } from "../lib/albums";
 import type { ImageView } from "../lib/api-shapes";
 import { usePageTitle } from "../lib/page-title";
-import { markOpenedFromList, showInViewer, type ViewerState, type WalkableList } from "../lib/viewer-list";
+import { onViewerLinkClick, showInViewer, viewerLinkState, type WalkableList } from "../lib/viewer-list";
 
 // Shared with the image page and loaded once the album is shown (the album chunk stays small).
 const ShareLinks = lazy(() => import("../components/share-links").then((module) => ({ default: module.ShareLinks })));
 const Viewer = lazy(() => import("../components/viewer"));
-
-const viewerState = JSON.stringify({ viewer: true } satisfies ViewerState);
 
 /**
  * /a/:id: the album's images (newest first), its cover, and its share links. /a/:id/i/:imageId is
@@ -62,13 +60,7 @@ export default function Album() {
         <For each={images()}>
           {(image) => (
             <li class="card" data-cover={isCover(image)}>
-              <a
-                href={imagePath(image.id)}
-                class="card-link"
-                state={viewerState}
-                noScroll
-                onClick={(event) => !event.ctrlKey && !event.metaKey && !event.shiftKey && markOpenedFromList()}
-              >
+              <a href={imagePath(image.id)} class="card-link" state={viewerLinkState} noScroll onClick={onViewerLinkClick}>
                 <span class="thumb">
                   <Show when={image.thumb_url} fallback={<NoPreview image={image} />}>
                     {(thumb) => <img src={thumb()} alt={image.alt_text ?? ""} width={image.width} height={image.height} loading="lazy" decoding="async" />}
