@@ -1,26 +1,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Page } from "playwright-core";
-import { openPage, registerUser } from "./support/app";
+import { addAllToAlbumThroughApi, openPage, registerUser } from "./support/app";
 import { bluePortrait, redLandscape } from "./support/images";
 import { assertFocusVisible, assertNoHorizontalScroll, assertNoProblems, brokenImages, tabTo, waitForCards } from "./support/page-checks";
 import { publishForDocs, screenshot } from "./support/screenshots";
 
 const unavailable = "This link has expired, reached its view limit or was revoked.";
-
-/** Puts every image of the user into the album through the API: adding is the gallery's bulk bar, not this page. */
-async function addAllImagesThroughApi(baseUrl: string, user: { email: string; password: string }, albumId: string) {
-  const login = await fetch(`${baseUrl}/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(user) });
-  const { access_token: token } = (await login.json()) as { access_token: string };
-  const auth = { authorization: `Bearer ${token}` };
-  const list = (await (await fetch(`${baseUrl}/images?limit=10`, { headers: auth })).json()) as { images: { id: string }[] };
-  const res = await fetch(`${baseUrl}/albums/${albumId}/images`, {
-    method: "POST",
-    headers: { ...auth, "content-type": "application/json" },
-    body: JSON.stringify({ ids: list.images.map((image) => image.id) }),
-  });
-  assert.equal(res.status, 200);
-}
 
 /** Signs in and uploads two images through the gallery (sign-ins are rate-limited per address: each test makes two). */
 async function signInWithTwoImages(page: Page, user: { email: string; password: string }) {
@@ -70,7 +56,7 @@ test("with the pointer, a user creates, renames, fills, covers and shares an alb
     await page.getByRole("button", { name: "Save" }).click();
     await page.getByRole("heading", { name: "Lake trip" }).waitFor();
 
-    await addAllImagesThroughApi(baseUrl, user, albumId);
+    await addAllToAlbumThroughApi(baseUrl, user, albumId);
     await page.reload();
     await page.locator(".album-title .hint").getByText("2 images", { exact: true }).waitFor();
     await cardOf(page, "blue-portrait.png").getByText("Cover").waitFor();
@@ -141,7 +127,7 @@ test("with the keyboard only on a 360 px phone, a user creates, renames, covers,
     await page.keyboard.press("Enter");
     await page.getByRole("heading", { name: "Winter walks" }).waitFor();
 
-    await addAllImagesThroughApi(baseUrl, user, albumId);
+    await addAllToAlbumThroughApi(baseUrl, user, albumId);
     await page.reload();
     await page.locator(".album-title .hint").getByText("2 images", { exact: true }).waitFor();
     // The newest image is the cover until another is chosen.

@@ -1,12 +1,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Page } from "playwright-core";
-import { openPage, registerUser } from "./support/app";
+import { signInThroughApi } from "./support/app";
+import { asUserWithFiles } from "./support/as-user";
 import { gradientPng, takenAt } from "./support/images";
-import { assertNoHorizontalScroll, assertNoProblems, waitForCards } from "./support/page-checks";
+import { assertNoHorizontalScroll, waitForCards } from "./support/page-checks";
 import { publishForDocs, screenshot } from "./support/screenshots";
-import { signInThroughForm } from "./support/sign-in";
-import { uploadThroughForm } from "./support/upload-form";
 
 /** Four photos a day apart: the gallery shows d, c, b, a. */
 const fourPhotos = () =>
@@ -17,23 +16,13 @@ const fourPhotos = () =>
 const selectedNames = (page: Page) => page.locator("li.card[data-selected] .card-name").allTextContents();
 const summary = (page: Page) => page.getByRole("region", { name: "Selection" }).getByRole("status");
 
-async function apiToken(baseUrl: string, user: { email: string; password: string }) {
-  const res = await fetch(`${baseUrl}/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(user) });
-  return ((await res.json()) as { access_token: string }).access_token;
-}
-
 async function imageIdOf(page: Page, name: string) {
   const href = await page.locator("li.card a", { hasText: name }).getAttribute("href");
   return href?.split("/").at(-1) ?? "";
 }
 
-test("with the pointer: click and shift-click select, a bulk AI switch, an album picked by name, a ZIP, and a delete that half fails keeps the failed one selected", async () => {
-  const { page, baseUrl, problems, close } = await openPage({ width: 1280, height: 800 });
-  try {
-    const user = await registerUser(baseUrl);
-    await signInThroughForm(page, user);
-    await uploadThroughForm(page, fourPhotos());
-    await waitForCards(page, 4, "done");
+test("with the pointer: click and shift-click select, a bulk AI switch, an album picked by name, a ZIP, and a delete that half fails keeps the failed one selected", () =>
+  asUserWithFiles({ width: 1280, height: 800 }, fourPhotos(), async ({ page, baseUrl, user }) => {
 
     await page.getByLabel("Select d.png").click();
     await page.getByLabel("Select b.png").click({ modifiers: ["Shift"] });
@@ -72,7 +61,7 @@ test("with the pointer: click and shift-click select, a bulk AI switch, an album
 
     // c.png goes behind the UI's back: its part of the bulk delete fails, d.png's succeeds.
     const cId = await imageIdOf(page, "c.png");
-    const token = await apiToken(baseUrl, user);
+    const token = await signInThroughApi(baseUrl, user);
     const gone = await fetch(`${baseUrl}/images/${cId}`, { method: "DELETE", headers: { authorization: `Bearer ${token}` } });
     assert.equal(gone.status, 204);
     await page.getByRole("button", { name: "Delete", exact: true }).click();
@@ -80,19 +69,10 @@ test("with the pointer: click and shift-click select, a bulk AI switch, an album
     await summary(page).getByText(/^1 image deleted, 1 failed: c\.png \(.+\)$/).waitFor();
     await page.getByText("1 selected").waitFor();
     await page.waitForFunction(() => ![...document.querySelectorAll("li.card .card-name")].some((name) => name.textContent === "d.png"));
-    assertNoProblems(problems);
-  } finally {
-    await close();
-  }
-});
+  }));
 
-test("with the keyboard: Space, Enter, shift+arrows, shift+Space, Ctrl+A and Escape select; the bar deletes after confirming", async () => {
-  const { page, baseUrl, problems, close } = await openPage({ width: 1280, height: 800 });
-  try {
-    const user = await registerUser(baseUrl);
-    await signInThroughForm(page, user);
-    await uploadThroughForm(page, fourPhotos());
-    await waitForCards(page, 4, "done");
+test("with the keyboard: Space, Enter, shift+arrows, shift+Space, Ctrl+A and Escape select; the bar deletes after confirming", () =>
+  asUserWithFiles({ width: 1280, height: 800 }, fourPhotos(), async ({ page }) => {
 
     await page.getByLabel("Select d.png").focus();
     await page.keyboard.press("Space");
@@ -126,19 +106,10 @@ test("with the keyboard: Space, Enter, shift+arrows, shift+Space, Ctrl+A and Esc
     await page.keyboard.press("Enter");
     await summary(page).getByText("2 images deleted.").waitFor();
     await waitForCards(page, 2);
-    assertNoProblems(problems);
-  } finally {
-    await close();
-  }
-});
+  }));
 
-test("on a 360 px touch screen a long press enters selection mode, taps add to it, and the bar fits the width", async () => {
-  const { page, baseUrl, problems, close } = await openPage({ width: 360, height: 740 });
-  try {
-    const user = await registerUser(baseUrl);
-    await signInThroughForm(page, user);
-    await uploadThroughForm(page, fourPhotos());
-    await waitForCards(page, 4, "done");
+test("on a 360 px touch screen a long press enters selection mode, taps add to it, and the bar fits the width", () =>
+  asUserWithFiles({ width: 360, height: 740 }, fourPhotos(), async ({ page }) => {
 
     const cdp = await page.context().newCDPSession(page);
     await cdp.send("Emulation.setTouchEmulationEnabled", { enabled: true, maxTouchPoints: 1 });
@@ -170,8 +141,4 @@ test("on a 360 px touch screen a long press enters selection mode, taps add to i
 
     await page.getByRole("button", { name: "Allow AI" }).click();
     await summary(page).getByText("2 images allowed to go to the AI.").waitFor();
-    assertNoProblems(problems);
-  } finally {
-    await close();
-  }
-});
+  }));

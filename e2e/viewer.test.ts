@@ -1,12 +1,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Page } from "playwright-core";
-import { albumThroughApi, type newUser, type OpenPage, openPage, registerUser } from "./support/app";
+import { albumThroughApi } from "./support/app";
+import { asUserWithFiles } from "./support/as-user";
 import { bluePortrait, gradientPng, redLandscape, takenAt } from "./support/images";
-import { assertNoHorizontalScroll, assertNoProblems, waitForCards } from "./support/page-checks";
+import { assertNoHorizontalScroll, waitForCards } from "./support/page-checks";
 import { publishForDocs, screenshot } from "./support/screenshots";
-import { signInThroughForm } from "./support/sign-in";
-import { uploadThroughForm } from "./support/upload-form";
 
 /** Three photos taken on known days: the timeline shows green (2024), then red, then blue (2023). */
 const photos = () => [
@@ -35,25 +34,10 @@ async function touch(page: Page, from: { x: number; y: number }[], to: { x: numb
   await cdp.detach();
 }
 
-/** Runs a test as a signed-in user whose three photos are uploaded and analysed; it fails on any page error or CSP violation. */
-async function withThreePhotos(viewport: { width: number; height: number }, run: (opened: OpenPage & { user: ReturnType<typeof newUser> }) => Promise<void>) {
-  const opened = await openPage(viewport);
-  try {
-    const user = await registerUser(opened.baseUrl);
-    await signInThroughForm(opened.page, user);
-    await uploadThroughForm(opened.page, photos());
-    await waitForCards(opened.page, 3, "done");
-    await run({ ...opened, user });
-    assertNoProblems(opened.problems);
-  } finally {
-    await opened.close();
-  }
-}
-
 const focusedTile = (page: Page) => page.evaluate(() => document.activeElement?.closest("li.card")?.querySelector(".card-name")?.textContent ?? document.activeElement?.outerHTML.slice(0, 100));
 
 test("with the pointer, the viewer walks the gallery's list, zooms, hides its panel, and closes by Escape and by Back", () =>
-  withThreePhotos({ width: 1280, height: 800 }, async ({ page }) => {
+  asUserWithFiles({ width: 1280, height: 800 }, photos(), async ({ page }) => {
     await page.locator("li.card a", { hasText: "green-square.png" }).click();
     await viewer(page, "green-square.png").waitFor();
     assert.match(page.url(), /\/i\/[0-9a-f-]{36}$/);
@@ -114,7 +98,7 @@ test("with the pointer, the viewer walks the gallery's list, zooms, hides its pa
   }));
 
 test("with the keyboard, the viewer opens from a tile, keeps focus inside, moves by arrows over search results and returns focus on Escape", () =>
-  withThreePhotos({ width: 1280, height: 800 }, async ({ page }) => {
+  asUserWithFiles({ width: 1280, height: 800 }, photos(), async ({ page }) => {
     // The viewer walks what the gallery shows: here the search's two results.
     await page.getByRole("searchbox", { name: "Search images" }).fill("landscape");
     await page.waitForURL(/\?q=landscape$/);
@@ -161,7 +145,7 @@ test("with the keyboard, the viewer opens from a tile, keeps focus inside, moves
   }));
 
 test("on a 360 px phone the viewer swipes between images, and its URL opened directly is the image's page with the capture date", () =>
-  withThreePhotos({ width: 360, height: 740 }, async ({ page }) => {
+  asUserWithFiles({ width: 360, height: 740 }, photos(), async ({ page }) => {
     await page.locator("li.card a", { hasText: "green-square.png" }).click();
     await viewer(page, "green-square.png").waitFor();
     await assertNoHorizontalScroll(page);
@@ -204,7 +188,7 @@ test("on a 360 px phone the viewer swipes between images, and its URL opened dir
   }));
 
 test("over an album, the viewer walks the album's images only, closes back to the album, and its URL opened directly opens over the album", () =>
-  withThreePhotos({ width: 1280, height: 800 }, async ({ page, baseUrl, user }) => {
+  asUserWithFiles({ width: 1280, height: 800 }, photos(), async ({ page, baseUrl, user }) => {
     const albumId = await albumThroughApi(baseUrl, user, "Holidays", ["green-square.png", "blue-portrait.png"]);
     await page.goto(`/a/${albumId}`);
     await page.getByRole("heading", { name: "Holidays" }).waitFor();

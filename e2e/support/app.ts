@@ -117,7 +117,7 @@ export async function registerUser(baseUrl: string) {
 }
 
 /** An access token of a session of its own (not the browser's). */
-async function signInThroughApi(baseUrl: string, user: { email: string; password: string }): Promise<string> {
+export async function signInThroughApi(baseUrl: string, user: { email: string; password: string }): Promise<string> {
   const login = await fetch(`${baseUrl}/auth/login`, {
     method: "POST",
     headers: { "content-type": "application/json", "cf-connecting-ip": nextAddress() },
@@ -151,14 +151,29 @@ export async function uploadThroughApi(baseUrl: string, user: { email: string; p
 
 /** Signs in through the API and makes an album of the user's images with these names, in this order; answers its id. */
 export async function albumThroughApi(baseUrl: string, user: { email: string; password: string }, name: string, fileNames: string[]): Promise<string> {
-  const auth = { authorization: `Bearer ${await signInThroughApi(baseUrl, user)}`, "content-type": "application/json" };
-  const listed = (await (await fetch(`${baseUrl}/images?limit=100`, { headers: auth })).json()) as { images: { id: string; file_name: string }[] };
-  const ids = fileNames.map((fileName) => listed.images.find((image) => image.file_name === fileName)?.id);
-  if (ids.includes(undefined)) throw new Error(`not all of ${fileNames.join(", ")} are uploaded`);
+  const auth = await jsonAuth(baseUrl, user);
   const created = await fetch(`${baseUrl}/albums`, { method: "POST", headers: auth, body: JSON.stringify({ name }) });
   if (created.status !== 201) throw new Error(`creating the album answered ${created.status}: ${await created.text()}`);
   const { id } = (await created.json()) as { id: string };
-  const added = await fetch(`${baseUrl}/albums/${id}/images`, { method: "POST", headers: auth, body: JSON.stringify({ ids }) });
-  if (added.status !== 200) throw new Error(`adding to the album answered ${added.status}: ${await added.text()}`);
+  await putInAlbum(baseUrl, auth, id, fileNames);
   return id;
+}
+
+/** Signs in through the API and puts every image of the user into the album. */
+export async function addAllToAlbumThroughApi(baseUrl: string, user: { email: string; password: string }, albumId: string) {
+  await putInAlbum(baseUrl, await jsonAuth(baseUrl, user), albumId);
+}
+
+const jsonAuth = async (baseUrl: string, user: { email: string; password: string }) => ({
+  authorization: `Bearer ${await signInThroughApi(baseUrl, user)}`,
+  "content-type": "application/json",
+});
+
+/** The images with these names (all of them when none are named) go into the album, in this order. */
+async function putInAlbum(baseUrl: string, auth: Record<string, string>, albumId: string, fileNames?: string[]) {
+  const listed = (await (await fetch(`${baseUrl}/images?limit=100`, { headers: auth })).json()) as { images: { id: string; file_name: string }[] };
+  const ids = fileNames ? fileNames.map((fileName) => listed.images.find((image) => image.file_name === fileName)?.id) : listed.images.map((image) => image.id);
+  if (ids.includes(undefined)) throw new Error(`not all of ${fileNames?.join(", ")} are uploaded`);
+  const added = await fetch(`${baseUrl}/albums/${albumId}/images`, { method: "POST", headers: auth, body: JSON.stringify({ ids }) });
+  if (added.status !== 200) throw new Error(`adding to the album answered ${added.status}: ${await added.text()}`);
 }
