@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { concat } from "../test/bytes";
 import { partSizeGuard } from "./part-size-guard";
 
 const boundary = "----formdata-boundary-1234";
@@ -12,13 +13,7 @@ function body(partSizes: number[]): Uint8Array {
     pieces.push(ascii("\r\n"));
   });
   pieces.push(ascii(`--${boundary}--\r\n`));
-  const all = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const piece of pieces) {
-    all.set(piece, at);
-    at += piece.length;
-  }
-  return all;
+  return concat(pieces);
 }
 
 /** Streams `bytes` through the guard in chunks of `chunkSize`; how many bytes got through, and whether it refused. */
