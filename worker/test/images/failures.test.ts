@@ -40,19 +40,12 @@ describe("nothing lost, nothing orphaned", () => {
     expect(await storedObjects(prefix)).toEqual([]);
   });
 
-  it("database failing after the PUT: the object is deleted again and the client gets 503", async () => {
+  it.each([
+    ["after the PUT, at the insert", 'insert into "images"'],
+    ["at the duplicate check (which runs alongside the PUT)", '"images"."sha256" = $'],
+  ])("database failing %s: 503, the object is deleted again, no row", async (_, statement) => {
     const { user, accessToken } = await newSignedInUser();
-    await dbFault({ match: ['insert into "images"', user.id], faults: [{ type: "error", code: "57P01", message: "terminating connection" }] });
-    const res = await upload(accessToken, { bytes: await makePng(8, 8, green) });
-    expect(res.status).toBe(503);
-    expect(await res.json()).toMatchObject({ code: "database_unavailable" });
-    expect(await storedObjects(`users/${user.id}/`)).toEqual([]);
-    expect(await listIds(accessToken)).toEqual([]);
-  });
-
-  it("database failing at the duplicate check (which runs alongside the PUT): 503, the object is deleted again, no row", async () => {
-    const { user, accessToken } = await newSignedInUser();
-    await dbFault({ match: ['"images"."sha256" = $', user.id], faults: [{ type: "error", code: "57P01", message: "terminating connection" }] });
+    await dbFault({ match: [statement, user.id], faults: [{ type: "error", code: "57P01", message: "terminating connection" }] });
     const res = await upload(accessToken, { bytes: await makePng(8, 8, green) });
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ code: "database_unavailable" });
