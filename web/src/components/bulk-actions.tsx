@@ -5,6 +5,7 @@ import type { BulkInput, ImageView } from "../lib/api-shapes";
 import { getImage, getImagePage, getTimeline } from "../lib/images";
 import { forget } from "../lib/live-images";
 import { clearSelection, keepSelected, selectedIds } from "../lib/selection";
+import { saveBlob } from "../lib/save-blob";
 import { forgetUpload } from "../lib/uploads";
 import { AlbumPicker } from "./album-picker";
 import { ConfirmDialog } from "./confirm-dialog";
@@ -61,9 +62,7 @@ export default function BulkActions(props: { images: Accessor<ImageView[]> }) {
     setSummary("");
     try {
       const { name, blob } = await downloadImages([...selectedIds()]);
-      const link = Object.assign(document.createElement("a"), { href: URL.createObjectURL(blob), download: name });
-      link.click();
-      setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+      saveBlob(name, blob);
       setSummary(`${plural(count(), "image")} downloaded as ${name}.`);
     } catch (error) {
       setSummary(`The download failed: ${error instanceof ApiError ? error.message : "the request failed"}`);
