@@ -1,5 +1,6 @@
 import { createEffect, createResource, createSignal, createUniqueId, For, Show } from "solid-js";
-import { ApiError, createAlbum, listAlbums } from "../lib/api";
+import { ApiError } from "../lib/api";
+import { createAlbum, listAlbums } from "../lib/api-lazy";
 
 interface PickedAlbum {
   id: string;

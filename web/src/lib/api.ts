@@ -154,10 +154,6 @@ export async function downloadImages(ids: string[]) {
   return { name: name ?? "images.zip", blob: await res.blob() };
 }
 
-export const listAlbums = async () => (await client.albums.$get({ query: { limit: "100" } })).json();
-
-export const createAlbum = async (name: string) => (await client.albums.$post({ json: { name } })).json();
-
 export const getImage = async (id: string) => (await client.images[":id"].$get({ param: image(id) })).json();
 
 export async function deleteImage(id: string) {
