@@ -1,5 +1,5 @@
 import type { AlbumPatch, ShareInput } from "./api-shapes";
-import { client } from "./api";
+import { attachmentName, client } from "./api";
 
 /**
  * The rest of api.ts: calls made only from lazily loaded pages (albums, the ZIP export), in
@@ -12,7 +12,7 @@ import { client } from "./api";
  */
 export async function downloadExportZip(onProgress: (received: number, total?: number, approximate?: boolean) => void, signal: AbortSignal) {
   const res = await client.auth.me.export.$get({ query: { format: "zip" } }, { init: { signal } });
-  const name = /filename="([^"]+)"/.exec(res.headers.get("content-disposition") ?? "")?.[1] ?? "image-service-export.zip";
+  const name = attachmentName(res, "image-service-export.zip");
   const exact = Number(res.headers.get("content-length")) || undefined;
   const approximate = Number(res.headers.get("x-export-image-bytes")) || undefined;
   const chunks: Uint8Array<ArrayBuffer>[] = [];

@@ -120,14 +120,16 @@ export const getMe = async () => (await client.auth.me.$get()).json();
 
 export const updateSettings = async (patch: SettingsPatch) => (await client.auth.me.$patch({ json: patch })).json();
 
+/** The name a download is saved under: the one its Content-Disposition gives, else `fallback`. */
+export const attachmentName = (res: Response, fallback: string) => /filename="([^"]+)"/.exec(res.headers.get("content-disposition") ?? "")?.[1] ?? fallback;
+
 /**
- * The export as a file: its name from Content-Disposition, its body as a Blob (the request needs the token, so no plain link).
- * "zip" holds the original files too (streamed: no Content-Length; X-Export-Image-Bytes says roughly how much is coming).
+ * The JSON export as a file, its body as a Blob (the request needs the token, so no plain link).
+ * The ZIP, with every original, is read as it streams by api-lazy.ts's downloadExportZip.
  */
-export async function exportAccount(format: "json" | "zip" = "json") {
-  const res = await client.auth.me.export.$get({ query: { format } });
-  const name = /filename="([^"]+)"/.exec(res.headers.get("content-disposition") ?? "")?.[1];
-  return { name: name ?? `image-service-export.${format}`, blob: await res.blob() };
+export async function exportAccount() {
+  const res = await client.auth.me.export.$get({ query: { format: "json" } });
+  return { name: attachmentName(res, "image-service-export.json"), blob: await res.blob() };
 }
 
 export async function listImages(filter: { q?: string; tag?: string; cursor?: string; limit?: number; from?: string }) {
@@ -150,8 +152,7 @@ export const runBulk = async (input: BulkInput) => (await client.images.bulk.$po
 /** The chosen originals as one ZIP, saved from a Blob: the request needs the token, so no plain link. */
 export async function downloadImages(ids: string[]) {
   const res = await client.images.download.$post({ json: { ids } });
-  const name = /filename="([^"]+)"/.exec(res.headers.get("content-disposition") ?? "")?.[1];
-  return { name: name ?? "images.zip", blob: await res.blob() };
+  return { name: attachmentName(res, "images.zip"), blob: await res.blob() };
 }
 
 export const getImage = async (id: string) => (await client.images[":id"].$get({ param: image(id) })).json();
