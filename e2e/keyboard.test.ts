@@ -7,6 +7,11 @@ import { assertFocusVisible, assertNoProblems, tabTo, waitForCards } from "./sup
 test("with the keyboard only, a user signs in, uploads through the file input and deletes the image after confirming", async () => {
   const { page, baseUrl, problems, close } = await openPage({ width: 1280, height: 800 });
   try {
+    // Listening from the start turns on Playwright's file chooser interception well before Space is
+    // pressed: subscribing sends updateSubscription without waiting for it, so a listener added just
+    // before the key press can race it, and Chromium then opens (and headless drops) its own dialog.
+    const chooser = page.waitForEvent("filechooser", { timeout: 120_000 });
+    chooser.catch(() => undefined); // awaited below; a test that fails first leaves no unhandled rejection
     const user = await registerUser(baseUrl);
     await page.goto("/login");
     await page.getByRole("heading", { name: "Sign in" }).waitFor();
@@ -21,7 +26,6 @@ test("with the keyboard only, a user signs in, uploads through the file input an
     await page.getByRole("heading", { name: "Your images" }).waitFor();
     await tabTo(page, "#upload-input");
     await assertFocusVisible(page);
-    const chooser = page.waitForEvent("filechooser");
     await page.keyboard.press("Space");
     await (await chooser).setFiles(redLandscape());
     await waitForCards(page, 1, "done");
