@@ -54,7 +54,7 @@ export function machine() {
 const value = (f: Figure) => (f.unit === "×" ? `${f.value.toFixed(2)}×` : `${f.value.toFixed(1)} ${f.unit}`);
 const target = (f: Figure) => `${f.target.op === "<=" ? "≤" : "≥"} ${f.target.value}${f.unit === "×" ? "×" : ` ${f.unit}`}`;
 
-/** Markdown tables, printed and pasted into the README as they are. */
+/** Markdown tables, printed and pasted into docs/performance.md as they are. */
 export function renderTables(results: Results): string {
   const lines = [
     "| # | figure | value | target | | measured |",
