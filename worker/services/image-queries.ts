@@ -4,8 +4,7 @@ import { albumImages, images, type Image } from "../db/schema";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { AppError } from "../lib/errors";
 import { isUuid } from "../lib/text";
-import { deleteObjectOrQueue } from "./object-cleanup";
-import { renditionKeys } from "./rendition-keys";
+import { deleteOwnImages } from "./image-deletion";
 import { searchFor } from "./image-search";
 import { ownerId, readAs, type Owner } from "./caller";
 
@@ -101,13 +100,9 @@ export async function getOwnImage(deps: Pick<Deps, "db">, owner: Owner, id: stri
   return row;
 }
 
-/** Row first, then its objects: a failed object delete is queued for the sweep, never a dangling row. */
+/** Row first, then its objects (original and renditions): a failed object delete is queued for the sweep, never a dangling row. */
 export async function deleteOwnImage(deps: Deps, userId: string, id: string) {
   if (!isUuid(id)) throw imageNotFound();
-  const [row] = await deps.db
-    .delete(images)
-    .where(and(eq(images.id, id), eq(images.userId, userId)))
-    .returning({ key: images.key });
-  if (!row) throw imageNotFound();
-  await Promise.all([row.key, ...renditionKeys(row.key)].map((key) => deleteObjectOrQueue(deps, key)));
+  const gone = await deleteOwnImages(deps, userId, [id]);
+  if (!gone.size) throw imageNotFound();
 }

@@ -10,7 +10,7 @@ import { makeDueRenditions } from "../../services/renditions";
 import { app, bearer, json, newSignedInUser, testDb, testDeps } from "../helpers";
 import { getImage, s3Fault, s3Requests, storedObjects, uploadOk } from "../image-helpers";
 import { makeWebp } from "../images";
-import { encodeAs, heicPhoto, quadrantPng, renditionsReach, withJpegOrientation } from "../rendition-helpers";
+import { download, encodeAs, heicPhoto, quadrantPng, renditionsReach, withJpegOrientation } from "../rendition-helpers";
 
 const inTwoHours = () => new Date(Date.now() + 2 * 60 * 60 * 1000);
 
@@ -120,14 +120,19 @@ describe("rendition retries, backfill and clean-up", () => {
     expect((await renditionPuts(user.id)) - before).toBe(2);
   });
 
-  it("deleting an image deletes its renditions", async () => {
+  it.each([
+    ["DELETE /images/:id", (token: string, id: string) => app(`/images/${id}`, { method: "DELETE", headers: bearer(token) })],
+    ["a bulk delete", (token: string, id: string) => app("/images/bulk", json({ action: "delete", ids: [id] }, { headers: bearer(token) }))],
+  ])("%s deletes the image's renditions: gone from the bucket, and their signed URLs stop answering", async (_path, remove) => {
     const { user, accessToken } = await newSignedInUser();
     const uploaded = await uploadOk(accessToken, { bytes: await quadrantPng(120, 90) });
-    await renditionsReach(accessToken, uploaded.id, ["done"]);
+    const { thumb_url, display_url } = await renditionsReach(accessToken, uploaded.id, ["done"]);
     expect(await storedObjects(`renditions/users/${user.id}/`)).toHaveLength(2);
-    expect((await app(`/images/${uploaded.id}`, { method: "DELETE", headers: bearer(accessToken) })).status).toBe(204);
+    for (const url of [thumb_url, display_url]) await download(url);
+    expect((await remove(accessToken, uploaded.id)).ok).toBe(true);
     expect(await storedObjects(`renditions/users/${user.id}/`)).toEqual([]);
     expect(await storedObjects(`users/${user.id}/`)).toEqual([]);
+    for (const url of [thumb_url, display_url]) expect((await fetch(url ?? "")).status).toBe(404);
   });
 
   it("deleting the account deletes every rendition", async () => {
