@@ -120,6 +120,7 @@ async function generateContent(
   });
   const finish = (outcome: RequestOutcome, reply: Reply) => {
     entry.outcome = outcome;
+    entry.usage = reply.usage ?? null;
     send(res, reply);
   };
 

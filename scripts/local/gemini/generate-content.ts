@@ -1,19 +1,30 @@
 import { createHash, randomBytes } from "node:crypto";
 import { breakSchema, conformToSchema, describeImage, type ResponseSchema } from "./describe-image";
 import type { GeminiFault } from "./faults";
-import { readImage, UnreadableImageError } from "./read-image";
+import { readImage, readImageSize, UnreadableImageError, type ImageSize } from "./read-image";
 
 /** What the server sends; shaped here without I/O so the HTTP layer only writes it. */
 export interface Reply {
   status: number;
   body: string;
   headers?: Record<string, string>;
+  /** The usageMetadata the body carries, for the request log; absent when it carries none. */
+  usage?: UsageMetadata;
 }
 
 export interface InlineImage {
   bytes: Buffer;
   mimeType: string;
   sha256: string;
+  /** Undefined when the header cannot be read (Gemini then refuses the image). */
+  size?: ImageSize;
+}
+
+export interface UsageMetadata {
+  promptTokenCount: number;
+  candidatesTokenCount: number;
+  totalTokenCount: number;
+  promptTokensDetails: { modality: "TEXT" | "IMAGE"; tokenCount: number }[];
 }
 
 interface GenerateRequest {
@@ -71,7 +82,7 @@ export function parseGenerateRequest(raw: Buffer): GenerateRequest | string {
   const textParts = [...parts, ...(body.systemInstruction?.parts ?? [])];
   const config = body.generationConfig ?? {};
   return {
-    image: { bytes, mimeType: inline.mimeType, sha256: createHash("sha256").update(bytes).digest("hex") },
+    image: { bytes, mimeType: inline.mimeType, sha256: createHash("sha256").update(bytes).digest("hex"), size: readImageSize(bytes) },
     promptChars: textParts.reduce((sum, part) => sum + (typeof part?.text === "string" ? part.text.length : 0), 0),
     wantsJson: config.responseMimeType === "application/json",
     schema: config.responseSchema ?? config.responseJsonSchema,
@@ -101,15 +112,27 @@ export function replyTo(request: GenerateRequest, fault?: GeminiFault): Reply {
   switch (fault?.type) {
     case "malformed":
       // A response cut short mid-stream: starts like the real thing, never closes.
-      return ok(JSON.stringify({ candidates: [candidate], usageMetadata: usage, ...envelope }).slice(0, 60));
+      return ok(JSON.stringify({ candidates: [candidate], usageMetadata: usage, ...envelope }).slice(0, 60), usage);
     case "empty":
-      return ok(JSON.stringify({ candidates: [], usageMetadata: usage, ...envelope }));
+      return ok(JSON.stringify({ candidates: [], usageMetadata: usage, ...envelope }), usage);
     case "safety":
-      return ok(JSON.stringify(fault.stage === "response" ? safetyCandidate(usage, envelope) : safetyPrompt(usage, envelope)));
+      return ok(JSON.stringify(fault.stage === "response" ? safetyCandidate(usage, envelope) : safetyPrompt(usage, envelope)), usage);
     default:
-      return ok(JSON.stringify({ candidates: [candidate], usageMetadata: usage, ...envelope }));
+      return ok(JSON.stringify({ candidates: [candidate], usageMetadata: usage, ...envelope }), usage);
   }
 }
+
+/**
+ * Gemini's published rule for an image's tokens: 258 when both sides are at most 384 px,
+ * otherwise 258 for each 768×768 tile it is cut into. A size the stand-in cannot read counts as
+ * the smallest image.
+ */
+function imageTokenCount(size: { width: number; height: number } | undefined): number {
+  if (!size || (size.width <= 384 && size.height <= 384)) return tokensPerTile;
+  return Math.ceil(size.width / 768) * Math.ceil(size.height / 768) * tokensPerTile;
+}
+
+const tokensPerTile = 258;
 
 export function googleError(status: number, message: string, details?: unknown[]): Reply {
   const error = { code: status, message, status: googleStatuses[status] ?? "UNKNOWN", ...(details ? { details } : {}) };
@@ -140,13 +163,24 @@ function safetyCandidate(usageMetadata: object, envelope: object) {
 
 const blockedRating = { category: "HARM_CATEGORY_DANGEROUS_CONTENT", probability: "HIGH", blocked: true };
 
-/** Roughly Gemini's accounting: 258 tokens an image, about four characters a text token. */
-function usageMetadata(request: GenerateRequest, answer: string) {
-  const promptTokenCount = 258 + Math.ceil(request.promptChars / 4);
+/** Gemini's accounting: the image by its tiles (as shown; the tile count is the same turned), about four characters a text token. */
+function usageMetadata(request: GenerateRequest, answer: string): UsageMetadata {
+  const size = request.image.size;
+  const imageTokens = imageTokenCount(size && { width: size.displayWidth, height: size.displayHeight });
+  const textTokens = Math.ceil(request.promptChars / 4);
+  const promptTokenCount = imageTokens + textTokens;
   const candidatesTokenCount = Math.ceil(answer.length / 4);
-  return { promptTokenCount, candidatesTokenCount, totalTokenCount: promptTokenCount + candidatesTokenCount };
+  return {
+    promptTokenCount,
+    candidatesTokenCount,
+    totalTokenCount: promptTokenCount + candidatesTokenCount,
+    promptTokensDetails: [
+      { modality: "TEXT", tokenCount: textTokens },
+      { modality: "IMAGE", tokenCount: imageTokens },
+    ],
+  };
 }
 
-function ok(body: string): Reply {
-  return { status: 200, body };
+function ok(body: string, usage: UsageMetadata): Reply {
+  return { status: 200, body, usage };
 }

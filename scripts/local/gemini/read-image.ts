@@ -12,6 +12,14 @@ type ImageFormat = "PNG" | "JPEG" | "GIF" | "WebP" | "AVIF" | "HEIC";
 type ColourName =
   | "black" | "white" | "grey" | "red" | "orange" | "yellow" | "green" | "blue" | "purple" | "pink" | "brown";
 
+/** The size as stored in the file and as shown (EXIF or HEIF orientation applied). */
+export interface ImageSize {
+  width: number;
+  height: number;
+  displayWidth: number;
+  displayHeight: number;
+}
+
 export interface ImageFacts {
   format: ImageFormat;
   size?: { width: number; height: number };
@@ -28,9 +36,8 @@ const minColourShare = 0.1;
 export function readImage(bytes: Buffer): ImageFacts {
   const format = detectFormat(bytes);
   if (!format) throw new UnreadableImageError("not a PNG, JPEG, GIF, WebP, AVIF or HEIC image");
-  // The size as shown, read as the worker reads it: a HEIC's primary item (not its largest tile), orientation applied.
-  const inspected = inspectImage(bytes);
-  const shown = inspected.ok ? { width: inspected.image.displayWidth, height: inspected.image.displayHeight } : undefined;
+  const size = readImageSize(bytes);
+  const shown = size ? { width: size.displayWidth, height: size.displayHeight } : undefined;
   try {
     if (format === "PNG" || format === "JPEG") {
       const { width, height, data } = format === "PNG" ? PNG.sync.read(bytes) : decodeJpeg(bytes);
@@ -40,6 +47,14 @@ export function readImage(bytes: Buffer): ImageFacts {
   } catch (error) {
     throw new UnreadableImageError(`cannot decode the ${format} image: ${String(error)}`);
   }
+}
+
+/** Read as the worker reads it: a HEIC's primary item (not its largest tile); undefined when the header cannot be read. */
+export function readImageSize(bytes: Uint8Array): ImageSize | undefined {
+  const inspected = inspectImage(bytes);
+  if (!inspected.ok) return undefined;
+  const { width, height, displayWidth, displayHeight } = inspected.image;
+  return { width, height, displayWidth, displayHeight };
 }
 
 function decodeJpeg(bytes: Buffer) {

@@ -27,6 +27,7 @@ interface GenerateOptions {
   query?: string;
   config?: object;
   signal?: AbortSignal;
+  mimeType?: string;
 }
 
 /** A blue, landscape PNG of random size and shade: its hash belongs to the calling test alone. */
@@ -35,9 +36,12 @@ async function uniqueBlueImage(): Promise<TestImage> {
   const width = 100 + (a % 400);
   const height = 20 + (b % 80);
   const bytes = await makePng(width, height, [20 + (c % 20), 40 + (c % 30), 200 + (c % 50)]);
+  return { bytes, sha256: await sha256Of(bytes), width, height };
+}
+
+async function sha256Of(bytes: Uint8Array): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", bytes);
-  const sha256 = [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
-  return { bytes, sha256, width, height };
+  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
 function generate(image: TestImage, opts: GenerateOptions = {}) {
@@ -46,7 +50,7 @@ function generate(image: TestImage, opts: GenerateOptions = {}) {
     method: "POST",
     headers: { "content-type": "application/json", ...keyHeader(opts.key === undefined ? apiKey : opts.key) },
     body: JSON.stringify({
-      contents: [{ role: "user", parts: [{ text: "Describe this image." }, { inlineData: { mimeType: "image/png", data: toBase64(image.bytes) } }] }],
+      contents: [{ role: "user", parts: [{ text: "Describe this image." }, { inlineData: { mimeType: opts.mimeType ?? "image/png", data: toBase64(image.bytes) } }] }],
       generationConfig: opts.config ?? jsonConfig,
     }),
     signal: opts.signal,
@@ -156,6 +160,47 @@ describe("Gemini stand-in: answers", () => {
       expect.objectContaining({ model, sha256: image.sha256, mimeType: "image/png", bytes: image.bytes.length, apiKeyInHeader: true, urlHadKey: false, outcome: "ok" }),
     ]);
     expect(JSON.stringify(requests)).not.toContain(apiKey);
+  });
+
+  it("logs the image's size as stored and as shown, its bytes and type, and the usage it answered", async () => {
+    const width = 800 + (crypto.getRandomValues(new Uint16Array(1))[0] % 200);
+    const bytes = makeJpegWithMetadata(width, 450, { exif: exifTiff({ orientation: 6 }) });
+    const image = { bytes, sha256: await sha256Of(bytes), width, height: 450 };
+    const res = await generate(image, { mimeType: "image/jpeg" });
+    const { usageMetadata } = await res.json<{ usageMetadata: Record<string, unknown> }>();
+    // Shown 450 × 800–999: one tile across, two down; "Describe this image." is 20 characters, 5 tokens.
+    expect(usageMetadata).toMatchObject({
+      promptTokenCount: 2 * 258 + 5,
+      promptTokensDetails: [
+        { modality: "TEXT", tokenCount: 5 },
+        { modality: "IMAGE", tokenCount: 2 * 258 },
+      ],
+    });
+    expect(await recordedRequests(image.sha256)).toEqual([
+      expect.objectContaining({
+        mimeType: "image/jpeg",
+        bytes: bytes.length,
+        width,
+        height: 450,
+        displayWidth: 450,
+        displayHeight: width,
+        outcome: "ok",
+        usage: usageMetadata,
+      }),
+    ]);
+  });
+
+  it.each([
+    [384, 384, 258],
+    [385, 100, 258],
+    [769, 768, 2 * 258],
+    [1600, 900, 3 * 2 * 258],
+  ])("counts a %i×%i image as %i prompt tokens: 258 up to 384 px a side, else 258 a 768×768 tile", async (width, height, tokens) => {
+    const bytes = await makePng(width, height, [200, 40, 40]);
+    const image = { bytes, sha256: await sha256Of(bytes), width, height };
+    const { usageMetadata } = await (await generate(image)).json<{ usageMetadata: { promptTokenCount: number; candidatesTokenCount: number; totalTokenCount: number } }>();
+    expect(usageMetadata.promptTokenCount).toBe(tokens + 5);
+    expect(usageMetadata.totalTokenCount).toBe(usageMetadata.promptTokenCount + usageMetadata.candidatesTokenCount);
   });
 });
 
