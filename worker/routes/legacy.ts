@@ -3,7 +3,6 @@ import { except } from "hono/combine";
 import { createMiddleware } from "hono/factory";
 import * as v from "valibot";
 import type { AppEnv } from "../app-env";
-import type { Image, User } from "../db/schema";
 import type { Deps } from "../deps";
 import { requireUser } from "../middleware/auth";
 import { jsonBody } from "../middleware/json-body";
@@ -12,11 +11,11 @@ import { noStore } from "../middleware/no-store";
 import { clientAddress, limitAnalyses, limitByEmail, limitByIp } from "../middleware/rate-limit";
 import { uploadBodyLimit } from "../middleware/upload-body-limit";
 import { validate } from "../middleware/validate";
-import { loginUser, registerUser } from "../services/accounts";
+import { loginUser, registerUser, type StoredUser } from "../services/accounts";
 import { analyzeNowIfNeeded } from "../services/analysis-requests";
 import { storeUploads } from "../services/image-batch";
 import { listImages } from "../services/image-queries";
-import { toImageView } from "../services/image-view";
+import { type StoredImage, toImageView } from "../services/image-view";
 import { loginInput, registerInput } from "./auth-input";
 import { listInput } from "./image-input";
 
@@ -27,7 +26,7 @@ import { listInput } from "./image-input";
  */
 
 /** An image as the original listed it. */
-async function originalImage(deps: Pick<Deps, "config" | "s3">, image: Image) {
+async function originalImage(deps: Pick<Deps, "config" | "s3">, image: StoredImage) {
   const { id, file_name, file_url, ai_description } = await toImageView(deps, image);
   return { id, file_name, file_url, ai_description };
 }
@@ -41,7 +40,7 @@ export const originalListMax = 500;
 const listPageSize = 100;
 
 async function listNewestImages(deps: Pick<Deps, "db">, userId: string) {
-  const images: Image[] = [];
+  const images: StoredImage[] = [];
   let cursor: string | undefined;
   do {
     const page = await listImages(deps, userId, { limit: Math.min(listPageSize, originalListMax - images.length), cursor });
@@ -91,7 +90,7 @@ const isModernListing = (c: Context) => {
 };
 
 /** One page of the modern listing (same limit, cursor, tag and q), as a bare array of the original's items. */
-const bareArrayPage = createMiddleware<AppEnv & { Variables: { user: User } }, "/images", { out: { query: v.InferOutput<typeof arrayPageInput> } }>(
+const bareArrayPage = createMiddleware<AppEnv & { Variables: { user: StoredUser } }, "/images", { out: { query: v.InferOutput<typeof arrayPageInput> } }>(
   async (c) => {
     const { limit, cursor, tag, q } = c.req.valid("query");
     const page = await listImages(c.var.deps, c.var.user.id, { limit, cursor, tag: tag || undefined, q: q || undefined });

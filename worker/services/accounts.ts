@@ -9,6 +9,9 @@ import { newSession, revokeSessionsOf } from "./sessions";
 
 type AccountDeps = Pick<Deps, "config" | "db">;
 
+/** A user's stored row, as requireUser puts it on c.var.user: routes name it from here, never from db/. */
+export type StoredUser = User;
+
 export interface PublicUser {
   id: string;
   username: string;

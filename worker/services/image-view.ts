@@ -61,6 +61,9 @@ export async function toImageView(deps: Pick<Deps, "config" | "s3">, image: Imag
 
 export type ImageView = Awaited<ReturnType<typeof toImageView>>;
 
+/** The stored image a view is made from: routes that hold images before toImageView name it from here, never from db/. */
+export type StoredImage = Image;
+
 /** A wall-clock time held in a Date's UTC fields, in ISO 8601 without a zone unless the offset is known. */
 function localDateTime(local: Date, offsetMinutes: number | null): string {
   const time = local.toISOString().slice(0, 19);
