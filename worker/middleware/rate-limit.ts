@@ -11,7 +11,7 @@ const tooMany = (message = "Too many attempts; try again in a minute") =>
   });
 
 /** The client's address as Cloudflare saw it. */
-export const clientAddress = (c: Context<AppEnv>) => c.req.header("cf-connecting-ip") ?? "unknown";
+export const clientAddress = (c: Context) => c.req.header("cf-connecting-ip") ?? "unknown";
 
 /** Per client IP, before any parsing or hashing: cheap to refuse, whatever the body. */
 export function limitByIp(action: string) {

@@ -96,11 +96,11 @@ export const auth = new Hono<AppEnv>()
     return c.body(exportAccount(c.var.deps, c.var.user), 200, { "content-type": "application/json; charset=utf-8" });
   })
   .post("/password", requireUser, jsonBody(), validate("json", changePasswordInput), async (c) => {
-    const { user, ...session } = await changePassword(c.var.deps, c.var.user, c.req.valid("json"));
+    const { user, ...session } = await changePassword(c.var.deps, c.var.user, c.req.valid("json"), clientAddress(c));
     return c.json({ message: "Password changed; other sessions were signed out", ...sessionBody(c, session), user }, 200);
   })
   .delete("/me", requireUser, jsonBody(), validate("json", deleteAccountInput), async (c) => {
-    await verifyPasswordOf(c.var.user, c.req.valid("json").password);
+    await verifyPasswordOf(c.var.deps, c.var.user, c.req.valid("json").password, clientAddress(c));
     await deleteAccount(c.var.deps, c.var.user.id);
     deleteCookie(c, cookieName, cookieOptions);
     return c.body(null, 204);

@@ -71,9 +71,21 @@ export async function loginUser(deps: AccountDeps, input: { email: string; passw
   return { user: toPublicUser(user), ...(await session.tokens(user.tokenVersion)) };
 }
 
-/** New password, every other session ended and this one started: one transaction, one request. */
-export async function changePassword(deps: AccountDeps, user: User, input: { current_password: string; new_password: string }) {
-  const { ok } = passwordHasher.verify(user.passwordHash, input.current_password);
+/**
+ * A signed-in user re-entering the password walks sign-in's throttle, keyed on the same email
+ * and place: a stolen access token or refresh cookie is no password oracle, guesses here and at
+ * sign-in share one count, the answers when locked are sign-in's, and a refused attempt costs no
+ * hash. The success write (clearing the count) comes back unsent, for the caller's batch.
+ */
+async function reenterPassword(deps: AccountDeps, user: User, password: string, address: string) {
+  const keys = loginThrottleKeys(deps.config.JWT_SECRET_KEY, user.email, address);
+  checkLoginClaim(await loginAttemptClaim(deps, keys));
+  return { ok: passwordHasher.verify(user.passwordHash, password).ok, success: loginSuccessWrite(deps, keys) };
+}
+
+/** New password, every other session ended and this one started: one transaction, one request after the throttle's. */
+export async function changePassword(deps: AccountDeps, user: User, input: { current_password: string; new_password: string }, address: string) {
+  const { ok, success } = await reenterPassword(deps, user, input.current_password, address);
   if (!ok) throw new AppError(403, "invalid_credentials", "Current password is incorrect", { field: "current_password" });
   const session = newSession(deps, user.id);
   const [[updated]] = await deps.db.batch([
@@ -84,14 +96,16 @@ export async function changePassword(deps: AccountDeps, user: User, input: { cur
       .returning(),
     revokeSessionsOf(deps, user.id),
     session.insert,
+    success,
   ]);
   return { user: toPublicUser(updated), ...(await session.tokens(updated.tokenVersion)) };
 }
 
-export async function verifyPasswordOf(user: User, password: string) {
-  if (!passwordHasher.verify(user.passwordHash, password).ok) {
-    throw new AppError(403, "invalid_credentials", "Password is incorrect", { field: "password" });
-  }
+/** The password again before something that cannot be undone (deleting the account), throttled as sign-in is. */
+export async function verifyPasswordOf(deps: AccountDeps, user: User, password: string, address: string) {
+  const { ok, success } = await reenterPassword(deps, user, password, address);
+  if (!ok) throw new AppError(403, "invalid_credentials", "Password is incorrect", { field: "password" });
+  await success;
 }
 
 export async function deleteUser(deps: AccountDeps, userId: string) {

@@ -3,7 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { loginAccountThrottles, loginPlaceThrottles } from "../../db/schema";
 import { accountAttemptBudget, loginThrottleKeys } from "../../services/login-throttle";
-import { app, json, randomIp, registerUser, testDb } from "../helpers";
+import { app, bearer, json, randomIp, registerUser, signIn, testDb } from "../helpers";
 
 const login = (email: string, password: string, ip: string) =>
   app("/auth/login", json({ email, password }, { headers: { "cf-connecting-ip": ip } }));
@@ -113,5 +113,40 @@ describe("login throttling per account and address", () => {
     const unknown = await script(unknownEmail());
     expect(known.map((a) => a.status)).toEqual([401, 401, 401, 401, 401, 429, 429, 401, 429, 429]);
     expect(unknown).toEqual(known);
+  });
+});
+
+/** The two requests that re-check a signed-in user's password, as one address sends them. */
+const reentries = [
+  ["POST /auth/password", (token: string, password: string, ip: string) =>
+    app("/auth/password", json({ current_password: password, new_password: `a renewed passphrase ${crypto.randomUUID()}` }, { headers: { ...bearer(token), "cf-connecting-ip": ip } }))],
+  ["DELETE /auth/me", (token: string, password: string, ip: string) =>
+    app("/auth/me", json({ password }, { method: "DELETE", headers: { ...bearer(token), "cf-connecting-ip": ip } }))],
+] as const;
+
+describe("re-entering the password while signed in is throttled as sign-in is", () => {
+  it.each(reentries)("%s: five wrong guesses from one address, then 429 login_locked even for the right one, counted with sign-in; the owner elsewhere goes on", async (_name, reenter) => {
+    const user = await registerUser();
+    const { accessToken } = await signIn(user);
+    const thief = randomIp();
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await reenter(accessToken, `guess number ${i}`, thief)).status);
+    expect(statuses).toEqual([403, 403, 403, 403, 403]);
+    const locked = await reenter(accessToken, user.password, thief);
+    expect(locked.status).toBe(429);
+    expect(await locked.json()).toEqual({ code: "login_locked", message: expect.stringContaining("Too many failed sign-ins") });
+    expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await login(user.email, user.password, thief)).status).toBe(429);
+    expect((await reenter(accessToken, user.password, randomIp())).ok).toBe(true);
+  });
+
+  it.each(reentries)("%s: over the account's hourly budget, 429 login_throttled from an address it never signed in from", async (_name, reenter) => {
+    const user = await registerUser();
+    const { accessToken } = await signIn(user);
+    await exhaustAccountBudget(user.email);
+    const elsewhere = await reenter(accessToken, user.password, randomIp());
+    expect(elsewhere.status).toBe(429);
+    expect(await elsewhere.json()).toEqual({ code: "login_throttled", message: expect.stringContaining("sign in from a device or network you have used before") });
+    expect(Number(elsewhere.headers.get("retry-after"))).toBeGreaterThan(0);
   });
 });
