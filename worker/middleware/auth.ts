@@ -4,6 +4,7 @@ import { createMiddleware } from "hono/factory";
 import type { User } from "../db/schema";
 import type { AppEnv } from "../app-env";
 import { AppError } from "../lib/errors";
+import { keepOutOfCaches } from "./no-store";
 import { Caller } from "../services/caller";
 import { verifyAccessToken } from "../services/tokens";
 
@@ -20,11 +21,17 @@ async function callerOf(req: HonoRequest, deps: Deps): Promise<Caller> {
   return new Caller(deps, await verifyAccessToken(deps.config.JWT_SECRET_KEY, match[1]));
 }
 
-/** Protected routes: a valid access token whose user still exists with the same token version and a live session. */
-export const requireUser = createMiddleware<AppEnv & { Variables: { user: User } }>(async (c, next) => {
-  c.set("user", await (await callerOf(c.req, c.var.deps)).user());
-  await next();
-});
+/**
+ * Protected routes: a valid access token whose user still exists with the same token version and a live session.
+ * Every authenticated answer, its errors and 401s included, is marked no-store here (and in requireCaller),
+ * once for every router: whatever a signed-in user gets may carry signed URLs, share tokens or account data.
+ */
+export const requireUser = createMiddleware<AppEnv & { Variables: { user: User } }>((c, next) =>
+  keepOutOfCaches(c, async () => {
+    c.set("user", await (await callerOf(c.req, c.var.deps)).user());
+    await next();
+  }),
+);
 
 /**
  * The hot reads (listing, timeline, one image): requireUser's rule, but the check goes to the
@@ -32,12 +39,14 @@ export const requireUser = createMiddleware<AppEnv & { Variables: { user: User }
  * (a bad query string, an unknown path) is checked then, so a token that is no longer good
  * answers 401 whatever else was wrong, as under requireUser.
  */
-export const requireCaller = createMiddleware<AppEnv & { Variables: { caller: Caller } }>(async (c, next) => {
-  const caller = await callerOf(c.req, c.var.deps);
-  c.set("caller", caller);
-  await next();
-  if (!caller.checked) await caller.confirm();
-});
+export const requireCaller = createMiddleware<AppEnv & { Variables: { caller: Caller } }>((c, next) =>
+  keepOutOfCaches(c, async () => {
+    const caller = await callerOf(c.req, c.var.deps);
+    c.set("caller", caller);
+    await next();
+    if (!caller.checked) await caller.confirm();
+  }),
+);
 
 /** Under requireCaller, a route that needs the user's row (any write): checked and read in one query before the handler. */
 export const withUser = createMiddleware<AppEnv & { Variables: { caller: Caller; user: User } }>(async (c, next) => {

@@ -10,7 +10,6 @@ import { updateImage } from "../services/image-edits";
 import { createShare, listShares, revokeShare } from "../services/shares";
 import { shareInput } from "./share-input";
 import { requireCaller, withUser } from "../middleware/auth";
-import { noStore } from "../middleware/no-store";
 import { limitAnalyses } from "../middleware/rate-limit";
 import { requestReanalysis } from "../services/analysis-requests";
 import { deleteOwnImage, getOwnImage, listImages } from "../services/image-queries";
@@ -38,7 +37,6 @@ const imagePatchInput = v.strictObject(
 );
 
 export const imageRoutes = new Hono<AppEnv>()
-  .use(noStore)
   .use(requireCaller)
   .post("/upload", uploadBodyLimit, async (c) => {
     const outcome = await storeUploadsOf(c.var.deps, c.var.caller, readImageParts(c.req.raw, c.var.deps.config.MAX_UPLOAD_BYTES));

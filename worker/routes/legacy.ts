@@ -104,8 +104,6 @@ const bareArrayPage = createMiddleware<AppEnv & { Variables: { user: StoredUser 
  * and method with the modern listing, so it is a filter in front of it (mount this first).
  */
 export const originalShapes = new Hono<AppEnv>()
-  .use("/images", noStore)
-  .use("/images/*", noStore)
   .use("/images", except(isModernListing, requireUser, validate("query", arrayPageInput), bareArrayPage))
   .get("/images/analyze/:id", requireUser, async (c) => {
     const image = await analyzeNowIfNeeded(c.var.deps, c.var.user, c.req.param("id"), () => limitAnalyses(c.env, c.var.user.id));

@@ -132,6 +132,7 @@ describe("authorisation matrix, generated from the app's route table", () => {
     const res = await call(route, tokens[tokenCase]());
     expect(res.status).toBe(401);
     expect(res.headers.get("www-authenticate")).toMatch(/^Bearer/);
+    expect(res.headers.get("cache-control")).toBe("no-store");
     expect(await res.json()).toMatchObject({ code: expect.stringMatching(/^(unauthorized|invalid_token|token_expired)$/), message: expect.any(String) });
   });
 
@@ -170,6 +171,14 @@ describe("authorisation matrix, generated from the app's route table", () => {
     expect(res.status).toBe(200);
     const text = await res.text();
     for (const secret of [owner.user.id, owner.user.email, imageId]) expect(text).not.toContain(secret);
+  });
+
+  // Another user's token: every route answers as it would a signed-in caller, and changes nothing of the owner's.
+  it.each(protectedRoutes)("%s answered to a signed-in user: Cache-Control no-store, whatever the status", async (route) => {
+    const res = await call(route, other.accessToken);
+    expect(res.status).toBeLessThan(500);
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    await res.body?.cancel();
   });
 
   it.each(routeTable.filter((route) => expectations[route]?.access === "public"))("%s answers without an access token (never asks for one)", async (route) => {

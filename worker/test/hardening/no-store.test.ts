@@ -42,6 +42,29 @@ describe("Cache-Control: no-store", () => {
     }
   });
 
+  it("is set on album answers: the list, one album, its images' signed URLs, a link's token, the links", async () => {
+    const { accessToken } = await newSignedInUser();
+    const image = await uploadOk(accessToken, { bytes: await makePng(8, 8, [200, 120, 10]) });
+    const auth = { headers: bearer(accessToken) };
+    const created = await app("/albums", json({ name: "holiday" }, auth));
+    const { id } = await created.clone().json<{ id: string }>();
+    const answers = {
+      created,
+      add: await app(`/albums/${id}/images`, json({ ids: [image.id] }, auth)),
+      list: await app("/albums", auth),
+      one: await app(`/albums/${id}`, auth),
+      images: await app(`/albums/${id}/images`, auth),
+      share: await app(`/albums/${id}/shares`, json({ expires_in: 3600 }, auth)),
+      shares: await app(`/albums/${id}/shares`, auth),
+      unknown: await app(`/albums/${crypto.randomUUID()}`, auth),
+    };
+    for (const [name, res] of Object.entries(answers)) {
+      expect(res.status, name).toBeLessThan(name === "unknown" ? 500 : 300);
+      expect(res.headers.get("cache-control"), name).toBe("no-store");
+      await res.body?.cancel();
+    }
+  });
+
   it("is set on error answers of the token endpoints too", async () => {
     const user = await registerUser();
     const wrong = await app("/auth/login", json({ email: user.email, password: "not the password" }));
