@@ -27,6 +27,9 @@ function page(status: 200 | 404, head: string, body: string, bodyClass = "") {
 export const unavailablePage = () =>
   page(404, "<title>Link unavailable</title>", "<p>This link has expired, reached its view limit or was revoked.</p>");
 
+/** What a HEAD on a live link answers: a page's status and headers, and no view counted (so nothing of the image either). */
+export const openablePage = () => page(200, "<title>Shared link</title>", "");
+
 interface Shown {
   width: number;
   height: number;

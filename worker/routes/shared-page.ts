@@ -3,8 +3,8 @@ import type { AppEnv } from "../app-env";
 import { AppError } from "../lib/errors";
 import { getObjectStream } from "../services/object-store";
 import { shareObjectFor } from "../services/rendition-keys";
-import { openShare, openSharedAlbumImage, openSharedImage } from "../services/shared-views";
-import { albumPage, imagePage, unavailablePage } from "./shared-page-html";
+import { isShareOpenable, openShare, openSharedAlbumImage, openSharedImage } from "../services/shared-views";
+import { albumPage, imagePage, openablePage, unavailablePage } from "./shared-page-html";
 
 const linkUnavailable = () => new AppError(404, "share_not_found", "This link has expired, reached its view limit or was revoked");
 
@@ -34,6 +34,8 @@ async function pictureResponse(c: { var: AppEnv["Variables"] }, shown: { key: st
 export const sharedPage = new Hono<AppEnv>()
   .get("/:token", async (c) => {
     const token = c.req.param("token");
+    // Hono answers HEAD with the GET route: only a GET is a view.
+    if (c.req.method === "HEAD") return (await isShareOpenable(c.var.deps, token)) ? openablePage() : unavailablePage();
     const opened = await openShare(c.var.deps, token);
     if (!opened) return unavailablePage();
     const base = `${new URL(c.req.url).origin}/s/${token}`;

@@ -14,6 +14,19 @@ const albumTicketSeconds = 15 * 60;
 const sharedAlbumLimit = 200;
 
 const isLive = () => and(isNull(shares.revokedAt), sql`${shares.expiresAt} > now()`);
+/** The link of this token, live and with a view left. */
+const isOpenable = (token: string) =>
+  and(eq(shares.tokenHash, hashOpaqueToken(token)), isLive(), sql`(${shares.maxViews} is null or ${shares.views} < ${shares.maxViews})`);
+
+/**
+ * Whether the link would open, counting nothing: a HEAD (a link checker, a mail scanner's
+ * preview) must not spend a view of a link meant for a person.
+ */
+export async function isShareOpenable(deps: Pick<Deps, "db">, token: string): Promise<boolean> {
+  if (!isShareToken(token)) return false;
+  const [row] = await deps.db.select({ id: shares.id }).from(shares).where(isOpenable(token));
+  return row !== undefined;
+}
 
 /**
  * Opens a link and counts the view in the same statement, so concurrent visitors can
@@ -25,7 +38,7 @@ export async function openShare(deps: Deps, token: string) {
   const [opened] = await deps.db
     .update(shares)
     .set({ views: sql`${shares.views} + 1` })
-    .where(and(eq(shares.tokenHash, hashOpaqueToken(token)), isLive(), sql`(${shares.maxViews} is null or ${shares.views} < ${shares.maxViews})`))
+    .where(isOpenable(token))
     .returning({ id: shares.id, imageId: shares.imageId, albumId: shares.albumId, views: shares.views });
   if (!opened) return undefined;
   const secret = deps.config.JWT_SECRET_KEY;

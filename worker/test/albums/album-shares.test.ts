@@ -161,6 +161,14 @@ describe("album share links", () => {
     await unavailable(limited.share.url);
   });
 
+  it("counts no view for a HEAD: a one-view link still opens after it", async () => {
+    const { share } = await sharedAlbum({ expires_in: 3600, max_views: 1 });
+    const head = () => app(new URL(share.url).pathname, { method: "HEAD" });
+    for (let i = 0; i < 3; i++) expect((await head()).status).toBe(200);
+    expect((await visit(share.url)).status).toBe(200);
+    expect((await head()).status).toBe(404);
+  });
+
   it("disappears with its album", async () => {
     const { owner, album, share } = await sharedAlbum();
     expect((await app(`/albums/${album.id}`, { method: "DELETE", headers: bearer(owner.accessToken) })).status).toBe(204);

@@ -125,6 +125,17 @@ describe("share links", () => {
     expect((await list.json<{ shares: ShareBody[] }>()).shares).toMatchObject([{ id: share.id, views: 3, max_views: 3 }]);
   });
 
+  it("counts no view for a HEAD (a link checker, a mail scanner): a one-view link still opens after it, and a spent one answers HEAD 404", async () => {
+    const { owner, image, share } = await sharedImage({ expires_in: 3600, max_views: 1 });
+    const head = () => app(new URL(share.url).pathname, { method: "HEAD" });
+    for (let i = 0; i < 3; i++) expect((await head()).status).toBe(200);
+    const list = await app(`/images/${image.id}/shares`, { headers: bearer(owner.accessToken) });
+    expect((await list.json<{ shares: ShareBody[] }>()).shares).toMatchObject([{ id: share.id, views: 0 }]);
+    expect((await visit(share.url)).status).toBe(200);
+    expect((await head()).status).toBe(404);
+    expect((await visit(share.url)).status).toBe(404);
+  });
+
   it("answers 404 once the link has expired", async () => {
     const { share } = await sharedImage();
     expect((await visit(share.url)).status).toBe(200);
