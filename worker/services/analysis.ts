@@ -2,22 +2,35 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Deps } from "../deps";
 import { images, users, type Image } from "../db/schema";
 import { AnalysisError, analysisPromptHash, analyzeWithGemini } from "./gemini";
-import { getObjectBytes } from "./object-store";
+import { getObjectBytes, getObjectStream } from "./object-store";
+import { toWebp } from "./render-renditions";
+import { type JobOutcome, jobDone, retryJobIn } from "./send-jobs";
 
-type AnalysisDeps = Pick<Deps, "config" | "db" | "s3">;
+type AnalysisDeps = Pick<Deps, "config" | "db" | "s3" | "images">;
 
+/** Deliveries of one analysis job (the queue's max_retries + 1 in wrangler.toml): the row gives up with the queue. */
 const maxAttempts = 5;
-/** Attempts one request's waitUntil may make before leaving the rest to the sweep. */
+/** Attempts one synchronous run (the sweep, the original GET /images/analyze/:id) may make. */
 const attemptsPerRun = 3;
 const leaseMs = 60_000;
-/** waitUntil may run 30 s past the response; stay well inside it. */
+/** A synchronous run stays well inside a request's time. */
 const runDeadlineMs = 25_000;
 const maxBackoffMs = 10 * 60_000;
+/** A dead-lettered job gets one more attempt from the sweep this much later. */
+const deadLetterReplayMs = 60 * 60_000;
+/**
+ * The longest side Gemini gets. It bills 258 tokens per 768×768 tile: a 12 MP photo is ~24
+ * tiles (~6,200 tokens, 4–10 MB of base64), a 1,024 px copy 2–4 tiles, and describes as well.
+ */
+export const analysisMaxSide = 1024;
 
 interface Claimed {
   id: string;
   key: string;
   contentType: string;
+  width: number;
+  height: number;
+  displayKey: string | null;
   attempts: number;
 }
 
@@ -37,7 +50,15 @@ async function claimImage(deps: AnalysisDeps, id: string, now: Date): Promise<Cl
       leaseUntil: new Date(now.getTime() + leaseMs),
     })
     .where(and(eq(images.id, id), claimable(at)))
-    .returning({ id: images.id, key: images.key, contentType: images.contentType, attempts: images.analysisAttempts });
+    .returning({
+      id: images.id,
+      key: images.key,
+      contentType: images.contentType,
+      width: images.width,
+      height: images.height,
+      displayKey: images.displayKey,
+      attempts: images.analysisAttempts,
+    });
   return row;
 }
 
@@ -75,20 +96,24 @@ async function complete(deps: AnalysisDeps, claimed: Claimed, result: Awaited<Re
     .where(fenced(claimed));
 }
 
-/** Failed with a due time while retries remain; failed for good otherwise (next_attempt_at null). */
-async function fail(deps: AnalysisDeps, claimed: Claimed, error: AnalysisError, now: Date) {
+/**
+ * Failed with a due time while retries remain; failed for good otherwise (next_attempt_at null).
+ * Answers the delay before another attempt whenever the failure is worth one (Retry-After
+ * honoured): past the last attempt too, so the queue's own count runs out and dead-letters the job.
+ */
+async function fail(deps: AnalysisDeps, claimed: Claimed, error: AnalysisError, now: Date): Promise<number | undefined> {
   const retry = error.retryable && claimed.attempts < maxAttempts;
-  const delay = retry ? (error.retryAfterMs ?? backoffMs(claimed.attempts)) : 0;
+  const delayMs = Math.min(error.retryAfterMs ?? backoffMs(claimed.attempts), maxBackoffMs);
   await deps.db
     .update(images)
     .set({
       analysisStatus: "failed",
       analysisError: error.code,
       leaseUntil: null,
-      nextAttemptAt: retry ? new Date(now.getTime() + Math.min(delay, maxBackoffMs)) : null,
+      nextAttemptAt: retry ? new Date(now.getTime() + delayMs) : null,
     })
     .where(fenced(claimed));
-  return retry ? Math.min(delay, maxBackoffMs) : undefined;
+  return error.retryable ? delayMs : undefined;
 }
 
 const fenced = (claimed: Claimed) =>
@@ -100,49 +125,96 @@ function backoffMs(attempt: number) {
   return Math.round(base * (0.75 + Math.random() * 0.5));
 }
 
-/**
- * Analyses one image: up to `attemptsPerRun` attempts, honouring Retry-After, inside
- * a total deadline. Whatever is left (or a crash) is picked up by the sweep. `bytes`, when
- * the caller still holds the stored object, spares the first attempt its download.
- */
-export async function runAnalysis(
-  deps: AnalysisDeps,
-  id: string,
-  opts: { now?: () => Date; deadlineMs?: number; bytes?: Uint8Array } = {},
-) {
-  const now = opts.now ?? (() => new Date());
-  const deadline = Date.now() + (opts.deadlineMs ?? runDeadlineMs);
-  let held = opts.bytes;
-  for (let attempt = 1; attempt <= attemptsPerRun; attempt++) {
-    const claimed = await claimImage(deps, id, now());
-    if (!claimed) return;
-    let waitMs: number | undefined;
-    try {
-      const bytes = held ?? (await readStored(deps, claimed.key));
-      await complete(deps, claimed, await analyzeWithGemini(deps.config, { bytes, contentType: claimed.contentType }));
-      return;
-    } catch (error) {
-      const failure = error instanceof AnalysisError ? error : new AnalysisError("upstream_error", "Analysis failed", true, undefined, { cause: error });
-      waitMs = await fail(deps, claimed, failure, now());
-    }
-    // A retry may wait seconds: let go of a large image meanwhile and read it again if needed.
-    held = undefined;
-    if (waitMs === undefined || attempt === attemptsPerRun || Date.now() + waitMs + 1000 > deadline) return;
-    await new Promise((resolve) => setTimeout(resolve, waitMs));
+/** How a claimed attempt ended: `retryInMs` when the failure is worth another; `lastAttempt` when the row has none left. */
+interface Attempted {
+  retryInMs?: number;
+  lastAttempt: boolean;
+}
+
+/** One attempt: claim, read a copy of at most `analysisMaxSide` px, ask Gemini, record. Undefined: nothing to claim. */
+async function analyzeOnce(deps: AnalysisDeps, id: string, now: Date): Promise<Attempted | undefined> {
+  const claimed = await claimImage(deps, id, now);
+  if (!claimed) return undefined;
+  try {
+    await complete(deps, claimed, await analyzeWithGemini(deps.config, await analysisCopy(deps, claimed)));
+    return { lastAttempt: false };
+  } catch (error) {
+    const failure = error instanceof AnalysisError ? error : new AnalysisError("upstream_error", "Analysis failed", true, undefined, { cause: error });
+    return { retryInMs: await fail(deps, claimed, failure, now), lastAttempt: claimed.attempts >= maxAttempts };
   }
 }
 
-function readStored(deps: AnalysisDeps, key: string) {
-  return getObjectBytes(deps, key).catch((error: unknown) => {
+/**
+ * What Gemini sees: the stored original when it is small already; otherwise a WebP of at most
+ * `analysisMaxSide` px made by the Images binding, from the display rendition when there is one
+ * (≤ 2,048 px, a fraction of the original's bytes). A format the binding cannot read (HEIC
+ * locally) falls back to the original, as before this copy existed.
+ */
+async function analysisCopy(deps: AnalysisDeps, claimed: Claimed): Promise<{ bytes: Uint8Array; contentType: string }> {
+  if (Math.max(claimed.width, claimed.height) > analysisMaxSide) {
+    const source = await fromStorage(getObjectStream(deps, claimed.displayKey ?? claimed.key).then((object) => object.body));
+    const copy = await toWebp(deps.images, source, analysisMaxSide).catch(() => undefined);
+    if (copy) return { bytes: copy.bytes, contentType: "image/webp" };
+  }
+  return { bytes: await fromStorage(getObjectBytes(deps, claimed.key)), contentType: claimed.contentType };
+}
+
+/** A read from the bucket that failed is a transient failure of the analysis, retried like Gemini's. */
+function fromStorage<T>(read: Promise<T>) {
+  return read.catch((error: unknown) => {
     throw new AnalysisError("upstream_error", "The image could not be read from storage", true, undefined, { cause: error });
   });
 }
 
-/** For deferred work: a failure here (say, the database is down) is the sweep's to retry, not an unhandled rejection. */
-export function analyzeInBackground(deps: AnalysisDeps, id: string, bytes?: Uint8Array): Promise<void> {
-  return runAnalysis(deps, id, { bytes }).catch((error: unknown) => {
-    console.error("background analysis stopped; the sweep will retry", id, error instanceof Error ? error.name : "error");
-  });
+/**
+ * Analyses one image in the caller's own time (the sweep, the original GET /images/analyze/:id):
+ * up to `attemptsPerRun` attempts, honouring Retry-After, inside a total deadline. Whatever is
+ * left is due again on the row.
+ */
+export async function runAnalysis(deps: AnalysisDeps, id: string, opts: { now?: () => Date; deadlineMs?: number } = {}) {
+  const now = opts.now ?? (() => new Date());
+  const deadline = Date.now() + (opts.deadlineMs ?? runDeadlineMs);
+  for (let attempt = 1; attempt <= attemptsPerRun; attempt++) {
+    const attempted = await analyzeOnce(deps, id, now());
+    const waitMs = attempted?.retryInMs;
+    if (waitMs === undefined || attempted?.lastAttempt || attempt === attemptsPerRun || Date.now() + waitMs + 1000 > deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, waitMs));
+  }
+}
+
+/**
+ * One delivery of an `analysis` job: one attempt, and the delay before the next when it failed
+ * in a way worth retrying. A duplicate delivery finds nothing to claim and changes nothing;
+ * one that arrives before a failure's due time is put back until then.
+ */
+export async function runAnalysisJob(deps: AnalysisDeps, id: string, now = new Date()): Promise<JobOutcome> {
+  const attempted = await analyzeOnce(deps, id, now);
+  if (attempted) return attempted.retryInMs === undefined ? jobDone : retryJobIn(attempted.retryInMs);
+  const [row] = await deps.db.select({ status: images.analysisStatus, dueAt: images.nextAttemptAt }).from(images).where(eq(images.id, id));
+  return row?.status === "failed" && row.dueAt && row.dueAt > now ? retryJobIn(row.dueAt.getTime() - now.getTime()) : jobDone;
+}
+
+/**
+ * The dead-letter queue's share: the job failed on every delivery. The row says so, and keeps one
+ * more attempt for the sweep to replay an hour on (a quota or an outage may be over by then).
+ */
+export async function markAnalysisDeadLettered(deps: AnalysisDeps, id: string, now = new Date()) {
+  await deps.db
+    .update(images)
+    .set({
+      analysisStatus: "failed",
+      analysisError: "dead_lettered",
+      analysisAttempts: maxAttempts - 1,
+      leaseUntil: null,
+      nextAttemptAt: new Date(now.getTime() + deadLetterReplayMs),
+    })
+    .where(
+      and(
+        eq(images.id, id),
+        eq(images.noAi, false),
+        sql`(${images.analysisStatus} in ('pending', 'failed') or (${images.analysisStatus} = 'processing' and ${images.leaseUntil} < ${now.toISOString()}::timestamptz))`,
+      ),
+    );
 }
 
 /** The sweep's share: a small batch of due images, each claimed atomically by whoever gets there first. */
