@@ -1,6 +1,7 @@
 import { AwsClient } from "aws4fetch";
 import { createDb } from "./db/client";
 import { getConfig, type Config } from "./env";
+import type { JobMessage } from "./services/send-jobs";
 
 export interface Deps {
   config: Config;
@@ -9,10 +10,10 @@ export interface Deps {
   /** Cloudflare Images: makes the renditions (locally miniflare's, backed by sharp). */
   images: ImagesBinding;
   /**
-   * Work that outlives the response (analysis, renditions), scheduled by the service
-   * that caused it: ctx.waitUntil in fetch and cron; in tests, a list the test can await.
+   * The job queue: work that outlives a request (renditions, analysis) is sent here as a
+   * message by the service that causes it (services/send-jobs.ts), never left to waitUntil.
    */
-  defer(work: Promise<unknown>): void;
+  jobs: Queue<JobMessage>;
 }
 
 /**
@@ -28,8 +29,8 @@ class SigningKeys extends Map<string, ArrayBuffer> {
 }
 const signingKeys = new SigningKeys();
 
-/** Everything a service needs, built the same way for fetch, cron, scripts and tests. */
-export function buildDeps(env: Cloudflare.Env, defer: Deps["defer"]): Deps {
+/** Everything a service needs, built the same way for fetch, queue, cron, scripts and tests. */
+export function buildDeps(env: Cloudflare.Env): Deps {
   const config = getConfig(env);
   return {
     config,
@@ -45,6 +46,6 @@ export function buildDeps(env: Cloudflare.Env, defer: Deps["defer"]): Deps {
       initRetryMs: 50,
     }),
     images: env.IMAGES,
-    defer,
+    jobs: env.JOBS,
   };
 }

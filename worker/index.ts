@@ -11,6 +11,7 @@ import { imageRoutes } from "./routes/images";
 import { albumRoutes } from "./routes/albums";
 import { originalApi, originalShapes } from "./routes/legacy";
 import { sharedPage } from "./routes/shared-page";
+import { consumeJobs } from "./jobs/consume-jobs";
 import { runScheduledSweep } from "./services/sweep";
 import { buildDeps } from "./deps";
 
@@ -38,7 +39,10 @@ export type AppType = typeof routes;
 
 export default {
   fetch: app.fetch,
+  async queue(batch, env) {
+    await consumeJobs(batch, env);
+  },
   async scheduled(controller, env, ctx) {
-    ctx.waitUntil(runScheduledSweep(buildDeps(env, (work) => ctx.waitUntil(work)), new Date(controller.scheduledTime)));
+    ctx.waitUntil(runScheduledSweep(buildDeps(env), new Date(controller.scheduledTime)));
   },
 } satisfies ExportedHandler<Env>;

@@ -2,8 +2,8 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
 import { buildDeps } from "../deps";
 
-/** Builds config (cached per isolate) and per-request clients onto c.var.deps; deferred work goes to waitUntil. */
+/** Builds config (cached per isolate) and per-request clients onto c.var.deps. */
 export const provideDeps = createMiddleware<AppEnv>(async (c, next) => {
-  c.set("deps", buildDeps(c.env, (work) => c.executionCtx.waitUntil(work)));
+  c.set("deps", buildDeps(c.env));
   await next();
 });

@@ -2,8 +2,9 @@ import type { Deps } from "../deps";
 import type { AnalysisStatus, Image, User } from "../db/schema";
 import type { Config } from "../env";
 import { AppError } from "../lib/errors";
-import { analyzeInBackground, reanalysisBudget, reanalysisWaitSeconds, resetAnalysis, runAnalysis } from "./analysis";
+import { reanalysisBudget, reanalysisWaitSeconds, resetAnalysis, runAnalysis } from "./analysis";
 import { getOwnImage } from "./image-queries";
+import { sendJobs } from "./send-jobs";
 
 /**
  * When an image goes to the AI, in one place: a model is configured and neither the
@@ -12,12 +13,9 @@ import { getOwnImage } from "./image-queries";
 export const analysisStatusFor = (config: Pick<Config, "GEMINI_API_KEY">, noAi: boolean): AnalysisStatus =>
   config.GEMINI_API_KEY && !noAi ? "pending" : "skipped";
 
-/**
- * Schedules a pending image's analysis after the response. `bytes`, the object just
- * stored, spare the first attempt a download from the bucket.
- */
-export function scheduleAnalysis(deps: Deps, image: Pick<Image, "id" | "analysisStatus">, bytes?: Uint8Array) {
-  if (image.analysisStatus === "pending") deps.defer(analyzeInBackground(deps, image.id, bytes));
+/** Sends a pending image's analysis job; the request answers without waiting for it. */
+export async function sendAnalysisJob(deps: Deps, image: Pick<Image, "id" | "analysisStatus">) {
+  if (image.analysisStatus === "pending") await sendJobs(deps, [{ kind: "analysis", imageId: image.id, attempt: 1 }]);
 }
 
 const analysisDisabled = () =>
@@ -67,7 +65,7 @@ export async function requestReanalysis(deps: Deps, owner: Owner, id: string, sp
   if (!(await resetWithinBudget(deps, owner.id, image, spendUserBudget))) {
     throw new AppError(409, "analysis_in_progress", "This image is being analysed right now; try again shortly");
   }
-  scheduleAnalysis(deps, { id, analysisStatus: "pending" });
+  await sendAnalysisJob(deps, { id, analysisStatus: "pending" });
   return { id, analysis_status: "pending" as const };
 }
 

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Deps } from "../deps";
 import { images, type Image } from "../db/schema";
 import { sanitizeAnswer } from "../lib/ai-text";
-import { accountKeepsFromAi, analysisStatusFor, scheduleAnalysis, type Owner } from "./analysis-requests";
+import { accountKeepsFromAi, analysisStatusFor, sendAnalysisJob, type Owner } from "./analysis-requests";
 import { imageColumns, imageNotFound, getOwnImage } from "./image-queries";
 
 export interface ImagePatch {
@@ -66,7 +66,7 @@ export async function updateImage(deps: Deps, owner: Owner, id: string, patch: I
     .where(and(eq(images.id, id), eq(images.userId, userId)))
     .returning(imageColumns);
   if (!image) throw imageNotFound();
-  if (changes.analysisStatus === "pending" && options.analyseNow !== false) scheduleAnalysis(deps, image);
+  if (changes.analysisStatus === "pending" && options.analyseNow !== false) await sendAnalysisJob(deps, image);
   return image;
 }
 

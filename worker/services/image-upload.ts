@@ -6,11 +6,11 @@ import { crc32 } from "../lib/crc32";
 import { AppError } from "../lib/errors";
 import { sanitizeFileName } from "../lib/file-name";
 import { type ImageFormat, inspectImage, stripMetadata } from "../images/codec";
-import { analysisStatusFor, scheduleAnalysis } from "./analysis-requests";
+import { analysisStatusFor } from "./analysis-requests";
 import { imageColumns } from "./image-queries";
 import { deleteObject, putObject } from "./object-store";
 import { recordFailedDeletion } from "./object-cleanup";
-import { scheduleRenditions } from "./renditions";
+import { sendJobs } from "./send-jobs";
 
 const maxImageSide = 12_000;
 const maxImagePixels = 50_000_000;
@@ -62,7 +62,8 @@ function inspectUpload(bytes: Uint8Array, maxBytes: number) {
  * is PUT (a duplicate is rare, a round trip before every PUT is not): when it finds one, the
  * object just stored is deleted again and the earlier image answers, as before. A failed
  * insert deletes the object too, so a client error or an outage never leaves an object
- * without its row. A new image's analysis and renditions are scheduled with the bytes at hand.
+ * without its row. A new image's follow-up work is one message to the job queue: its renditions
+ * job, which sends the analysis job when it is done. Nothing else runs on the request's time.
  */
 export async function storeUpload(
   deps: Deps,
@@ -93,8 +94,9 @@ export async function storeUpload(
     throw existing.reason;
   }
 
+  let image: Image;
   try {
-    const [image] = await deps.db
+    [image] = await deps.db
       .insert(images)
       .values({
         userId,
@@ -116,9 +118,6 @@ export async function storeUpload(
         analysisStatus: analysisStatusFor(deps.config, noAi),
       })
       .returning(imageColumns);
-    scheduleAnalysis(deps, image, bytes);
-    scheduleRenditions(deps, image, bytes);
-    return { image, duplicate: false };
   } catch (error) {
     await compensate(deps, key);
     // The same bytes raced in through another request: theirs won, ours is gone again.
@@ -128,6 +127,8 @@ export async function storeUpload(
     }
     throw databaseUnavailable(error);
   }
+  await sendJobs(deps, [{ kind: "renditions", imageId: image.id, attempt: 1 }]);
+  return { image, duplicate: false };
 }
 
 /**

@@ -47,7 +47,8 @@ export async function renderRenditions(images: ImagesBinding, source: ReadableSt
   }
 }
 
-async function toWebp(images: ImagesBinding, source: ReadableStream<Uint8Array>, maxSide: number): Promise<Rendition> {
+/** One WebP at most `maxSide` px a side, orientation applied, no metadata (the analysis' copy uses it too). */
+export async function toWebp(images: ImagesBinding, source: ReadableStream<Uint8Array>, maxSide: number): Promise<Rendition> {
   const result = await images
     .input(source)
     .transform({ width: maxSide, height: maxSide, fit: "scale-down" })
@@ -61,7 +62,7 @@ async function toWebp(images: ImagesBinding, source: ReadableStream<Uint8Array>,
 }
 
 /** A stream over bytes already in memory, without copying them (a Blob would). */
-export function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
+function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
   return new ReadableStream({
     start(controller) {
       controller.enqueue(bytes);

@@ -1,18 +1,22 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Deps } from "../deps";
-import { images, type Image } from "../db/schema";
+import { images, type AnalysisStatus } from "../db/schema";
 import { deleteObjectOrQueue } from "./object-cleanup";
 import { getObjectStream, putObject } from "./object-store";
-import { RenditionError, type Rendition, renderRenditions, streamOf } from "./render-renditions";
+import { RenditionError, type Rendition, renderRenditions } from "./render-renditions";
 import { type RenditionKind, renditionKey } from "./rendition-keys";
+import { type JobOutcome, jobDone, retryJobIn, sendJobs } from "./send-jobs";
 
 type RenditionDeps = Pick<Deps, "config" | "db" | "s3" | "images">;
 
+/** Deliveries of one renditions job (the queue's max_retries + 1 in wrangler.toml): the row gives up with the queue. */
 const maxAttempts = 5;
 /** A 12 MP photo takes the binding a few seconds; past this, the attempt is presumed dead. */
 const leaseMs = 2 * 60_000;
-/** A new upload makes its own renditions; the sweep leaves it alone this long. */
-const uploadGraceMs = 2 * 60_000;
+/** A new upload's renditions are its job's; the sweep leaves it alone this long (a burst's backlog drains well inside it). */
+const uploadGraceMs = 5 * 60_000;
+/** A dead-lettered job gets one more attempt from the sweep this much later. */
+const deadLetterReplayMs = 60 * 60_000;
 const minBackoffMs = 60_000;
 const maxBackoffMs = 60 * 60_000;
 /** Renditions are immutable under their key: browsers may keep them as long as they like. */
@@ -26,21 +30,13 @@ interface Claimed {
   width: number;
   height: number;
   attempts: number;
+  analysisStatus: AnalysisStatus;
 }
 
-/**
- * Schedules a new image's renditions after the response. `bytes`, the object just stored,
- * spare a download from the bucket (analysis shares them; neither copies or changes them).
- */
-export function scheduleRenditions(deps: Deps, image: Pick<Image, "id" | "renditionsStatus">, bytes?: Uint8Array) {
-  if (image.renditionsStatus === "pending") deps.defer(renditionsInBackground(deps, image.id, bytes));
-}
-
-/** For deferred work: a failure here (the database down, say) is the sweep's to retry, not an unhandled rejection. */
-function renditionsInBackground(deps: RenditionDeps, id: string, bytes?: Uint8Array): Promise<void> {
-  return makeRenditions(deps, id, { bytes }).catch((error: unknown) => {
-    console.error("renditions stopped; the sweep will retry", id, error instanceof Error ? error.name : "error");
-  });
+/** How a claimed attempt ended: `retryInMs` when the failure is worth another delivery. */
+interface Attempted {
+  retryInMs?: number;
+  analysisStatus: AnalysisStatus;
 }
 
 /**
@@ -83,6 +79,7 @@ async function claim(deps: RenditionDeps, id: string, now: Date, by: "id" | "swe
       width: images.width,
       height: images.height,
       attempts: images.renditionsAttempts,
+      analysisStatus: images.analysisStatus,
     });
   return row;
 }
@@ -91,24 +88,65 @@ const fenced = (claimed: Claimed) =>
   and(eq(images.id, claimed.id), eq(images.renditionsStatus, "pending"), eq(images.renditionsAttempts, claimed.attempts));
 
 /**
- * Makes, stores and records both renditions of one image: one attempt, from `bytes` when the
- * caller holds the original, else streamed from the bucket into the binding. A failure is
- * recorded with a retry time for the sweep; a format the binding cannot read is final.
+ * Makes, stores and records both renditions of one image: one attempt, the original streamed
+ * from the bucket into the binding. A failure is recorded with a retry time; a format the
+ * binding cannot read is final. Undefined: nothing to claim (done, or another attempt holds it).
  */
-async function makeRenditions(deps: RenditionDeps, id: string, opts: { bytes?: Uint8Array; now?: Date; by?: "id" | "sweep" } = {}) {
-  const now = opts.now ?? new Date();
-  const claimed = await claim(deps, id, now, opts.by ?? "id");
-  if (!claimed) return;
+async function makeRenditions(deps: RenditionDeps, id: string, now: Date, by: "id" | "sweep"): Promise<Attempted | undefined> {
+  const claimed = await claim(deps, id, now, by);
+  if (!claimed) return undefined;
   let made: { display: Rendition; thumb: Rendition };
   try {
-    const source = opts.bytes ? streamOf(opts.bytes) : (await getObjectStream(deps, claimed.key)).body;
-    made = await renderRenditions(deps.images, source, claimed.contentType);
+    made = await renderRenditions(deps.images, (await getObjectStream(deps, claimed.key)).body, claimed.contentType);
     await Promise.all([store(deps, claimed, "display", made.display), store(deps, claimed, "thumb", made.thumb)]);
   } catch (error) {
-    await fail(deps, claimed, error, now);
-    return;
+    return { retryInMs: await fail(deps, claimed, error, now), analysisStatus: claimed.analysisStatus };
   }
   await complete(deps, claimed, made);
+  return { analysisStatus: claimed.analysisStatus };
+}
+
+/**
+ * One delivery of a `renditions` job. Then the image's analysis job follows (it may read the
+ * display rendition; it does not wait for a retry). A duplicate delivery finds nothing to claim
+ * and changes nothing; one that arrives before a failure's due time is put back until then.
+ */
+export async function runRenditionsJob(deps: RenditionDeps & Pick<Deps, "jobs">, id: string, now = new Date()): Promise<JobOutcome> {
+  const attempted = await makeRenditions(deps, id, now, "id");
+  if (!attempted) return untilDue(deps, id, now);
+  if (attempted.analysisStatus === "pending") await sendJobs(deps, [{ kind: "analysis", imageId: id, attempt: 1 }]);
+  return attempted.retryInMs === undefined ? jobDone : retryJobIn(attempted.retryInMs);
+}
+
+async function untilDue(deps: RenditionDeps, id: string, now: Date): Promise<JobOutcome> {
+  const [row] = await deps.db
+    .select({ status: images.renditionsStatus, dueAt: images.renditionsNextAttemptAt })
+    .from(images)
+    .where(eq(images.id, id));
+  return row?.status === "failed" && row.dueAt && row.dueAt > now ? retryJobIn(row.dueAt.getTime() - now.getTime()) : jobDone;
+}
+
+/**
+ * The dead-letter queue's share: the job failed on every delivery. The row says so, and keeps one
+ * more attempt for the sweep to replay an hour on (a quota or an outage may be over by then).
+ */
+export async function markRenditionsDeadLettered(deps: RenditionDeps, id: string, now = new Date()) {
+  await deps.db
+    .update(images)
+    .set({
+      renditionsStatus: "failed",
+      renditionsError: "dead_lettered",
+      renditionsAttempts: maxAttempts - 1,
+      renditionsLeaseUntil: null,
+      renditionsNextAttemptAt: new Date(now.getTime() + deadLetterReplayMs),
+    })
+    .where(
+      and(
+        eq(images.id, id),
+        sql`${images.renditionsStatus} in ('pending', 'failed')`,
+        sql`(${images.renditionsLeaseUntil} is null or ${images.renditionsLeaseUntil} < ${now.toISOString()}::timestamptz)`,
+      ),
+    );
 }
 
 function store(deps: RenditionDeps, claimed: Claimed, kind: RenditionKind, rendition: Rendition) {
@@ -154,20 +192,26 @@ async function complete(deps: RenditionDeps, claimed: Claimed, made: { display: 
   }
 }
 
-/** Failed with a due time while attempts remain; unsupported (or out of attempts) for good. */
-async function fail(deps: RenditionDeps, claimed: Claimed, error: unknown, now: Date) {
+/**
+ * Failed with a due time while attempts remain; unsupported (or out of attempts) for good.
+ * Answers the delay a retry should wait, whenever the failure is worth one: past the last
+ * attempt too, so the queue's own count runs out and dead-letters the job.
+ */
+async function fail(deps: RenditionDeps, claimed: Claimed, error: unknown, now: Date): Promise<number | undefined> {
   const code = error instanceof RenditionError ? error.code : "storage_unavailable";
   const unsupported = code === "unsupported_format";
   const retry = !unsupported && claimed.attempts < maxAttempts;
+  const delayMs = backoffMs(claimed.attempts);
   await deps.db
     .update(images)
     .set({
       renditionsStatus: unsupported ? "unsupported" : "failed",
       renditionsError: code,
       renditionsLeaseUntil: null,
-      renditionsNextAttemptAt: retry ? new Date(now.getTime() + backoffMs(claimed.attempts)) : null,
+      renditionsNextAttemptAt: retry ? new Date(now.getTime() + delayMs) : null,
     })
     .where(fenced(claimed));
+  return unsupported ? undefined : delayMs;
 }
 
 /** 1, 2, 4, 8 minutes… with jitter, capped at an hour. */
@@ -189,7 +233,7 @@ export async function makeDueRenditions(deps: RenditionDeps, now: Date, opts: { 
     .limit(opts.batch ?? 6);
   const queue = due.map(({ id }) => id);
   const worker = async () => {
-    for (let id = queue.shift(); id; id = queue.shift()) await makeRenditions(deps, id, { now, by: "sweep" });
+    for (let id = queue.shift(); id; id = queue.shift()) await makeRenditions(deps, id, now, "sweep");
   };
   await Promise.all([worker(), worker()]);
   return due.length;

@@ -92,14 +92,9 @@ export async function eventually<T>(check: () => Promise<T>, { timeoutMs = 5000,
 /** The test database through the same driver and endpoint the worker uses. */
 export const testDb = () => createDb(env.DATABASE_URL!, env.NEON_FETCH_ENDPOINT ?? "");
 
-/**
- * Services' deps as fetch and cron build them, for calling a service directly. What the
- * services defer (waitUntil's work) is collected: `settled()` awaits all of it.
- */
-export function testDeps(bindings: Env = env): Deps & { settled(): Promise<unknown[]> } {
-  const deferred: Promise<unknown>[] = [];
-  const deps = buildDeps(bindings, (work) => void deferred.push(work));
-  return { ...deps, settled: () => Promise.all(deferred) };
+/** Services' deps as fetch, queue and cron build them, for calling a service directly (jobs go to the real queue). */
+export function testDeps(bindings: Env = env): Deps {
+  return buildDeps(bindings);
 }
 
 /**

@@ -57,9 +57,9 @@ export async function storedObjects(prefix: string): Promise<{ key: string; size
 }
 
 /** The requests the S3 stand-in answered for keys under a prefix, oldest first. */
-export async function s3Requests(prefix: string): Promise<{ method: string; key: string; status: number | "dropped" }[]> {
+export async function s3Requests(prefix: string): Promise<{ method: string; key: string; status: number | "dropped"; at: string }[]> {
   const res = await fetch(`${inject("s3Endpoint")}/__admin/requests?prefix=${encodeURIComponent(prefix)}`, { headers: admin() });
-  return (await res.json<{ requests: { method: string; key: string; status: number | "dropped" }[] }>()).requests;
+  return (await res.json<{ requests: { method: string; key: string; status: number | "dropped"; at: string }[] }>()).requests;
 }
 
 export async function s3Fault(rule: Record<string, unknown>) {
@@ -124,10 +124,16 @@ export async function getImage(token: string, id: string) {
  * Polls the image until its analysis reaches one of `statuses` and, when given, that many
  * attempts (a failure with a retry still to come is also `failed`).
  */
-export function analysisReaches(token: string, id: string, statuses: string[], opts: { attempts?: number; timeoutMs?: number } = {}) {
+export function analysisReaches(
+  token: string,
+  id: string,
+  statuses: string[],
+  opts: { attempts?: number; timeoutMs?: number; errorIs?: string } = {},
+) {
   return eventually(async () => {
     const image = await getImage(token, id);
     if (!statuses.includes(image.analysis_status)) throw new Error(`analysis_status is ${image.analysis_status}`);
+    if (opts.errorIs !== undefined && image.analysis_error !== opts.errorIs) throw new Error(`analysis_error is ${image.analysis_error}`);
     if (opts.attempts !== undefined && image.analysis_attempts !== opts.attempts) {
       throw new Error(`analysis_attempts is ${image.analysis_attempts}`);
     }

@@ -1,0 +1,85 @@
+import * as v from "valibot";
+import { buildDeps, type Deps } from "../deps";
+import { markAnalysisDeadLettered, runAnalysisJob } from "../services/analysis";
+import { markRenditionsDeadLettered, runRenditionsJob } from "../services/renditions";
+import { type JobKind, type JobOutcome, jobKinds } from "../services/send-jobs";
+
+/** The dead-letter queue of wrangler.toml's job consumer: its messages failed on every delivery. */
+export const deadLetterQueue = "eis-jobs-dead";
+
+/** Queues take delays of at most 12 hours. */
+const maxDelaySeconds = 12 * 60 * 60;
+
+const jobMessage = v.object({
+  kind: v.picklist(jobKinds),
+  imageId: v.pipe(v.string(), v.uuid()),
+  attempt: v.pipe(v.number(), v.integer(), v.minValue(1)),
+});
+
+/** Each kind is one service call: a job turns a message into it, as a route turns a request into one. */
+const runners: Record<JobKind, (deps: Deps, imageId: string) => Promise<JobOutcome>> = {
+  renditions: (deps, imageId) => runRenditionsJob(deps, imageId),
+  analysis: (deps, imageId) => runAnalysisJob(deps, imageId),
+};
+
+const deadLetterMarks: Record<JobKind, (deps: Deps, imageId: string) => Promise<void>> = {
+  renditions: (deps, imageId) => markRenditionsDeadLettered(deps, imageId),
+  analysis: (deps, imageId) => markAnalysisDeadLettered(deps, imageId),
+};
+
+/**
+ * The queue() entry point, for the job queue and its dead-letter queue. A batch's messages run
+ * side by side; each is acknowledged or retried on its own, so one slow or failing image holds
+ * up no other. Every runner is idempotent: delivery is at least once.
+ */
+export async function consumeJobs(batch: MessageBatch<unknown>, env: Cloudflare.Env) {
+  const deps = buildDeps(env);
+  const handle = batch.queue === deadLetterQueue ? settleDeadLetter : runJob;
+  await Promise.all(batch.messages.map((message) => handle(deps, message)));
+}
+
+async function runJob(deps: Deps, message: Message<unknown>) {
+  const job = parse(message);
+  if (!job) return;
+  try {
+    const outcome = await runners[job.kind](deps, job.imageId);
+    if (outcome.done) message.ack();
+    else message.retry({ delaySeconds: delaySeconds(outcome.retryInMs) });
+  } catch (error) {
+    // Nothing recorded (the database or the bucket failed before the row could say why): back
+    // off and deliver again; after max_retries the queue moves it to the dead-letter queue.
+    console.error("job failed; retrying", job.kind, job.imageId, errorName(error));
+    message.retry({ delaySeconds: delaySeconds(backoffMs(message.attempts)) });
+  }
+}
+
+async function settleDeadLetter(deps: Deps, message: Message<unknown>) {
+  const job = parse(message);
+  if (!job) return;
+  try {
+    await deadLetterMarks[job.kind](deps, job.imageId);
+    message.ack();
+  } catch (error) {
+    console.error("dead letter not recorded; retrying", job.kind, job.imageId, errorName(error));
+    message.retry({ delaySeconds: 60 });
+  }
+}
+
+/** A message that is not a job can never succeed: acknowledged and logged, never retried. */
+function parse(message: Message<unknown>) {
+  const parsed = v.safeParse(jobMessage, message.body);
+  if (parsed.success) return parsed.output;
+  console.error("not a job message; dropped", message.id);
+  message.ack();
+  return undefined;
+}
+
+const delaySeconds = (ms: number) => Math.min(maxDelaySeconds, Math.max(0, Math.ceil(ms / 1000)));
+
+/** 5 s, 10 s, 20 s … with jitter, capped at 10 minutes. */
+function backoffMs(attempt: number) {
+  const base = Math.min(5000 * 2 ** (attempt - 1), 10 * 60_000);
+  return Math.round(base * (0.75 + Math.random() * 0.5));
+}
+
+const errorName = (error: unknown) => (error instanceof Error ? error.name : "error");
