@@ -10,10 +10,11 @@ const pageSize = 100;
 
 /**
  * The account's data as one JSON document, streamed page by page so an account with
- * thousands of images never sits in memory at once. File URLs are freshly signed.
+ * thousands of images never sits in memory at once. Every URL in it (file, thumb, display) is
+ * freshly signed for FILE_URL_TTL: a document saved to disk must not carry day-long links.
  */
 export function exportAccount(deps: Deps, user: User): ReadableStream<Uint8Array> {
-  return accountDocument(deps, user, (image) => toImageView(deps, image));
+  return accountDocument(deps, user, (image) => toImageView(deps, image, "fresh"));
 }
 
 /**

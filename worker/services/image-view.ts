@@ -3,16 +3,24 @@ import type { Image } from "../db/schema";
 import { presignGet, presignStableGet } from "./object-store";
 
 /**
- * The API's picture of an image: stored fields plus a freshly signed, short-lived file URL,
- * and once made, its renditions' URLs, which stay the same from one request to the next
- * (presignStableGet) so the browser's cached copies are used again.
+ * How a view's rendition URLs are signed. `stable`, for pages: the same URL from one request to
+ * the next all day (presignStableGet), so the browser's cached copies are used again. `fresh`,
+ * for links handed over rather than shown (the export): valid for FILE_URL_TTL, as the file URL.
  */
-export async function toImageView(deps: Pick<Deps, "config" | "s3">, image: Image) {
+type RenditionUrls = "stable" | "fresh";
+
+/**
+ * The API's picture of an image: stored fields plus a freshly signed, short-lived file URL,
+ * and once made, its renditions' URLs.
+ */
+export async function toImageView(deps: Pick<Deps, "config" | "s3">, image: Image, renditionUrls: RenditionUrls = "stable") {
   const ready = image.renditionsStatus === "done";
+  const now = Date.now();
+  const sign = (key: string) => (renditionUrls === "stable" ? presignStableGet(deps, key, now) : presignGet(deps, key, now).then((signed) => signed.url));
   const [{ url, expiresAt }, thumbUrl, displayUrl] = await Promise.all([
-    presignGet(deps, image.key),
-    ready && image.thumbKey ? presignStableGet(deps, image.thumbKey) : null,
-    ready && image.displayKey ? presignStableGet(deps, image.displayKey) : null,
+    presignGet(deps, image.key, now),
+    ready && image.thumbKey ? sign(image.thumbKey) : null,
+    ready && image.displayKey ? sign(image.displayKey) : null,
   ]);
   return {
     id: image.id,
@@ -36,6 +44,7 @@ export async function toImageView(deps: Pick<Deps, "config" | "s3">, image: Imag
     /** The date the timeline files the image under ("2024-05-06"): taken_at's, else the upload's (UTC). */
     timeline_date: image.timelineAt.toISOString().slice(0, 10),
     file_url: url,
+    /** When file_url stops working; so do thumb_url and display_url when signed `fresh`. */
     file_url_expires_at: expiresAt.toISOString(),
     /** WebP, at most 480 px (thumb) and 2,048 px (display) a side; null until renditions_status is done. */
     thumb_url: thumbUrl,

@@ -1,9 +1,10 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import { shares } from "../../db/schema";
-import { app, bearer, json, newSignedInUser, testDb } from "../helpers";
+import { app, bearer, json, newSignedInUser, testDb, testDeps } from "../helpers";
 import { sha256Hex, uploadOk } from "../image-helpers";
 import { makePng } from "../images";
+import { quadrantPng, renditionsReach } from "../rendition-helpers";
 
 const olive: [number, number, number] = [128, 128, 0];
 
@@ -203,6 +204,26 @@ describe("export", () => {
     expect(text).not.toContain(other.user.email);
     expect(text).not.toContain("password");
     for (const image of body.images) expect((await fetch(image.file_url)).status).toBe(200);
+  });
+
+  it("signs every link it holds, thumb and display too, for FILE_URL_TTL from the export, as file_url_expires_at says", async () => {
+    const { accessToken } = await newSignedInUser();
+    const image = await uploadOk(accessToken, { bytes: await quadrantPng(120, 90) });
+    await renditionsReach(accessToken, image.id, ["done"]);
+    const before = Date.now();
+    const res = await app("/auth/me/export", { headers: bearer(accessToken) });
+    const { images } = await res.json<{ images: { file_url: string; file_url_expires_at: string; thumb_url: string; display_url: string }[] }>();
+    const ttlMs = testDeps().config.FILE_URL_TTL * 1000;
+    const [record] = images;
+    expect(Date.parse(record.file_url_expires_at) - before).toBeLessThanOrEqual(ttlMs + 1000);
+    for (const url of [record.file_url, record.thumb_url, record.display_url]) {
+      const params = new URL(url).searchParams;
+      const signedAt = Date.parse(params.get("X-Amz-Date")?.replace(/(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z/, "$1-$2-$3T$4:$5:$6Z") ?? "");
+      const expiresAt = signedAt + Number(params.get("X-Amz-Expires")) * 1000;
+      expect(expiresAt, url).toBeLessThanOrEqual(Date.parse(record.file_url_expires_at) + 1000);
+      expect(expiresAt - before, url).toBeGreaterThan(ttlMs - 5000);
+      expect((await fetch(url)).status).toBe(200);
+    }
   });
 
   it("needs a signed-in user", async () => {
