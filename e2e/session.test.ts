@@ -62,3 +62,48 @@ test("a session that cannot be refreshed returns to sign-in, and sign-in returns
     await close();
   }
 });
+
+test("tabs refresh one at a time: two opened at once never send the refresh cookie together, and both stay signed in", async () => {
+  const { page, baseUrl, problems, close } = await openPage({ width: 1280, height: 800 });
+  try {
+    const user = await registerUser(baseUrl);
+    await page.goto("/login");
+    await signIn(page, user);
+    await page.getByRole("heading", { name: "No images yet" }).waitFor();
+    const context = page.context();
+    // A same-origin page that loads no app, to watch the origin's Web Locks while the tabs reload.
+    const observer = await context.newPage();
+    await observer.goto("/healthz");
+    const second = await context.newPage();
+
+    // The first refresh is held until either a second one arrives (the tabs overlap) or a tab is
+    // seen queued behind it for the refresh lock: whichever comes, the answer shows which.
+    let release = () => {};
+    const heldUntil = new Promise<void>((resolve) => (release = resolve));
+    let inFlight = 0;
+    let most = 0;
+    let refreshes = 0;
+    await context.route("**/auth/refresh", async (route) => {
+      refreshes++;
+      most = Math.max(most, ++inFlight);
+      if (inFlight > 1) release();
+      await heldUntil;
+      const response = await route.fetch();
+      inFlight--; // before the tab has the answer, so before it can let the next tab go
+      await route.fulfill({ response });
+    });
+    observer
+      .waitForFunction(async () => ((await navigator.locks.query()).pending ?? []).some((lock) => lock.name === "auth-refresh"), undefined, { polling: 50 })
+      .then(release, () => undefined);
+
+    await Promise.all([page.reload(), second.goto("/")]);
+    for (const tab of [page, second]) await tab.getByRole("heading", { name: "No images yet" }).waitFor();
+    assert.equal(most, 1);
+    assert.equal(refreshes, 2);
+    await second.reload();
+    await second.getByRole("heading", { name: "No images yet" }).waitFor();
+    assertNoProblems(problems);
+  } finally {
+    await close();
+  }
+});

@@ -35,6 +35,12 @@ export const refreshTokens = pgTable(
     tokenHash: text().notNull(),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
     usedAt: timestamp({ withTimezone: true }),
+    /**
+     * Once used: the successor token, sealed under this (spent) token, so for a few seconds its
+     * holder (a second tab refreshing at the same moment) can be handed the same successor again.
+     * Only the presented token opens it; the database alone holds no usable token.
+     */
+    successorSealed: text(),
     revokedAt: timestamp({ withTimezone: true }),
     createdAt: createdAt(),
   },

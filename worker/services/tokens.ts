@@ -1,9 +1,10 @@
 import { sha256 } from "@noble/hashes/sha2.js";
-import { bytesToHex, randomBytes } from "@noble/hashes/utils.js";
+import { bytesToHex, hexToBytes, randomBytes } from "@noble/hashes/utils.js";
 import { sign, verify } from "hono/jwt";
 import { JwtTokenExpired } from "hono/utils/jwt/types";
 import { base64Url } from "../lib/base64url";
 import { AppError } from "../lib/errors";
+import { keyedHash } from "../lib/keyed-hash";
 
 export const accessTokenTtlSeconds = 15 * 60;
 export const refreshTokenTtlSeconds = 30 * 24 * 60 * 60;
@@ -81,3 +82,21 @@ export function newOpaqueToken(): { token: string; hash: string } {
 export function hashOpaqueToken(token: string): string {
   return bytesToHex(sha256(new TextEncoder().encode(token)));
 }
+
+/**
+ * A refresh token's successor sealed under the token it replaces: its bytes XOR an HMAC keyed
+ * with that token, a pad used once (a token is spent once, so it seals one successor). Only
+ * whoever presents the old token can open it; the database's hash of the old token does not.
+ */
+export function sealSuccessor(presented: string, successor: string): string {
+  return bytesToHex(xor(tokenBytes(successor), successorPad(presented)));
+}
+
+/** The successor `sealSuccessor` sealed, given the same presented token (anything else gives a token no row has). */
+export function openSuccessor(presented: string, sealed: string): string {
+  return base64Url(xor(hexToBytes(sealed), successorPad(presented)));
+}
+
+const successorPad = (presented: string) => keyedHash(presented, "refresh-token:successor");
+const tokenBytes = (token: string) => Uint8Array.from(atob(token.replace(/-/g, "+").replace(/_/g, "/")), (ch) => ch.charCodeAt(0));
+const xor = (a: Uint8Array, b: Uint8Array) => a.map((byte, i) => byte ^ (b[i] ?? 0));

@@ -38,21 +38,30 @@ export const client = hc<AppType>("/", { fetch: withSession });
 let refreshing: Promise<boolean> | undefined;
 
 /**
- * One refresh at a time: parallel 401s share it, since each refresh token works only once.
+ * One refresh at a time, since each refresh token works only once: parallel 401s of this tab
+ * share one, and the browser's tabs, which share the refresh cookie, take turns (oneTabAtATime).
  * It sends the refresh cookie through plain fetch: no access token, and no refresh of its own.
  */
 export function refreshSession(): Promise<boolean> {
-  refreshing ??= client.auth.refresh
-    .$post(undefined, { fetch })
-    .then(async (res) => {
-      // 204: no refresh cookie, nobody signed in (not an error, so a signed-out load logs none).
-      if (res.status !== 200) return false;
-      startSession(await res.json());
-      return true;
-    })
+  refreshing ??= oneTabAtATime(async () => {
+    const res = await client.auth.refresh.$post(undefined, { fetch });
+    // 204: no refresh cookie, nobody signed in (not an error, so a signed-out load logs none).
+    if (res.status !== 200) return false;
+    startSession(await res.json());
+    return true;
+  })
     .catch(() => false)
     .finally(() => (refreshing = undefined));
   return refreshing;
+}
+
+/**
+ * Tabs opened or woken together would each send the cookie's token at once; under a Web Lock
+ * they queue, and each sends the token the tab before it just received. Without Web Locks (an
+ * insecure context) the worker's grace window still hands a second, simultaneous refresh the same successor.
+ */
+async function oneTabAtATime(refresh: () => Promise<boolean>): Promise<boolean> {
+  return "locks" in navigator ? await navigator.locks.request("auth-refresh", refresh) : refresh();
 }
 
 /** On load: the refresh cookie, if any, becomes an access token. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { app, bearer, json, newSignedInUser, signIn } from "../helpers";
+import { asIfRotatedLongAgo } from "../session-helpers";
 
 const refreshWithBody = (token: string) => app("/auth/refresh", json({ refresh_token: token }));
 const refreshWithCookie = (token: string) =>
@@ -17,9 +18,10 @@ describe("refresh tokens", () => {
     expect((await refreshWithBody(body.refresh_token)).status).toBe(200);
   });
 
-  it("revokes the whole family when a rotated token is used again", async () => {
+  it("revokes the whole family when a rotated token is used again after the grace window", async () => {
     const { refreshToken: first } = await newSignedInUser();
     const second = (await (await refreshWithBody(first)).json<{ refresh_token: string }>()).refresh_token;
+    await asIfRotatedLongAgo(first);
     const replay = await refreshWithBody(first);
     expect(replay.status).toBe(401);
     expect(await replay.json()).toMatchObject({ code: "invalid_refresh_token" });
@@ -31,14 +33,32 @@ describe("refresh tokens", () => {
     const { user, refreshToken } = await newSignedInUser();
     const laptop = await signIn(user);
     await refreshWithBody(refreshToken);
-    await refreshWithBody(refreshToken);
+    await asIfRotatedLongAgo(refreshToken);
+    expect((await refreshWithBody(refreshToken)).status).toBe(401);
     expect((await refreshWithBody(laptop.refreshToken)).status).toBe(200);
   });
 
-  it("lets only one of two concurrent refreshes with the same token win", async () => {
+  it("two concurrent refreshes with the same token (two tabs) both succeed with one successor, and the session lives on", async () => {
     const { refreshToken } = await newSignedInUser();
-    const statuses = await Promise.all([refreshWithBody(refreshToken), refreshWithBody(refreshToken)].map((p) => p.then((r) => r.status)));
-    expect(statuses.sort()).toEqual([200, 401]);
+    const answers = await Promise.all([refreshWithBody(refreshToken), refreshWithCookie(refreshToken)]);
+    expect(answers.map((res) => res.status)).toEqual([200, 200]);
+    const [a, b] = await Promise.all(answers.map((res) => res.json<{ access_token: string; refresh_token: string }>()));
+    expect(b.refresh_token).toBe(a.refresh_token);
+    expect(b.refresh_token).not.toBe(refreshToken);
+    for (const res of answers) expect(res.headers.get("set-cookie")).toContain(`refresh_token=${a.refresh_token}`);
+    for (const { access_token } of [a, b]) expect((await app("/auth/me", { headers: bearer(access_token) })).status).toBe(200);
+    expect((await refreshWithBody(a.refresh_token)).status).toBe(200);
+  });
+
+  it("hands a just-rotated token's successor out again only while that successor is unused; after that it is reuse", async () => {
+    const { refreshToken: first } = await newSignedInUser();
+    const second = (await (await refreshWithBody(first)).json<{ refresh_token: string }>()).refresh_token;
+    const again = await refreshWithBody(first);
+    expect(again.status).toBe(200);
+    expect((await again.json<{ refresh_token: string }>()).refresh_token).toBe(second);
+    const third = (await (await refreshWithBody(second)).json<{ refresh_token: string }>()).refresh_token;
+    expect((await refreshWithBody(first)).status).toBe(401);
+    expect((await refreshWithBody(third)).status).toBe(401);
   });
 
   it("refuses an unknown token and an empty one", async () => {
