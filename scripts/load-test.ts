@@ -12,8 +12,10 @@ import { startWranglerDev, type WranglerDev } from "./local/wrangler-dev";
 /**
  * `npm run load`: a bounded load run against a throwaway stack and `wrangler dev` on free
  * 127.0.0.1 ports. 10 users each upload 20 images at once while listing, then delete some;
- * afterwards every user's rows must match their objects exactly. Exits 1 on any lost
- * upload, duplicate, 5xx or row/object mismatch, and 2 if the 120 s hard stop is hit.
+ * then every kept image must reach renditions done and analysis done or skipped within 3
+ * minutes, and every user's rows must match their objects exactly. Exits 1 on any lost
+ * upload, duplicate, 5xx, image not done in time or row/object mismatch, and 2 if the 330 s
+ * hard stop is hit.
  * `-- --users N --uploads N --kib N` changes the shape (e.g. 5 × 40 × 1024 KiB, the bench's
  * old 100-client case, which this 2-core machine cannot serve within the worker's S3 deadline).
  */
@@ -22,7 +24,10 @@ const users = options.users;
 const uploadsPerUser = options.uploads;
 const deletesPerUser = 5;
 const listsPerUser = 5;
-const hardStopMs = 120_000;
+// Two minutes for the uploads, three for their follow-up work, half a minute to spare.
+const hardStopMs = 330_000;
+const pipelineDeadlineMs = 180_000;
+const pipelinePollMs = 500;
 const requestTimeoutMs = 30_000;
 const keptLog = ".data/load-services.log";
 
@@ -54,6 +59,7 @@ async function main() {
   const results = await Promise.all(Array.from({ length: users }, (_, i) => runUser(workerUrl, i)));
   const seconds = (uploadWindow.last - uploadWindow.first) / 1000;
   const uploaded = results.reduce((sum, r) => sum + r.uploaded, 0);
+  await waitForFollowUps(worker.url, results);
   for (const result of results) await verifyUser(worker.url, stack, result);
 
   console.log(`uploads: ${uploaded} stored in ${seconds.toFixed(1)} s (first sent to last answered) → ${(uploaded / seconds).toFixed(1)} uploads/s`);
@@ -122,16 +128,67 @@ async function runUser(base: string, index: number): Promise<UserRun> {
   return run;
 }
 
-/** Rows (through the API, every page) against objects (through the S3 stand-in's admin listing). */
-async function verifyUser(base: string, stand: Pick<Stack, "s3" | "adminToken">, run: UserRun) {
-  const rows: { id: string; sha256: string; key: string }[] = [];
+interface Row {
+  id: string;
+  sha256: string;
+  file_url: string;
+  thumb_url: string | null;
+  renditions_status: string;
+  analysis_status: string;
+  analysis_retry_at: string | null;
+}
+
+/** A user's rows through the API, every page. */
+async function listRows(base: string, run: UserRun): Promise<Row[]> {
+  const rows: Row[] = [];
   let cursor: string | null = null;
   do {
     const res = await send(base, `/images?limit=100${cursor ? `&cursor=${cursor}` : ""}`, { headers: { authorization: `Bearer ${run.token}` } });
-    const page = (await res.json()) as { images: { id: string; sha256: string; file_url: string }[]; next_cursor: string | null };
-    for (const image of page.images) rows.push({ id: image.id, sha256: image.sha256, key: decodeURIComponent(new URL(image.file_url).pathname).split("/").slice(2).join("/") });
+    if (res.status !== 200) throw new Error(`${run.label}: list answered ${res.status}`);
+    const page = (await res.json()) as { images: Row[]; next_cursor: string | null };
+    rows.push(...page.images);
     cursor = page.next_cursor;
   } while (cursor);
+  return rows;
+}
+
+const isDone = (row: Row) => row.renditions_status === "done" && row.thumb_url !== null && (row.analysis_status === "done" || row.analysis_status === "skipped");
+/** Nothing more will change by itself: the web app's rule (web/src/lib/live-images.ts). */
+const isSettled = (row: Row) =>
+  row.renditions_status !== "pending" && (["done", "skipped"].includes(row.analysis_status) || (row.analysis_status === "failed" && !row.analysis_retry_at));
+
+/**
+ * Every kept upload's follow-up work (renditions, then analysis), as the API shows it, polled
+ * until each image is settled or the deadline passes; anything settled short of done, or not
+ * settled in time, is a violation. Measured from outside, so it holds whether that work runs in
+ * waitUntil or in a queue consumer.
+ */
+async function waitForFollowUps(base: string, runs: UserRun[]) {
+  const started = performance.now();
+  let kept: { run: UserRun; id: string; row?: Row }[] = [];
+  for (;;) {
+    const listings = await Promise.all(runs.map(async (run) => ({ run, rows: new Map((await listRows(base, run)).map((row) => [row.id, row])) })));
+    kept = listings.flatMap(({ run, rows }) => [...run.kept.keys()].map((id) => ({ run, id, row: rows.get(id) })));
+    if (kept.every(({ row }) => row && isSettled(row)) || performance.now() - started > pipelineDeadlineMs) break;
+    await new Promise((resolve) => setTimeout(resolve, pipelinePollMs));
+  }
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const done = kept.filter(({ row }) => row && isDone(row)).length;
+  console.log(`follow-ups: ${done} of ${kept.length} kept images have renditions and analysis done ${seconds} s after the uploads and deletes ended (polled every ${pipelinePollMs} ms)`);
+  for (const { run, id, row } of kept) {
+    if (!row) violations.push(`${run.label}: image ${id} is not listed`);
+    else if (!isSettled(row)) violations.push(`${run.label}: image ${id} still has renditions ${row.renditions_status}, analysis ${row.analysis_status} after ${pipelineDeadlineMs / 1000} s`);
+    else if (!isDone(row)) violations.push(`${run.label}: image ${id} settled with renditions ${row.renditions_status}, analysis ${row.analysis_status}`);
+  }
+}
+
+/** Rows (through the API, every page) against objects (through the S3 stand-in's admin listing). */
+async function verifyUser(base: string, stand: Pick<Stack, "s3" | "adminToken">, run: UserRun) {
+  const rows = (await listRows(base, run)).map((image) => ({
+    id: image.id,
+    sha256: image.sha256,
+    key: decodeURIComponent(new URL(image.file_url).pathname).split("/").slice(2).join("/"),
+  }));
   const listing = await fetch(`${stand.s3.endpoint}/__admin/objects?prefix=${encodeURIComponent(`users/${run.id}/`)}`, { headers: { "x-admin-token": stand.adminToken } });
   const objects = ((await listing.json()) as { objects: { key: string }[] }).objects;
 
