@@ -47,11 +47,21 @@ export async function createUser(baseUrl: string): Promise<BenchUser> {
 
 /** One multipart upload of fresh bytes; a duplicate (200) would skip the work being measured. */
 export async function uploadImage(baseUrl: string, token: string, png: Buffer) {
+  const { status, text } = await postImage(baseUrl, token, { bytes: png, type: "image/png", name: "bench.png" });
+  if (status !== 201) throw new Error(`POST /images/upload answered ${status}: ${text.slice(0, 300)}`);
+}
+
+/** POST /images/upload of one file, whatever it answers: for cases that count failures rather than stop at the first. */
+export async function postImage(baseUrl: string, token: string, file: { bytes: Buffer; type: string; name: string }, timeoutMs = 120_000) {
   const form = new FormData();
-  form.append("image", new Blob([png], { type: "image/png" }), "bench.png");
-  const res = await fetch(`${baseUrl}/images/upload`, { method: "POST", headers: { authorization: `Bearer ${token}` }, body: form });
-  await expectStatus(res, 201, "POST /images/upload");
-  await res.arrayBuffer();
+  form.append("image", new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.name);
+  const res = await fetch(`${baseUrl}/images/upload`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}` },
+    body: form,
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  return { status: res.status, text: await res.text() };
 }
 
 export async function listImages(baseUrl: string, token: string, limit: number) {

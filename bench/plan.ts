@@ -13,6 +13,10 @@ export interface Plan {
   growthUploadBytes: number[];
   /** Rows per page (`?limit=`) for the listing growth table. */
   growthPageRows: number[];
+  /** Clients uploading at once in the burst, each sending this many ~1 MiB images one after another. */
+  burst: { clients: number; uploadsPerClient: number };
+  /** 12 MP camera photos uploaded for the per-photo counts behind the cost table. */
+  costPhotos: number;
 }
 
 export const mib = 1024 * 1024;
@@ -25,6 +29,8 @@ export const fullPlan: Plan = {
   growthClients: [1, 4, 16],
   growthUploadBytes: [100 * 1024, mib, 5 * mib],
   growthPageRows: [10, 50, 100],
+  burst: { clients: 100, uploadsPerClient: 2 },
+  costPhotos: 20,
 };
 
 export const quickPlan: Plan = {
@@ -35,4 +41,7 @@ export const quickPlan: Plan = {
   growthClients: [1, 4],
   growthUploadBytes: [100 * 1024, mib],
   growthPageRows: [10, 100],
+  // CI's whole run must stay under 20 minutes: a fifth of the burst still checks nothing is lost.
+  burst: { clients: 20, uploadsPerClient: 2 },
+  costPhotos: 4,
 };

@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { cpus } from "node:os";
+import type { BurstResult } from "./cases/burst";
+import type { CostCounts } from "./cases/costs";
 import type { Summary } from "./measure";
 
 export interface Figure {
@@ -40,6 +42,9 @@ export interface Results {
   figures: (Figure & { pass: boolean })[];
   growth: GrowthRow[];
   memory: MemoryRow[];
+  burst: BurstResult;
+  /** Counts per photo for the cost table; prices are applied elsewhere. */
+  costs: CostCounts;
 }
 
 export const passes = (f: Figure) => (f.target.op === "<=" ? f.value <= f.target.value : f.value >= f.target.value);
@@ -74,8 +79,46 @@ export function renderTables(results: Results): string {
     ),
     "",
     "† sampled without forcing GC: garbage not yet collected included, an upper bound.",
+    "",
+    ...burstTable(results.burst),
+    "",
+    ...costTable(results.costs),
   ];
   return lines.join("\n");
+}
+
+function burstTable(b: BurstResult): string[] {
+  const seconds = (s?: number) => (s === undefined ? "never" : `${s.toFixed(1)} s`);
+  const latency = b.answerToDone ? `p50 ${(b.answerToDone.p50 / 1000).toFixed(1)} / p95 ${(b.answerToDone.p95 / 1000).toFixed(1)} s` : "none done";
+  return [
+    `| burst: ${b.clients} clients × ${b.uploadsPerClient} uploads of ${b.imageBytes / 1024 ** 2} MiB | |`,
+    "| --- | --- |",
+    `| upload answers 5xx | ${b.serverErrors} |`,
+    `| other failed uploads (4xx, no answer) | ${b.otherStatuses + b.noAnswer} |`,
+    `| lost (201, not listed) | ${b.lost} |`,
+    `| renditions or analysis failed for good | ${b.failed} |`,
+    `| still under way after ${b.deadlineS} s | ${b.unfinished} |`,
+    `| burst start → last thumbnail | ${seconds(b.lastThumbnailS)} |`,
+    `| burst start → last image done | ${seconds(b.lastDoneS)} |`,
+    `| each image: upload answered → renditions and analysis done | ${latency} |`,
+    `| polling resolution (listing rounds) | ~${Math.round(b.pollResolutionMs)} ms |`,
+  ];
+}
+
+/** A count as people read it: thousands separated, three significant digits below 100. */
+export const formatCount = (n: number) => (n >= 100 ? Math.round(n).toLocaleString("en") : Number(n.toPrecision(3)).toLocaleString("en"));
+
+function costTable(c: CostCounts): string[] {
+  const count = formatCount;
+  return [
+    `| counts, ${c.photos} camera photos (${(c.photoBytes / 1e6).toFixed(1)} MB, ${c.photoMegapixels.toFixed(0)} MP on average) | per photo | per 1,000 photos | measured |`,
+    "| --- | --- | --- | --- |",
+    ...c.rows.map((r) =>
+      r.per === "photo"
+        ? `| ${r.name} | ${count(r.value)} ${r.unit} | ${count(r.value * 1000)} | ${r.detail} |`
+        : `| ${r.name} | ${count(r.value)} ${r.unit} a request | – | ${r.detail} |`,
+    ),
+  ];
 }
 
 export async function writeResults(results: Results, path = "bench/results/latest.json") {

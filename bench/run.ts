@@ -1,4 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
+import { measureBurst } from "./cases/burst";
+import { measureCosts } from "./cases/costs";
 import { measureListing } from "./cases/listing";
 import { measureLogin } from "./cases/login";
 import { measureMemory } from "./cases/memory";
@@ -17,9 +19,11 @@ import { startBenchStack, type BenchStack } from "./stack";
 
 /**
  * `npm run bench [-- --quick] [-- --profile]`: every figure is a ratio of two workloads
- * measured side by side in this run, on the local stack. --quick is CI's smoke run (it
- * checks that the bench works and asserts no timing); --profile writes a CPU profile of
- * the worker per case to bench/results/, for Chrome DevTools.
+ * measured side by side in this run, on the local stack, plus the burst (B1) and the counts
+ * behind the cost table (C1). --quick is CI's smoke run (it checks that the bench works and
+ * asserts no timing, with a smaller burst and fewer photos); --profile writes a CPU profile of
+ * the worker per case to bench/results/, for Chrome DevTools. The run fails (exit 1) when the
+ * burst sees a 5xx, a lost upload or an image not done within 3 minutes.
  */
 const args = new Set(process.argv.slice(2));
 const plan = args.has("--quick") ? quickPlan : fullPlan;
@@ -62,6 +66,9 @@ async function main() {
     const uploadGrowth = await profiled("upload-growth", () => measureUploadGrowth(ctx));
     const memory = await measureMemory(ctx, uploads.duringF1b);
     const renditions = await profiled("renditions", () => measureRenditions(ctx));
+    // Last, each on a settled pipeline: the costs read the stand-ins' logs, the burst leaves the most work behind.
+    const costs = await profiled("costs", () => measureCosts(ctx));
+    const burst = await profiled("burst", () => measureBurst(ctx));
 
     const figures: Figure[] = [...uploads.figures, ...listing.figures, ...sizes, throughput, login, ...memory.figures, ...renditions];
     const results: Results = {
@@ -72,11 +79,16 @@ async function main() {
       figures: figures.map((f) => ({ ...f, pass: passes(f) })),
       growth: [...uploads.growth, ...uploadGrowth, ...listing.growth],
       memory: memory.rows,
+      burst: burst.result,
+      costs: costs.result,
     };
     const m = results.machine;
     console.log(`\n${results.date.slice(0, 10)}, ${m.nproc} × ${m.cpu}, Node ${m.node}, ${results.mode} run in ${results.durationSeconds} s\n`);
     console.log(renderTables(results));
     console.log(`\nwrote ${await writeResults(results)}`);
+    // Counted failures (a 5xx, a lost upload, work not done in time) fail the run once the results are written.
+    const failures = [...costs.failures, ...burst.failures];
+    if (failures.length) throw new Error(failures.join("\n"));
   } finally {
     inspector?.close();
     await bench.close();
