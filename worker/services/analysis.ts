@@ -132,15 +132,16 @@ interface Attempted {
 }
 
 /** One attempt: claim, read a copy of at most `analysisMaxSide` px, ask Gemini, record. Undefined: nothing to claim. */
-async function analyzeOnce(deps: AnalysisDeps, id: string, now: Date): Promise<Attempted | undefined> {
-  const claimed = await claimImage(deps, id, now);
+async function analyzeOnce(deps: AnalysisDeps, id: string, now: () => Date): Promise<Attempted | undefined> {
+  const claimed = await claimImage(deps, id, now());
   if (!claimed) return undefined;
   try {
     await complete(deps, claimed, await analyzeWithGemini(deps.config, await analysisCopy(deps, claimed)));
     return { lastAttempt: false };
   } catch (error) {
     const failure = error instanceof AnalysisError ? error : new AnalysisError("upstream_error", "Analysis failed", true, undefined, { cause: error });
-    return { retryInMs: await fail(deps, claimed, failure, now), lastAttempt: claimed.attempts >= maxAttempts };
+    // The due time counts from the failure (a Retry-After is "from this answer"), not from the claim.
+    return { retryInMs: await fail(deps, claimed, failure, now()), lastAttempt: claimed.attempts >= maxAttempts };
   }
 }
 
@@ -175,7 +176,7 @@ export async function runAnalysis(deps: AnalysisDeps, id: string, opts: { now?: 
   const now = opts.now ?? (() => new Date());
   const deadline = Date.now() + (opts.deadlineMs ?? runDeadlineMs);
   for (let attempt = 1; attempt <= attemptsPerRun; attempt++) {
-    const attempted = await analyzeOnce(deps, id, now());
+    const attempted = await analyzeOnce(deps, id, now);
     const waitMs = attempted?.retryInMs;
     if (waitMs === undefined || attempted?.lastAttempt || attempt === attemptsPerRun || Date.now() + waitMs + 1000 > deadline) return;
     await new Promise((resolve) => setTimeout(resolve, waitMs));
@@ -187,9 +188,10 @@ export async function runAnalysis(deps: AnalysisDeps, id: string, opts: { now?: 
  * in a way worth retrying. A duplicate delivery finds nothing to claim and changes nothing;
  * one that arrives before a failure's due time is put back until then.
  */
-export async function runAnalysisJob(deps: AnalysisDeps, id: string, now = new Date()): Promise<JobOutcome> {
-  const attempted = await analyzeOnce(deps, id, now);
+export async function runAnalysisJob(deps: AnalysisDeps, id: string): Promise<JobOutcome> {
+  const attempted = await analyzeOnce(deps, id, () => new Date());
   if (attempted) return attempted.retryInMs === undefined ? jobDone : retryJobIn(attempted.retryInMs);
+  const now = new Date();
   const [row] = await deps.db.select({ status: images.analysisStatus, dueAt: images.nextAttemptAt }).from(images).where(eq(images.id, id));
   return row?.status === "failed" && row.dueAt && row.dueAt > now ? retryJobIn(row.dueAt.getTime() - now.getTime()) : jobDone;
 }

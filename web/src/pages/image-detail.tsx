@@ -17,6 +17,7 @@ import { usePageTitle } from "../lib/page-title";
 /** The analysis error is a code; say what it means. */
 function failureText(code: string | null): string {
   if (code === "blocked") return "The AI declined to describe this image.";
+  if (code === "dead_lettered") return "The analysis failed on every try and was set aside.";
   return `The analysis failed${code ? ` (${code})` : ""}.`;
 }
 

@@ -1,12 +1,11 @@
-import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { images } from "../../db/schema";
-import worker from "../../index";
 import { hashOpaqueToken } from "../../services/tokens";
 import { app, bearer, captureExpectedErrors, json, newSignedInUser, registerUser, signIn, testDb, userInput } from "../helpers";
 import { analysisReaches, dbFault, geminiFault, getImage, s3Fault, sha256Hex, storedObjects, upload, uploadOk } from "../image-helpers";
+import { deliver, imageAwaitingAnalysis } from "../job-helpers";
 import { makePng } from "../images";
 import { renditionsReach } from "../rendition-helpers";
 import { expectConsistentAfterSweep } from "./consistency";
@@ -129,16 +128,12 @@ describe.concurrent("Gemini faults", () => {
     expect(row.status).toBe("done");
   });
 
-  it("Gemini unreachable during the upload's background work: failed with a retry, then done after the sweep", async () => {
-    const { user, accessToken } = await newSignedInUser();
-    const ctx = createExecutionContext();
-    const form = new FormData();
-    form.append("image", new File([await makePng(12, 12, [9, 99, 199])], "a.png"));
+  it("Gemini unreachable from the analysis job: failed with a retry, then done after the sweep", async () => {
+    const { user, accessToken, id } = await imageAwaitingAnalysis([9, 99, 199]);
     const unreachable = { ...env, GEMINI_BASE_URL: "http://127.0.0.1:1" } as Env;
-    const res = await worker.fetch(new Request("https://app.test/images/upload", { method: "POST", headers: bearer(accessToken), body: form }), unreachable, ctx);
-    expect(res.status).toBe(201);
-    const { image } = await res.json<{ image: { id: string } }>();
-    const failed = await analysisReaches(accessToken, image.id, ["failed"], { attempts: 3 });
+    const { result } = await deliver("eis-jobs", [{ kind: "analysis", imageId: id, attempt: 1 }], { bindings: unreachable });
+    expect(result.retryMessages).toHaveLength(1);
+    const failed = await analysisReaches(accessToken, id, ["failed"], { attempts: 1 });
     expect(failed).toMatchObject({ analysis_error: "unreachable", analysis_retry_at: expect.any(String) });
     const [row] = await expectConsistentAfterSweep(user.id);
     expect(row.status).toBe("done");

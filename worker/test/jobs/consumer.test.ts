@@ -1,58 +1,15 @@
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import worker from "../../index";
 import { deadLetterQueue } from "../../jobs/consume-jobs";
-import { updateImage } from "../../services/image-edits";
 import type { JobMessage } from "../../services/send-jobs";
-import { app, bearer, captureExpectedErrors, newSignedInUser, testDeps } from "../helpers";
+import { captureExpectedErrors, newSignedInUser } from "../helpers";
 import { analysisReaches, dbFault, geminiCalls, geminiFault, getImage, s3Requests, sha256Hex, uploadOk } from "../image-helpers";
+import { deliver, imageAwaitingAnalysis } from "../job-helpers";
 import { makePng } from "../images";
 import { renditionsReach } from "../rendition-helpers";
 
 const moss: [number, number, number] = [96, 128, 56];
 
 afterEach(() => vi.restoreAllMocks());
-
-/**
- * Delivers messages to the worker's queue() as the queue would, and answers what it acknowledged
- * and retried; `delays` holds the delay each retry asked for (getQueueResult does not keep it).
- */
-async function deliver(queue: string, jobs: unknown[], attempts = 1) {
-  const batch = createMessageBatch<unknown>(
-    queue,
-    jobs.map((body, i) => ({ id: `msg-${i}-${crypto.randomUUID()}`, timestamp: new Date(), attempts, body })),
-  );
-  const delays: (number | undefined)[] = [];
-  for (const message of batch.messages) {
-    const retry = message.retry.bind(message);
-    vi.spyOn(message, "retry").mockImplementation((options) => {
-      delays.push(options?.delaySeconds);
-      retry(options);
-    });
-  }
-  const ctx = createExecutionContext();
-  await worker.queue(batch as MessageBatch<unknown>, env);
-  const result = await getQueueResult(batch, ctx);
-  return { ids: batch.messages.map((m) => m.id), result, delays };
-}
-
-/**
- * An image whose analysis is pending with no message sent for it: uploaded kept from the AI,
- * then allowed again the way a bulk change does it (no job). The test delivers its jobs itself.
- */
-async function imageAwaitingAnalysis() {
-  const { user, accessToken } = await newSignedInUser();
-  const bytes = await makePng(30, 18, moss);
-  const form = new FormData();
-  form.append("image", new File([bytes], "held.png"));
-  form.append("no_ai", "true");
-  const res = await app("/images/upload", { method: "POST", headers: bearer(accessToken), body: form });
-  const { image } = await res.json<{ image: { id: string } }>();
-  await renditionsReach(accessToken, image.id, ["done"]);
-  await updateImage(testDeps(), { id: user.id, neverSendToAi: false }, image.id, { no_ai: false }, { analyseNow: false });
-  return { user, accessToken, id: image.id, sha256: await sha256Hex(bytes) };
-}
 
 const analysisJob = (imageId: string): JobMessage => ({ kind: "analysis", imageId, attempt: 1 });
 
@@ -77,7 +34,7 @@ describe("the job consumer", () => {
     expect(Date.parse(image.analysis_retry_at ?? "")).toBeGreaterThan(Date.now() + 5000);
 
     // Delivered again before that time (a queue may be early), it waits out the rest and calls no one.
-    const early = await deliver("eis-jobs", [analysisJob(id)], 2);
+    const early = await deliver("eis-jobs", [analysisJob(id)], { attempts: 2 });
     expect(early.result.retryMessages).toHaveLength(1);
     expect(early.delays[0]).toBeGreaterThan(0);
     expect(await geminiCalls(sha256)).toHaveLength(1);

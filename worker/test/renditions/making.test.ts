@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { newSignedInUser } from "../helpers";
-import { s3Requests, storedObjects, uploadOk } from "../image-helpers";
+import { analysisReaches, s3Requests, storedObjects, uploadOk } from "../image-helpers";
 import { exifTiff, makeGif, makePngWithMetadata } from "../images";
 import {
   closeTo, download, encodeAs, heicPhoto, type Pixels, pixelsOf, quadrantColours, quadrantPng, quadrantsOf, type Rgb, renditionsReach, shownQuadrants,
@@ -73,11 +73,13 @@ describe("renditions through the Images binding", () => {
     expectWithin(await pixelsOf((await download(image.thumb_url)).bytes), { width: 450, height: 600 }, 480);
   });
 
-  it("makes them from the upload's bytes, without reading the original back, and stores them immutable next to it", async () => {
+  it("makes them from the stored original, read once by the job, and stores them immutable next to it", async () => {
     const { user, accessToken } = await newSignedInUser();
     const uploaded = await uploadOk(accessToken, { bytes: await quadrantPng(320, 240) });
     const image = await renditionsReach(accessToken, uploaded.id, ["done"]);
-    expect((await s3Requests(`users/${user.id}/`)).map((r) => r.method)).toEqual(["PUT"]);
+    await analysisReaches(accessToken, uploaded.id, ["done"]);
+    // The upload's PUT, the renditions job's read, and the analysis job's (an image this small goes to Gemini as it is).
+    expect((await s3Requests(`users/${user.id}/`)).map((r) => r.method)).toEqual(["PUT", "GET", "GET"]);
 
     const objects = await storedObjects(`renditions/users/${user.id}/`);
     const original = new URL(image.file_url).pathname.split("/").slice(-3).join("/");
