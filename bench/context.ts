@@ -1,5 +1,6 @@
 import type { Inspector } from "./inspector";
 import type { Plan } from "./plan";
+import type { QueueDelivery } from "./stack";
 import type { DirectSql } from "./sql";
 
 /** What every case gets: the running stack, a direct line to its database, and the plan. */
@@ -17,5 +18,7 @@ export interface BenchContext {
   sql: DirectSql;
   workerdPid: number;
   inspector: Inspector;
+  /** Every batch the job queues delivered so far (wrangler dev's log). */
+  queueDeliveries: QueueDelivery[];
   log(line: string): void;
 }

@@ -1,12 +1,7 @@
 import type { BenchContext } from "./context";
 import { geminiRequests, s3Objects, s3Requests, type S3Request } from "./stand-ins";
 
-/**
- * Queue messages one photo sends: 0 while its follow-up work runs in waitUntil; 2 (renditions, then
- * analysis) once issue 21 moves it to a queue consumer. Not measurable from outside (wrangler dev has no
- * queue log), so set by hand; Cloudflare bills 3 operations (write, read, delete) per message delivered.
- */
-const jobsPerPhoto = 0;
+/** Cloudflare bills 3 operations (write, read, delete) per message of up to 64 KB delivered once; a retry adds a read. */
 const queueOperationsPerMessage = 3;
 
 /** One count behind the cost table: a value per photo (or per Gemini request), unpriced. */
@@ -54,6 +49,9 @@ export async function countCosts(ctx: BenchContext, input: CountInput): Promise<
   const sentOriginals = gemini.filter((r) => r.sha256 && input.originalSha256s.has(r.sha256)).length;
   const sizes = [...new Set(gemini.map((r) => `${r.width}×${r.height}`))].slice(0, 3).join(", ");
 
+  const deliveries = sum(
+    ctx.queueDeliveries.filter((d) => d.at >= input.pipeline.from.getTime() && d.at <= input.viewFrom.getTime()).map((d) => d.messages),
+  );
   const { uploads, polls, listings } = input.client;
   const perPhoto = (key: string, name: string, total: number, unit: string, detail: string): CostRow => ({ key, name, value: total / n, unit, per: "photo", detail });
   const perCall = (key: string, name: string, total: number, unit: string, detail: string): CostRow => ({ key, name, value: total / calls, unit, per: "Gemini request", detail });
@@ -69,8 +67,8 @@ export async function countCosts(ctx: BenchContext, input: CountInput): Promise<
     perCall("gemini.megapixels", "Gemini image pixels", sum(gemini.map((r) => (r.width ?? 0) * (r.height ?? 0))) / 1e6, "megapixels", `as stored: ${sizes || "none"}`),
     perPhoto("gemini.inputTokens", "Gemini input tokens", promptTokens, "tokens", `of which image ${Math.round(imageTokens / n)} a photo (258 a 768×768 tile), the rest the prompt's text (the schema is not counted)`),
     perPhoto("gemini.outputTokens", "Gemini output tokens", outputTokens, "tokens", "the stand-in's answer at 4 characters a token; a real model's differs"),
-    perPhoto("queue.messages", "queue messages", jobsPerPhoto * n, "messages", "set by hand (jobsPerPhoto in bench/cost-counts.ts), not measured"),
-    perPhoto("queue.operations", "queue operations", jobsPerPhoto * queueOperationsPerMessage * n, "operations", "3 a message: write, read, delete"),
+    perPhoto("queue.messages", "queue messages delivered", deliveries, "messages", "wrangler dev's QUEUE lines while the photos were processed (renditions, then analysis; retries count again)"),
+    perPhoto("queue.operations", "queue operations", deliveries * queueOperationsPerMessage, "operations", "3 a message: write, read, delete"),
   ];
 }
 

@@ -56,6 +56,7 @@ async function main() {
       sql: connectSql(bench.stack.neon.url, bench.stack.workerVars.DATABASE_URL),
       workerdPid,
       inspector,
+      queueDeliveries: bench.queueDeliveries,
       log,
     };
     const profiled = profiler(inspector, args.has("--profile"));

@@ -8,8 +8,20 @@ import { startWranglerDev, type WranglerDev } from "../scripts/local/wrangler-de
 export interface BenchStack {
   stack: Stack;
   worker: WranglerDev;
+  /** Queue batches wrangler dev delivered to the worker, read off its log. */
+  queueDeliveries: QueueDelivery[];
   close(): Promise<void>;
 }
+
+/** One batch delivered to the queue consumer: when it ended, on which queue, how many messages. */
+export interface QueueDelivery {
+  at: number;
+  queue: string;
+  messages: number;
+}
+
+/** wrangler dev logs each batch it delivers: `QUEUE eis-jobs 9/10 (861ms)` (acknowledged/delivered). */
+const queueBatchLine = /\bQUEUE (\S+) \d+\/(\d+) \(/;
 
 /**
  * The local stand-ins and `wrangler dev` on free ports, with state in a fresh folder under
@@ -20,6 +32,7 @@ export interface BenchStack {
 export async function startBenchStack(): Promise<BenchStack> {
   const dir = resolve(`.data/bench/${randomUUID()}`);
   const recentLog: string[] = [];
+  const queueDeliveries: QueueDelivery[] = [];
   const stack = await startStack({ database: { kind: "pglite" }, s3Dir: `${dir}/s3` });
   const removeDir = () => rm(dir, { recursive: true, force: true });
   let worker: WranglerDev;
@@ -32,7 +45,11 @@ export async function startBenchStack(): Promise<BenchStack> {
         vars: stack.workerVars,
         envFile: `${dir}/worker.env`,
         persistTo: `${dir}/wrangler`,
-        log: (line) => recentLog.push(line) > 40 && recentLog.shift(),
+        log: (line) => {
+          const batch = queueBatchLine.exec(line);
+          if (batch) queueDeliveries.push({ at: Date.now(), queue: batch[1], messages: Number(batch[2]) });
+          return recentLog.push(line) > 40 && recentLog.shift();
+        },
       }),
     );
   } catch (error) {
@@ -43,6 +60,7 @@ export async function startBenchStack(): Promise<BenchStack> {
   return {
     stack,
     worker,
+    queueDeliveries,
     close: async () => {
       await worker.stop();
       await stack.close();
