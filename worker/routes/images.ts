@@ -56,7 +56,7 @@ export const imageRoutes = new Hono<AppEnv>()
   })
   .get("/timeline", async (c) => c.json({ months: await listTimelineMonths(c.var.deps, c.var.caller) }, 200))
   .post("/bulk", withUser, jsonBody(), validate("json", bulkInput), async (c) => {
-    const results = await runBulkAction(c.var.deps, c.var.user, c.req.valid("json"));
+    const results = await runBulkAction(c.var.deps, c.var.user, c.req.valid("json"), () => limitAnalyses(c.env, c.var.user.id));
     return c.json(summarise(results), 200);
   })
   .post("/download", withUser, jsonBody(), validate("json", idsInput), async (c) => {
@@ -69,7 +69,7 @@ export const imageRoutes = new Hono<AppEnv>()
     return c.json({ message: "Analysis queued", ...queued }, 202);
   })
   .patch("/:id", withUser, jsonBody(), validate("json", imagePatchInput), async (c) => {
-    const image = await updateImage(c.var.deps, c.var.user, c.req.param("id"), c.req.valid("json"));
+    const image = await updateImage(c.var.deps, c.var.user, c.req.param("id"), c.req.valid("json"), () => limitAnalyses(c.env, c.var.user.id));
     return c.json(await toImageView(c.var.deps, image), 200);
   })
   .post("/:id/shares", withUser, jsonBody(), validate("json", shareInput), async (c) => {

@@ -2,7 +2,7 @@ import type { Deps } from "../deps";
 import type { AnalysisStatus, Image, User } from "../db/schema";
 import type { Config } from "../env";
 import { AppError } from "../lib/errors";
-import { reanalysisBudget, reanalysisWaitSeconds, resetAnalysis, runAnalysis } from "./analysis";
+import { pendingIfBudgetLeft, reanalysisBudget, reanalysisWaitSeconds, resetAnalysis, runAnalysis } from "./analysis";
 import { getOwnImage } from "./image-queries";
 import { sendJobs } from "./send-jobs";
 
@@ -54,6 +54,25 @@ async function resetWithinBudget(deps: Deps, userId: string, image: Image, spend
   const retryAfter = reanalysisWaitSeconds(await getOwnImage(deps, userId, image.id));
   if (retryAfter > 0) throw reanalysisLimit(retryAfter);
   return false;
+}
+
+/**
+ * The columns that let an image kept from the AI go to it again. Allowing it again starts a paid
+ * model call, as a re-analysis does, so it spends the same two budgets first (issue 24, item 3:
+ * toggling no_ai got around them). When either is spent the image is still allowed, but stays
+ * `skipped` with that budget's code in `analysis_error`; the owner can ask for an analysis later.
+ */
+export async function allowedAgain(deps: Deps, image: Image, spendUserBudget: () => Promise<void>) {
+  const allowed = { noAi: false, analysisAttempts: 0 };
+  if (analysisStatusFor(deps.config, false) === "skipped") return { ...allowed, analysisStatus: "skipped" as const };
+  if (reanalysisWaitSeconds(image) > 0) return { ...allowed, analysisStatus: "skipped" as const, analysisError: "analysis_limit" };
+  try {
+    await spendUserBudget();
+  } catch (error) {
+    if (error instanceof AppError && error.status === 429) return { ...allowed, analysisStatus: "skipped" as const, analysisError: error.code };
+    throw error;
+  }
+  return { ...allowed, ...pendingIfBudgetLeft() };
 }
 
 /** POST /images/:id/analyze: back to pending with a fresh attempt budget, analysed after the response. */

@@ -242,6 +242,25 @@ export function reanalysisWaitSeconds(image: Pick<Image, "reanalyses" | "reanaly
 }
 
 const reanalysisWindowOver = sql`(${images.reanalysesWindowStart} is null or ${images.reanalysesWindowStart} <= now() - make_interval(secs => ${reanalysisBudget.windowSeconds}::int))`;
+/** The image's daily budget has a re-analysis left, as the statement finds the row. */
+const reanalysisLeft = sql`(${reanalysisWindowOver} or ${images.reanalyses} < ${reanalysisBudget.perImage}::int)`;
+/** One more re-analysis in the image's window, or the first of a new window. */
+const countedReanalysis = {
+  reanalyses: sql`case when ${reanalysisWindowOver} then 1 else ${images.reanalyses} + 1 end`,
+  reanalysesWindowStart: sql`case when ${reanalysisWindowOver} then now() else ${images.reanalysesWindowStart} end`,
+};
+
+/**
+ * Columns that make an image pending only if its daily budget has a re-analysis left, counting it;
+ * otherwise it stays `skipped` with `analysis_limit`. Decided in the statement that writes them,
+ * as resetAnalysis does, so parallel requests cannot exceed the budget.
+ */
+export const pendingIfBudgetLeft = () => ({
+  analysisStatus: sql`case when ${reanalysisLeft} then 'pending' else 'skipped' end`,
+  analysisError: sql`case when ${reanalysisLeft} then null else 'analysis_limit' end`,
+  reanalyses: sql`case when ${reanalysisLeft} then ${countedReanalysis.reanalyses} else ${images.reanalyses} end`,
+  reanalysesWindowStart: sql`case when ${reanalysisLeft} then ${countedReanalysis.reanalysesWindowStart} else ${images.reanalysesWindowStart} end`,
+});
 
 /**
  * Back to pending for a fresh start (re-analysis): a new attempt budget and no old error.
@@ -257,8 +276,7 @@ export async function resetAnalysis(deps: AnalysisDeps, userId: string, id: stri
       nextAttemptAt: null,
       leaseUntil: null,
       editedByUser: false,
-      reanalyses: sql`case when ${reanalysisWindowOver} then 1 else ${images.reanalyses} + 1 end`,
-      reanalysesWindowStart: sql`case when ${reanalysisWindowOver} then now() else ${images.reanalysesWindowStart} end`,
+      ...countedReanalysis,
     })
     .where(
       and(
@@ -267,7 +285,7 @@ export async function resetAnalysis(deps: AnalysisDeps, userId: string, id: stri
         eq(images.noAi, false),
         ownerAllowsAi,
         inArray(images.analysisStatus, ["pending", "done", "failed", "skipped"]),
-        sql`(${reanalysisWindowOver} or ${images.reanalyses} < ${reanalysisBudget.perImage}::int)`,
+        reanalysisLeft,
       ),
     )
     .returning({ id: images.id });

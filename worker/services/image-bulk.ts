@@ -19,17 +19,18 @@ const analysedAtOnce = 3;
 
 /**
  * One action on up to 100 of the user's images, each succeeding or failing on its own: the
- * results say which, in the order asked. An id that is not one of the user's images fails as
+ * results say which, in the order asked. Each image allowed to go to the AI again spends the
+ * re-analysis budgets as PATCH /images/:id does (`spendUserBudget` once per image). An id that is not one of the user's images fails as
  * image_not_found, whether it is unknown or another user's.
  */
-export async function runBulkAction(deps: Deps, owner: Owner, input: BulkAction): Promise<ItemResult[]> {
+export async function runBulkAction(deps: Deps, owner: Owner, input: BulkAction, spendUserBudget: () => Promise<void>): Promise<ItemResult[]> {
   const userId = owner.id;
   switch (input.action) {
     case "delete":
       return deleteImages(deps, userId, input.ids);
     case "set_no_ai":
       return eachImage(input.ids, async (id, index) => {
-        await updateImage(deps, owner, id, { no_ai: input.no_ai }, { analyseNow: index < analysedAtOnce });
+        await updateImage(deps, owner, id, { no_ai: input.no_ai }, spendUserBudget, { analyseNow: index < analysedAtOnce });
       });
     case "add_to_album":
       return addImagesToAlbum(deps, userId, input.album_id, input.ids);

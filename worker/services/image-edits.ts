@@ -1,8 +1,9 @@
 import { and, eq } from "drizzle-orm";
+import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
 import type { Deps } from "../deps";
 import { images, type Image } from "../db/schema";
 import { sanitizeAnswer } from "../lib/ai-text";
-import { accountKeepsFromAi, analysisStatusFor, sendAnalysisJob, type Owner } from "./analysis-requests";
+import { accountKeepsFromAi, allowedAgain, sendAnalysisJob, type Owner } from "./analysis-requests";
 import { imageColumns, imageNotFound, getOwnImage } from "./image-queries";
 
 export interface ImagePatch {
@@ -31,19 +32,26 @@ const clearedAnalysis: Partial<typeof images.$inferInsert> = {
 /**
  * The owner's edits: text is cleaned like the AI's (same limits, no control characters)
  * and marks the analysis as edited by a person. `no_ai: true` deletes the AI's text;
- * `no_ai: false` sends the image to the AI again, unless the account keeps every image from it: at
- * once, or with `analyseNow: false` by the sweep (a bulk change must not start a hundred analyses,
- * each holding an image, in one request).
+ * `no_ai: false` sends the image to the AI again, unless the account keeps every image from it,
+ * within the re-analysis budgets (`allowedAgain`, which spends `spendUserBudget`): at once, or with
+ * `analyseNow: false` by the sweep (a bulk change must not start a hundred analyses, each holding
+ * an image, in one request).
  */
-export async function updateImage(deps: Deps, owner: Owner, id: string, patch: ImagePatch, options: { analyseNow?: boolean } = {}): Promise<Image> {
+export async function updateImage(
+  deps: Deps,
+  owner: Owner,
+  id: string,
+  patch: ImagePatch,
+  spendUserBudget: () => Promise<void>,
+  options: { analyseNow?: boolean } = {},
+): Promise<Image> {
   const userId = owner.id;
   const current = await getOwnImage(deps, userId, id);
   if (patch.no_ai === false && owner.neverSendToAi) throw accountKeepsFromAi();
-  const changes: Partial<typeof images.$inferInsert> = {};
+  const changes: PgUpdateSetSource<typeof images> = {};
   if (patch.no_ai === true && !current.noAi) Object.assign(changes, { noAi: true, ...clearedAnalysis });
-  if (patch.no_ai === false && current.noAi) {
-    Object.assign(changes, { noAi: false, analysisStatus: analysisStatusFor(deps.config, false), analysisAttempts: 0 });
-  }
+  const allowing = patch.no_ai === false && current.noAi;
+  if (allowing) Object.assign(changes, await allowedAgain(deps, current, spendUserBudget));
   const edited = patch.description !== undefined || patch.alt_text !== undefined || patch.tags !== undefined;
   if (edited) {
     const clean = sanitizeAnswer({
@@ -66,7 +74,7 @@ export async function updateImage(deps: Deps, owner: Owner, id: string, patch: I
     .where(and(eq(images.id, id), eq(images.userId, userId)))
     .returning(imageColumns);
   if (!image) throw imageNotFound();
-  if (changes.analysisStatus === "pending" && options.analyseNow !== false) await sendAnalysisJob(deps, image);
+  if (allowing && options.analyseNow !== false) await sendAnalysisJob(deps, image);
   return image;
 }
 

@@ -45,6 +45,6 @@ export async function imageAwaitingAnalysis(rgb: [number, number, number] = [96,
   const res = await app("/images/upload", { method: "POST", headers: bearer(accessToken), body: form });
   const { image } = await res.json<{ image: { id: string } }>();
   await renditionsReach(accessToken, image.id, ["done"]);
-  await updateImage(testDeps(), { id: user.id, neverSendToAi: false }, image.id, { no_ai: false }, { analyseNow: false });
+  await updateImage(testDeps(), { id: user.id, neverSendToAi: false }, image.id, { no_ai: false }, async () => undefined, { analyseNow: false });
   return { user, accessToken, id: image.id, sha256: await sha256Hex(bytes) };
 }

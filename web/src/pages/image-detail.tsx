@@ -21,6 +21,17 @@ function failureText(code: string | null): string {
   return `The analysis failed${code ? ` (${code})` : ""}.`;
 }
 
+/** Why an image is not analysed: kept from the AI, a budget spent when it was allowed again, or no AI here. */
+function skippedText(image: ImageView): string {
+  if (image.no_ai) return "Kept from the AI, as you asked.";
+  if (image.analysis_error === "analysis_limit") return "Not analysed: this image was analysed 5 times in the last day. Try again later.";
+  if (image.analysis_error === "rate_limited") return "Not analysed: too many analyses were asked for in the last minute. Try again in a minute.";
+  return "Image analysis is not set up on this server.";
+}
+
+/** A budget was spent when the image was allowed again: the owner can ask once it allows. */
+const canAnalyseLater = (image: ImageView) => image.analysis_status === "skipped" && !image.no_ai && image.analysis_error !== null;
+
 export default function ImageDetail() {
   const params = useParams<{ id: string }>();
   return (
@@ -112,9 +123,9 @@ function ImageSheet(props: { image: ImageView }) {
           <dt>Analysis</dt>
           <dd class="status-line">
             <AnalysisBadge status={image().analysis_status} />
-            <Show when={image().analysis_status === "failed" && !image().no_ai}>
+            <Show when={(image().analysis_status === "failed" && !image().no_ai) || canAnalyseLater(image())}>
               <button type="button" disabled={retrying.pending} onClick={() => void retry(image().id).catch(() => undefined)}>
-                {image().analysis_retry_at ? "Retry now" : "Retry analysis"}
+                {canAnalyseLater(image()) ? "Analyse" : image().analysis_retry_at ? "Retry now" : "Retry analysis"}
               </button>
             </Show>
           </dd>
@@ -126,7 +137,7 @@ function ImageSheet(props: { image: ImageView }) {
           </p>
         </Show>
         <Show when={image().analysis_status === "skipped"}>
-          <p class="hint">{image().no_ai ? "Kept from the AI, as you asked." : "Image analysis is not set up on this server."}</p>
+          <p class="hint">{skippedText(image())}</p>
         </Show>
         <NoAiSwitch image={image()} />
         <Show when={retrying.error}>

@@ -1,13 +1,15 @@
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { images } from "../../db/schema";
-import { app, bearer, newSignedInUser, testDb } from "../helpers";
-import { analysisReaches, geminiCalls, geminiFault, sha256Hex, uploadOk } from "../image-helpers";
+import { analyzeDueImages } from "../../services/analysis";
+import { app, bearer, json, newSignedInUser, testDb, testDeps } from "../helpers";
+import { analysisReaches, geminiCalls, geminiFault, getImage, sha256Hex, uploadOk } from "../image-helpers";
 import { makePng } from "../images";
 
 const teal: [number, number, number] = [0, 128, 128];
 
 const reanalyse = (token: string, id: string) => app(`/images/${id}/analyze`, { method: "POST", headers: bearer(token) });
+const setNoAi = (token: string, id: string, noAi: boolean) => app(`/images/${id}`, json({ no_ai: noAi }, { method: "PATCH", headers: bearer(token) }));
 
 /** Re-analysis then waits until it is done, so the next request is not refused as in progress. */
 async function reanalyseToTheEnd(token: string, id: string) {
@@ -62,5 +64,65 @@ describe("re-analysis budget", () => {
     expect(await refused.json()).toMatchObject({ code: "rate_limited" });
     expect(refused.headers.get("retry-after")).toBe("60");
     expect(await geminiCalls(third.sha256)).toHaveLength(1);
+  });
+});
+
+describe("turning AI back on (issue 24, item 3)", () => {
+  it("spends one of the image's five re-analyses a day each time, so the sixth is refused whichever way it is asked", async () => {
+    const { accessToken } = await newSignedInUser();
+    const { id, sha256 } = await analysedImage(accessToken);
+    for (let i = 0; i < 5; i++) {
+      expect((await setNoAi(accessToken, id, true)).status).toBe(200);
+      expect(await (await setNoAi(accessToken, id, false)).json()).toMatchObject({ no_ai: false, analysis_status: "pending" });
+      await analysisReaches(accessToken, id, ["done"]);
+    }
+    const refused = await reanalyse(accessToken, id);
+    expect(refused.status).toBe(429);
+    expect(await refused.json()).toMatchObject({ code: "analysis_limit" });
+    expect(await geminiCalls(sha256)).toHaveLength(6);
+  });
+
+  it("starts no model call once the image's five a day are spent: after the 429, eight toggles of no_ai leave it allowed but not analysed", async () => {
+    const { accessToken } = await newSignedInUser();
+    const { id, sha256 } = await analysedImage(accessToken);
+    for (let i = 0; i < 5; i++) await reanalyseToTheEnd(accessToken, id);
+    expect((await reanalyse(accessToken, id)).status).toBe(429);
+    for (let i = 0; i < 8; i++) {
+      expect((await setNoAi(accessToken, id, true)).status).toBe(200);
+      const allowed = await setNoAi(accessToken, id, false);
+      expect(allowed.status).toBe(200);
+      expect(await allowed.json()).toMatchObject({ no_ai: false });
+      await analysisReaches(accessToken, id, ["done", "skipped"]);
+    }
+    expect(await getImage(accessToken, id)).toMatchObject({ no_ai: false, analysis_status: "skipped", analysis_error: "analysis_limit" });
+    expect(await geminiCalls(sha256)).toHaveLength(6); // the upload's analysis and five re-analyses
+  });
+
+  it("bulk set_no_ai false spends the same budgets: at most the user's ten a minute start, none for an image whose five a day are spent", async () => {
+    const { user, accessToken } = await newSignedInUser();
+    const kept: { id: string; sha256: string }[] = [];
+    for (let i = 0; i < 12; i++) {
+      const bytes = await makePng(12, 12, [i * 20, 90, 160]);
+      const form = new FormData();
+      form.append("image", new File([bytes], `kept-${i}.png`));
+      form.append("no_ai", "true");
+      const res = await app("/images/upload", { method: "POST", headers: bearer(accessToken), body: form });
+      kept.push({ id: (await res.json<{ image: { id: string } }>()).image.id, sha256: await sha256Hex(bytes) });
+    }
+    const [spent] = kept;
+    await testDb().update(images).set({ reanalyses: 5, reanalysesWindowStart: sql`now()` }).where(eq(images.id, spent.id));
+
+    const res = await app("/images/bulk", json({ action: "set_no_ai", no_ai: false, ids: kept.map((image) => image.id) }, { headers: bearer(accessToken) }));
+    expect(res.status).toBe(200);
+    expect((await res.json<{ summary: unknown }>()).summary).toEqual({ succeeded: 12, failed: 0 });
+    await analyzeDueImages(testDeps(), new Date(), { userId: user.id, batch: 50 }); // the sweep's share of them
+    const settled = await Promise.all(kept.map((image) => analysisReaches(accessToken, image.id, ["done", "skipped"])));
+
+    expect(settled.every((image) => !image.no_ai)).toBe(true);
+    expect(settled[0]).toMatchObject({ analysis_status: "skipped", analysis_error: "analysis_limit" });
+    expect(settled.filter((image) => image.analysis_status === "done")).toHaveLength(10);
+    expect(settled.slice(1).filter((image) => image.analysis_status === "skipped").map((image) => image.analysis_error)).toEqual(["rate_limited"]);
+    const calls = await Promise.all(kept.map((image) => geminiCalls(image.sha256)));
+    expect(calls.flat()).toHaveLength(10);
   });
 });

@@ -39,7 +39,7 @@ describe("follow-up work runs as jobs, off the request path", () => {
     await renditionsReach(accessToken, uploaded.id, ["done"]);
     expect(await geminiCalls(await sha256Hex(bytes))).toHaveLength(0);
 
-    const image = await updateImage(testDeps(), { id: user.id, neverSendToAi: false }, uploaded.id, { no_ai: false });
+    const image = await updateImage(testDeps(), { id: user.id, neverSendToAi: false }, uploaded.id, { no_ai: false }, async () => undefined);
     expect(image.analysisStatus).toBe("pending");
     expect(await analysisReaches(accessToken, uploaded.id, ["done"])).toMatchObject({ analysis_attempts: 1 });
     expect(await geminiCalls(await sha256Hex(bytes))).toHaveLength(1);
