@@ -89,6 +89,8 @@ test("a HEIC the local binding cannot render shows a placeholder naming its form
     await page.getByRole("heading", { name: "IMG_0001.HEIC" }).waitFor();
     const placeholder = page.locator(".detail-media .no-preview");
     assert.match((await placeholder.textContent()) ?? "", /^HEICNo preview of this image/);
+    // The reason the worker gave (renditions_error), in words.
+    assert.match((await placeholder.textContent()) ?? "", /The image service cannot read HEIC files\./);
     await page.getByRole("link", { name: "Download original" }).waitFor();
     assert.equal(await page.locator(".detail-media img").count(), 0);
     assert.deepEqual(await brokenImages(page), []);

@@ -1,6 +1,10 @@
 import * as v from "valibot";
+import { imageContentTypes } from "./images/sniff";
 
-/** Secrets are not in wrangler.toml, so `wrangler types` cannot see them: declare them here. */
+/**
+ * Secrets are not in wrangler.toml, so `wrangler types` cannot see them: declare them here, with
+ * the optional vars whose defaults live in this file rather than in wrangler.toml.
+ */
 declare global {
   namespace Cloudflare {
     interface Env {
@@ -14,6 +18,10 @@ declare global {
       GEMINI_API_KEY?: string;
       GEMINI_BASE_URL?: string;
       ALLOWED_ORIGINS?: string;
+      IMAGES_INPUT_FORMATS?: string;
+      IMAGES_MAX_INPUT_BYTES?: string;
+      IMAGES_MAX_INPUT_PIXELS?: string;
+      IMAGES_MAX_INPUT_SIDE?: string;
     }
   }
 }
@@ -41,6 +49,20 @@ const integer = (fallback: number, min: number, max: number) =>
     String(fallback),
   );
 
+/** Comma-separated content types, each one an upload can be stored as; empty: none. */
+const imageTypeList = (fallback: string[]) =>
+  v.optional(
+    v.pipe(
+      v.string(),
+      v.transform((list) => list.split(",").map((entry) => entry.trim().toLowerCase()).filter(Boolean)),
+      v.check(
+        (types) => types.every((type) => imageContentTypes.includes(type)),
+        `must be comma-separated image types from: ${imageContentTypes.join(", ")}`,
+      ),
+    ),
+    fallback.join(","),
+  );
+
 const configSchema = v.object({
   JWT_SECRET_KEY: v.pipe(
     text,
@@ -59,6 +81,13 @@ const configSchema = v.object({
   GEMINI_TIMEOUT_MS: integer(20_000, 1000, 60_000),
   MAX_UPLOAD_BYTES: integer(10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
   FILE_URL_TTL: integer(900, 60, 604_800),
+  // What the Images binding reads, decided before it is called (services/images-input.ts). The defaults
+  // are production's Cloudflare Images: HEIC yes, AVIF only on Enterprise plans, up to 100 MB,
+  // 100 megapixels and 12,000 px a side. The local binding (sharp) reads more, so tests use these too.
+  IMAGES_INPUT_FORMATS: imageTypeList(["image/jpeg", "image/png", "image/gif", "image/webp", "image/heic"]),
+  IMAGES_MAX_INPUT_BYTES: integer(100_000_000, 1, 1_000_000_000),
+  IMAGES_MAX_INPUT_PIXELS: integer(100_000_000, 1, 1_000_000_000),
+  IMAGES_MAX_INPUT_SIDE: integer(12_000, 1, 100_000),
   ALLOWED_ORIGINS: v.optional(
     v.pipe(v.string(), v.trim(), v.check(isOriginList, "must be comma-separated http(s) origins, such as https://app.example.com")),
     "",

@@ -32,6 +32,9 @@ const formats: Record<ImageFormat, FormatInfo> = {
   heic: { label: "HEIC", contentType: "image/heic", extension: "heic", read: readHeifSize },
 };
 
+/** Every content type an upload can be stored as. */
+export const imageContentTypes = Object.values(formats).map((format) => format.contentType);
+
 const notAnImage = "Only JPEG, PNG, WebP, GIF, AVIF and HEIC images are accepted.";
 
 /**

@@ -2,6 +2,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Deps } from "../deps";
 import { images, users, type Image } from "../db/schema";
 import { AnalysisError, analysisPromptHash, analyzeWithGemini } from "./gemini";
+import { type ImagesInput, unreadableReason } from "./images-input";
 import { getObjectBytes, getObjectStream } from "./object-store";
 import { toWebp } from "./render-renditions";
 import { type JobOutcome, jobDone, retryJobIn } from "./send-jobs";
@@ -28,9 +29,13 @@ interface Claimed {
   id: string;
   key: string;
   contentType: string;
+  size: number;
   width: number;
   height: number;
   displayKey: string | null;
+  displaySize: number | null;
+  displayWidth: number | null;
+  displayHeight: number | null;
   attempts: number;
 }
 
@@ -54,9 +59,13 @@ async function claimImage(deps: AnalysisDeps, id: string, now: Date): Promise<Cl
       id: images.id,
       key: images.key,
       contentType: images.contentType,
+      size: images.size,
       width: images.width,
       height: images.height,
       displayKey: images.displayKey,
+      displaySize: images.displaySize,
+      displayWidth: images.displayWidth,
+      displayHeight: images.displayHeight,
       attempts: images.analysisAttempts,
     });
   return row;
@@ -148,16 +157,27 @@ async function analyzeOnce(deps: AnalysisDeps, id: string, now: () => Date): Pro
 /**
  * What Gemini sees: the stored original when it is small already; otherwise a WebP of at most
  * `analysisMaxSide` px made by the Images binding, from the display rendition when there is one
- * (≤ 2,048 px, a fraction of the original's bytes). A format the binding cannot read (HEIC
- * locally) falls back to the original, as before this copy existed.
+ * (≤ 2,048 px, a fraction of the original's bytes). An input the binding is configured not to
+ * read (AVIF, beyond its limits) is never given to it, and one it fails on (HEIC locally): both
+ * fall back to the original, as before this copy existed.
  */
 async function analysisCopy(deps: AnalysisDeps, claimed: Claimed): Promise<{ bytes: Uint8Array; contentType: string }> {
-  if (Math.max(claimed.width, claimed.height) > analysisMaxSide) {
-    const source = await fromStorage(getObjectStream(deps, claimed.displayKey ?? claimed.key).then((object) => object.body));
-    const copy = await toWebp(deps.images, source, analysisMaxSide).catch(() => undefined);
+  const source = copySource(claimed);
+  if (Math.max(claimed.width, claimed.height) > analysisMaxSide && !unreadableReason(deps.config, source)) {
+    const stream = await fromStorage(getObjectStream(deps, source.key).then((object) => object.body));
+    const copy = await toWebp(deps.images, stream, analysisMaxSide).catch(() => undefined);
     if (copy) return { bytes: copy.bytes, contentType: "image/webp" };
   }
   return { bytes: await fromStorage(getObjectBytes(deps, claimed.key)), contentType: claimed.contentType };
+}
+
+/** The display rendition when one was made (a WebP); the original otherwise, or when it is its own display copy. */
+function copySource(claimed: Claimed): ImagesInput & { key: string } {
+  const { displayKey, displaySize, displayWidth, displayHeight } = claimed;
+  if (displayKey && displayKey !== claimed.key && displaySize && displayWidth && displayHeight) {
+    return { key: displayKey, contentType: "image/webp", size: displaySize, width: displayWidth, height: displayHeight };
+  }
+  return { key: claimed.key, contentType: claimed.contentType, size: claimed.size, width: claimed.width, height: claimed.height };
 }
 
 /** A read from the bucket that failed is a transient failure of the analysis, retried like Gemini's. */

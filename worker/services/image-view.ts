@@ -46,10 +46,16 @@ export async function toImageView(deps: Pick<Deps, "config" | "s3">, image: Imag
     file_url: url,
     /** When file_url stops working; so do thumb_url and display_url when signed `fresh`. */
     file_url_expires_at: expiresAt.toISOString(),
-    /** WebP, at most 480 px (thumb) and 2,048 px (display) a side; null until renditions_status is done. */
+    /**
+     * WebP, at most 480 px (thumb) and 2,048 px (display) a side; for a format browsers show that the
+     * Images binding does not read (AVIF), both are the stored original, stripped on upload. Null
+     * until renditions_status is done.
+     */
     thumb_url: thumbUrl,
     display_url: displayUrl,
     renditions_status: image.renditionsStatus,
+    /** Why renditions are failed or unsupported, a code (e.g. "unsupported_format", "side_too_long"); null otherwise. */
+    renditions_error: image.renditionsStatus === "done" ? null : image.renditionsError,
     analysis_status: image.analysisStatus,
     analysis_attempts: image.analysisAttempts,
     analysis_error: image.analysisError,

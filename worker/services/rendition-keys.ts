@@ -33,6 +33,9 @@ type ShareableImage = Pick<
   | "displayHeight"
 >;
 
+/** A rendition is a WebP, unless the original stands in for it (a format the Images binding does not read). */
+const renditionType = (image: Pick<Image, "key" | "contentType">, key: string) => (key === image.key ? image.contentType : "image/webp");
+
 /**
  * The object a share link (and its og:image) serves for an image: the display rendition once
  * it is made (at most 2,048 px, upright, WebP, no metadata); until then the original, but
@@ -40,7 +43,7 @@ type ShareableImage = Pick<
  */
 export function shareObjectFor(image: ShareableImage): { key: string; contentType: string; width: number; height: number } | undefined {
   if (image.renditionsStatus === "done" && image.displayKey && image.displayWidth && image.displayHeight) {
-    return { key: image.displayKey, contentType: "image/webp", width: image.displayWidth, height: image.displayHeight };
+    return { key: image.displayKey, contentType: renditionType(image, image.displayKey), width: image.displayWidth, height: image.displayHeight };
   }
   if (image.metadataStatus === "kept") return undefined;
   return { key: image.key, contentType: image.contentType, width: image.width, height: image.height };
@@ -49,7 +52,7 @@ export function shareObjectFor(image: ShareableImage): { key: string; contentTyp
 /** The small picture an album share's grid shows: the thumb rendition once made, else what `shareObjectFor` would serve. */
 export function shareThumbFor(image: ShareableImage & Pick<Image, "thumbKey" | "thumbWidth" | "thumbHeight">) {
   if (image.renditionsStatus === "done" && image.thumbKey && image.thumbWidth && image.thumbHeight) {
-    return { key: image.thumbKey, contentType: "image/webp", width: image.thumbWidth, height: image.thumbHeight };
+    return { key: image.thumbKey, contentType: renditionType(image, image.thumbKey), width: image.thumbWidth, height: image.thumbHeight };
   }
   return shareObjectFor(image);
 }

@@ -1,6 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Deps } from "../deps";
-import { images, type AnalysisStatus } from "../db/schema";
+import { images, type AnalysisStatus, type MetadataStatus } from "../db/schema";
+import { planRenditions } from "./images-input";
 import { deleteObjectOrQueue } from "./object-cleanup";
 import { getObjectStream, putObject } from "./object-store";
 import { RenditionError, type Rendition, renderRenditions } from "./render-renditions";
@@ -27,8 +28,10 @@ interface Claimed {
   key: string;
   fileName: string;
   contentType: string;
+  size: number;
   width: number;
   height: number;
+  metadataStatus: MetadataStatus | null;
   attempts: number;
   analysisStatus: AnalysisStatus;
 }
@@ -76,8 +79,10 @@ async function claim(deps: RenditionDeps, id: string, now: Date, by: "id" | "swe
       key: images.key,
       fileName: images.fileName,
       contentType: images.contentType,
+      size: images.size,
       width: images.width,
       height: images.height,
+      metadataStatus: images.metadataStatus,
       attempts: images.renditionsAttempts,
       analysisStatus: images.analysisStatus,
     });
@@ -89,12 +94,18 @@ const fenced = (claimed: Claimed) =>
 
 /**
  * Makes, stores and records both renditions of one image: one attempt, the original streamed
- * from the bucket into the binding. A failure is recorded with a retry time; a format the
- * binding cannot read is final. Undefined: nothing to claim (done, or another attempt holds it).
+ * from the bucket into the binding. What the binding is configured not to read is settled
+ * before (planRenditions): the original stands in, or the image is unsupported. A failure is
+ * recorded with a retry time; a format the binding cannot read is final. Undefined: nothing to
+ * claim (done, or another attempt holds it).
  */
 async function makeRenditions(deps: RenditionDeps, id: string, now: Date, by: "id" | "sweep"): Promise<Attempted | undefined> {
   const claimed = await claim(deps, id, now, by);
   if (!claimed) return undefined;
+  const plan = planRenditions(deps.config, claimed);
+  if (plan.kind === "original") await showOriginal(deps, claimed);
+  if (plan.kind === "unsupported") await markUnsupported(deps, claimed, plan.reason);
+  if (plan.kind !== "render") return { analysisStatus: claimed.analysisStatus };
   let made: { display: Rendition; thumb: Rendition };
   try {
     made = await renderRenditions(deps.images, (await getObjectStream(deps, claimed.key)).body, claimed.contentType);
@@ -193,25 +204,62 @@ async function complete(deps: RenditionDeps, claimed: Claimed, made: { display: 
 }
 
 /**
+ * The stored original as the display copy and the thumb, for a format browsers show that the
+ * binding does not read: upload stripped it already (planRenditions never picks one that kept
+ * its metadata). Nothing is made or stored, so a deletion has nothing more to remove.
+ */
+async function showOriginal(deps: RenditionDeps, claimed: Claimed) {
+  const { key, size, width, height } = claimed;
+  await deps.db
+    .update(images)
+    .set({
+      renditionsStatus: "done",
+      renditionsError: null,
+      renditionsLeaseUntil: null,
+      renditionsNextAttemptAt: null,
+      thumbKey: key,
+      thumbSize: size,
+      thumbWidth: width,
+      thumbHeight: height,
+      displayKey: key,
+      displaySize: size,
+      displayWidth: width,
+      displayHeight: height,
+    })
+    .where(fenced(claimed));
+}
+
+/** Unsupported for good, with the reason (a code): never retried. */
+async function markUnsupported(deps: RenditionDeps, claimed: Claimed, reason: string) {
+  await deps.db
+    .update(images)
+    .set({ renditionsStatus: "unsupported", renditionsError: reason, renditionsLeaseUntil: null, renditionsNextAttemptAt: null })
+    .where(fenced(claimed));
+}
+
+/**
  * Failed with a due time while attempts remain; unsupported (or out of attempts) for good.
  * Answers the delay a retry should wait, whenever the failure is worth one: past the last
  * attempt too, so the queue's own count runs out and dead-letters the job.
  */
 async function fail(deps: RenditionDeps, claimed: Claimed, error: unknown, now: Date): Promise<number | undefined> {
   const code = error instanceof RenditionError ? error.code : "storage_unavailable";
-  const unsupported = code === "unsupported_format";
-  const retry = !unsupported && claimed.attempts < maxAttempts;
+  if (code === "unsupported_format") {
+    await markUnsupported(deps, claimed, code);
+    return undefined;
+  }
+  const retry = claimed.attempts < maxAttempts;
   const delayMs = backoffMs(claimed.attempts);
   await deps.db
     .update(images)
     .set({
-      renditionsStatus: unsupported ? "unsupported" : "failed",
+      renditionsStatus: "failed",
       renditionsError: code,
       renditionsLeaseUntil: null,
       renditionsNextAttemptAt: retry ? new Date(now.getTime() + delayMs) : null,
     })
     .where(fenced(claimed));
-  return unsupported ? undefined : delayMs;
+  return delayMs;
 }
 
 /** 1, 2, 4, 8 minutes… with jitter, capped at an hour. */

@@ -95,6 +95,21 @@ describe("configuration", () => {
     },
   );
 
+  it.each([
+    ["IMAGES_INPUT_FORMATS", "image/jpeg, image/bmp", "must be comma-separated image types from"],
+    ["IMAGES_MAX_INPUT_BYTES", "100MB", "must be a whole number"],
+    ["IMAGES_MAX_INPUT_PIXELS", "0", "must be at least 1"],
+    ["IMAGES_MAX_INPUT_SIDE", "-1", "must be a whole number"],
+  ])("refuses %s=%j, naming the variable and not its value", async (name, value, problem) => {
+    const logged = captureExpectedErrors(/^Invalid configuration: /);
+    const res = await worker.fetch(new Request("http://app.test/healthz"), { ...env, [name]: value }, createExecutionContext());
+    expect(res.status).toBe(500);
+    const body = await res.json<{ message: string; code: string }>();
+    expect(body).toMatchObject({ code: "config_invalid", message: expect.stringContaining(`${name} ${problem}`) });
+    expect(body.message).not.toContain(value);
+    expect(logged).toHaveLength(1);
+  });
+
   it("lists every missing variable at once", async () => {
     const logged = captureExpectedErrors(/^Invalid configuration: /);
     const { DATABASE_URL: _db, S3_BUCKET_NAME: _bucket, ...rest } = env;

@@ -31,7 +31,9 @@ export async function expectConsistentAfterSweep(userId: string) {
   const objects = await storedObjects(`users/${userId}/`);
   expect(objects.map((o) => o.key).sort()).toEqual(rows.map((r) => r.key).sort());
   const renditions = await storedObjects(`renditions/users/${userId}/`);
-  expect(renditions.map((o) => o.key).sort()).toEqual(rows.flatMap((r) => [r.thumbKey, r.displayKey]).filter(Boolean).sort());
+  // An original that stands in for its renditions (AVIF) is counted with the originals.
+  const made = rows.flatMap((r) => [r.thumbKey, r.displayKey]).filter((key) => key && !rows.some((r) => r.key === key));
+  expect(renditions.map((o) => o.key).sort()).toEqual(made.sort());
   for (const row of rows) {
     expect(["done", "skipped", "failed"], `image ${row.key}`).toContain(row.status);
     if (row.status === "failed") expect(row.retryAt, `image ${row.key} still has a retry due`).toBeNull();

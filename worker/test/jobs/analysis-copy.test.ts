@@ -1,10 +1,14 @@
-import { inject } from "vitest";
-import { describe, expect, it } from "vitest";
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, inject, it, vi } from "vitest";
 import { analysisMaxSide } from "../../services/analysis";
-import { newSignedInUser } from "../helpers";
-import { analysisReaches, geminiCalls, s3Requests, sha256Hex, uploadOk } from "../image-helpers";
+import { updateImage } from "../../services/image-edits";
+import { app, bearer, newSignedInUser, testDeps } from "../helpers";
+import { analysisReaches, geminiCalls, type ImageBody, s3Requests, sha256Hex, uploadOk } from "../image-helpers";
 import { makeHeic } from "../images";
-import { quadrantPng } from "../rendition-helpers";
+import { deliver } from "../job-helpers";
+import { encodeAs, quadrantPng, renditionsReach } from "../rendition-helpers";
+
+afterEach(() => vi.restoreAllMocks());
 
 interface LoggedCall {
   at: string;
@@ -52,5 +56,29 @@ describe("what Gemini is sent", () => {
     const calls = await geminiCalls(uploaded.sha256);
     expect(calls).toHaveLength(1);
     expect(calls[0]).toMatchObject({ outcome: "ok" });
+  });
+
+  it("sends a large AVIF's stored original: the binding is asked for no copy of a format it is configured not to read", async () => {
+    const { accessToken } = await newSignedInUser();
+    const uploaded = await uploadOk(accessToken, { bytes: await encodeAs(await quadrantPng(2400, 1600), "image/avif"), name: "wide.avif" });
+    const image = await analysisReaches(accessToken, uploaded.id, ["done", "failed"], { timeoutMs: 30_000 });
+    expect(image.analysis_status).toBe("done");
+    // The stand-in logs the SHA-256 of the image it was sent: the stored original's.
+    expect(await geminiCalls(uploaded.sha256)).toHaveLength(1);
+  });
+
+  it("sends the original when the display rendition is beyond the binding's configured limits (IMAGES_MAX_INPUT_PIXELS)", async () => {
+    const { user, accessToken } = await newSignedInUser();
+    const form = new FormData();
+    form.append("image", new File([await quadrantPng(2400, 1600)], "wide.png"));
+    form.append("no_ai", "true");
+    const res = await app("/images/upload", { method: "POST", headers: bearer(accessToken), body: form });
+    const uploaded = (await res.json<{ image: ImageBody }>()).image;
+    await renditionsReach(accessToken, uploaded.id, ["done"]); // display: 2,048 × 1,365 px, 2.8 MP
+    await updateImage(testDeps(), { id: user.id, neverSendToAi: false }, uploaded.id, { no_ai: false }, async () => undefined, { analyseNow: false });
+
+    await deliver("eis-jobs", [{ kind: "analysis", imageId: uploaded.id, attempt: 1 }], { bindings: { ...env, IMAGES_MAX_INPUT_PIXELS: "2000000" } as Env });
+    expect(await analysisReaches(accessToken, uploaded.id, ["done", "failed"])).toMatchObject({ analysis_status: "done" });
+    expect(await geminiCalls(uploaded.sha256)).toHaveLength(1);
   });
 });

@@ -20,7 +20,8 @@ function expectWithin(actual: { width: number; height: number }, source: { width
   expect(Math.abs(actual.height - source.height * scale), `height ${actual.height} for ${source.height} scaled ${scale}`).toBeLessThanOrEqual(1);
 }
 
-const quadrantSource = (width: number, height: number, format?: "image/jpeg" | "image/webp" | "image/avif") => async () => {
+// AVIF is not among them: production's binding reads none, so its original stands in (input-limits.test.ts).
+const quadrantSource = (width: number, height: number, format?: "image/jpeg" | "image/webp") => async () => {
   const png = await quadrantPng(width, height);
   return format ? encodeAs(png, format) : png;
 };
@@ -30,7 +31,6 @@ describe("renditions through the Images binding", () => {
     ["PNG", quadrantSource(2600, 1300), 2600, 1300, true],
     ["JPEG", quadrantSource(2600, 1300, "image/jpeg"), 2600, 1300, true],
     ["WebP", quadrantSource(1200, 800, "image/webp"), 1200, 800, true],
-    ["AVIF", quadrantSource(900, 600, "image/avif"), 900, 600, true],
     ["GIF", async () => makeGif(600, 400), 600, 400, false],
   ])("makes a %s's thumb and display: WebP, within bounds, never upscaled, upright, without metadata", async (_format, make, width, height, quadrants) => {
     const { accessToken } = await newSignedInUser();
