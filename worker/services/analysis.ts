@@ -154,16 +154,20 @@ async function analyzeOnce(deps: AnalysisDeps, id: string, now: () => Date): Pro
   }
 }
 
+/** The image types Gemini takes inline (its documentation lists no GIF or AVIF). */
+const geminiInputTypes = new Set(["image/png", "image/jpeg", "image/webp", "image/heic", "image/heif"]);
+
 /**
- * What Gemini sees: the stored original when it is small already; otherwise a WebP of at most
- * `analysisMaxSide` px made by the Images binding, from the display rendition when there is one
- * (≤ 2,048 px, a fraction of the original's bytes). An input the binding is configured not to
- * read (AVIF, beyond its limits) is never given to it, and one it fails on (HEIC locally): both
- * fall back to the original, as before this copy existed.
+ * What Gemini sees: the stored original when it is small already and of a type Gemini takes;
+ * otherwise a WebP of at most `analysisMaxSide` px made by the Images binding, from the display
+ * rendition when there is one (≤ 2,048 px, a fraction of the original's bytes). An input the
+ * binding is configured not to read (AVIF, beyond its limits) is never given to it, and one it
+ * fails on (HEIC locally): both fall back to the original, as before this copy existed.
  */
 async function analysisCopy(deps: AnalysisDeps, claimed: Claimed): Promise<{ bytes: Uint8Array; contentType: string }> {
   const source = copySource(claimed);
-  if (Math.max(claimed.width, claimed.height) > analysisMaxSide && !unreadableReason(deps.config, source)) {
+  const needsCopy = Math.max(claimed.width, claimed.height) > analysisMaxSide || !geminiInputTypes.has(claimed.contentType);
+  if (needsCopy && !unreadableReason(deps.config, source)) {
     const stream = await fromStorage(getObjectStream(deps, source.key).then((object) => object.body));
     const copy = await toWebp(deps.images, stream, analysisMaxSide).catch(() => undefined);
     if (copy) return { bytes: copy.bytes, contentType: "image/webp" };

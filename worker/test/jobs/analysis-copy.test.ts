@@ -4,7 +4,7 @@ import { analysisMaxSide } from "../../services/analysis";
 import { updateImage } from "../../services/image-edits";
 import { app, bearer, newSignedInUser, testDeps } from "../helpers";
 import { analysisReaches, geminiCalls, type ImageBody, s3Requests, sha256Hex, uploadOk } from "../image-helpers";
-import { makeHeic } from "../images";
+import { makeGif, makeHeic } from "../images";
 import { deliver } from "../job-helpers";
 import { encodeAs, quadrantPng, renditionsReach } from "../rendition-helpers";
 
@@ -47,6 +47,18 @@ describe("what Gemini is sent", () => {
     const reads = (await s3Requests(`renditions/users/${user.id}/`)).filter((r) => r.method === "GET");
     expect(reads.map((r) => r.key)).toEqual([expect.stringMatching(/\.display\.webp$/)]);
     expect((await s3Requests(`users/${user.id}/`)).map((r) => r.method)).toEqual(["PUT", "GET"]);
+  });
+
+  it("sends a small GIF, a type Gemini does not take, as a WebP copy of its first frame", async () => {
+    const { accessToken } = await newSignedInUser();
+    const gif = makeGif(60, 40);
+    const since = new Date().toISOString();
+    const uploaded = await uploadOk(accessToken, { bytes: gif, name: "small.gif" });
+    const image = await analysisReaches(accessToken, uploaded.id, ["done"]);
+    expect(await geminiCalls(uploaded.sha256)).toEqual([]);
+    expect(image.description).toContain("60×40");
+    const copies = (await geminiCallsSince(since)).filter((call) => call.displayWidth === 60 && call.displayHeight === 40);
+    expect(copies.map((call) => call.mimeType)).toContain("image/webp");
   });
 
   it("falls back to the original for a large HEIC the local Images binding cannot read", async () => {
