@@ -80,6 +80,7 @@ const configSchema = v.object({
   GEMINI_BASE_URL: optionalHttpUrl,
   GEMINI_TIMEOUT_MS: integer(20_000, 1000, 60_000),
   MAX_UPLOAD_BYTES: integer(10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+  MAX_DIRECT_UPLOAD_BYTES: integer(100 * 1024 * 1024, 1024, 5 * 1024 * 1024 * 1024),
   FILE_URL_TTL: integer(900, 60, 604_800),
   // What the Images binding reads, decided before it is called (services/images-input.ts). The defaults
   // are production's Cloudflare Images: HEIC yes, AVIF only on Enterprise plans, up to 100 MB,

@@ -9,6 +9,7 @@ import { auth } from "./routes/auth";
 import { health } from "./routes/health";
 import { imageRoutes } from "./routes/images";
 import { albumRoutes } from "./routes/albums";
+import { uploadRoutes } from "./routes/uploads";
 import { originalApi, originalShapes } from "./routes/legacy";
 import { sharedPage } from "./routes/shared-page";
 import { consumeJobs } from "./jobs/consume-jobs";
@@ -27,6 +28,7 @@ export const routes = app
   .route("/", originalShapes)
   .route("/images", imageRoutes)
   .route("/albums", albumRoutes)
+  .route("/uploads", uploadRoutes)
   .route("/s", sharedPage)
   .route("/api/v2", originalApi);
 // Everything else is the SPA (wrangler.toml sends all but /assets/* through the worker first).

@@ -254,9 +254,56 @@ export const pendingObjectDeletions = pgTable("pending_object_deletions", {
   createdAt: createdAt(),
 });
 
+/**
+ * A direct upload: the client sends the bytes to the bucket in parts (S3 multipart, under a key
+ * the server picked in `incoming/<user>/`), the server signs and then processes. `uploading` until
+ * the client completes it; `processing` while its job makes an image of it; then `done` (image_id
+ * set), `failed` (error says why; nothing of it is kept) or `aborted` (by the client, or by the sweep
+ * after a day).
+ */
+export const directUploadStatuses = ["uploading", "processing", "done", "failed", "aborted"] as const;
+export type DirectUploadStatus = (typeof directUploadStatuses)[number];
+
+export const directUploads = pgTable(
+  "direct_uploads",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** The incoming object's key and the bucket's multipart upload id. */
+    key: text().notNull(),
+    s3UploadId: text().notNull(),
+    fileName: text().notNull(),
+    /** As the client declared them at creation; checked again against the object at completion. */
+    declaredType: text().notNull(),
+    declaredSize: bigint({ mode: "number" }),
+    /** The owner's choices for this file, read when it is processed. */
+    keepMetadata: boolean().notNull().default(false),
+    noAi: boolean().notNull().default(false),
+    status: text({ enum: directUploadStatuses }).notNull().default("uploading"),
+    error: text(),
+    imageId: uuid().references((): AnyPgColumn => images.id, { onDelete: "set null" }),
+    /** True when the bytes were already in the library: image_id is the earlier image. */
+    duplicate: boolean().notNull().default(false),
+    /** The ingest job's lease and attempt count, fenced as the other jobs are. */
+    attempts: integer().notNull().default(0),
+    leaseUntil: timestamp({ withTimezone: true }),
+    completedAt: timestamp({ withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("direct_uploads_key_key").on(t.key),
+    index("direct_uploads_user_idx").on(t.userId, t.createdAt),
+    index("direct_uploads_status_idx").on(t.status, t.createdAt),
+    check("direct_uploads_status_check", sql`${t.status} in ('uploading', 'processing', 'done', 'failed', 'aborted')`),
+  ],
+);
+
 export type User = typeof users.$inferSelect;
 /** An image row as the app reads it: the search vector stays in the database. */
 export type Image = Omit<typeof images.$inferSelect, "search">;
 export type Share = typeof shares.$inferSelect;
 export type RefreshToken = typeof refreshTokens.$inferSelect;
 export type Album = typeof albums.$inferSelect;
+export type DirectUpload = typeof directUploads.$inferSelect;

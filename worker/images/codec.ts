@@ -11,7 +11,7 @@ import { type SniffedImage, sniffImage } from "./sniff";
 export { stripMetadata } from "./strip";
 export type { ImageFormat } from "./sniff";
 
-interface InspectedImage extends SniffedImage {
+export interface InspectedImage extends SniffedImage {
   /** EXIF orientation 1–8 (HEIF's irot/imir translated): how the stored pixels are turned for display. */
   orientation: number;
   /** The size as shown, orientation applied: stored width and height swap for orientations 5–8. */

@@ -1,8 +1,9 @@
 import * as v from "valibot";
 import { buildDeps, type Deps } from "../deps";
 import { markAnalysisDeadLettered, runAnalysisJob } from "../services/analysis";
+import { markIngestDeadLettered, runIngestJob } from "../services/direct-ingest";
 import { markRenditionsDeadLettered, runRenditionsJob } from "../services/renditions";
-import { type JobKind, type JobOutcome, jobKinds } from "../services/send-jobs";
+import { type JobMessage, type JobOutcome, imageJobKinds } from "../services/send-jobs";
 
 /** The dead-letter queue of wrangler.toml's job consumer: its messages failed on every delivery. */
 export const deadLetterQueue = "eis-jobs-dead";
@@ -10,22 +11,37 @@ export const deadLetterQueue = "eis-jobs-dead";
 /** Queues take delays of at most 12 hours. */
 const maxDelaySeconds = 12 * 60 * 60;
 
-const jobMessage = v.object({
-  kind: v.picklist(jobKinds),
-  imageId: v.pipe(v.string(), v.uuid()),
-  attempt: v.pipe(v.number(), v.integer(), v.minValue(1)),
-});
+const id = v.pipe(v.string(), v.uuid());
+const attempt = v.pipe(v.number(), v.integer(), v.minValue(1));
+const jobMessage = v.variant("kind", [
+  v.object({ kind: v.picklist(imageJobKinds), imageId: id, attempt }),
+  v.object({ kind: v.literal("ingest"), uploadId: id, attempt }),
+]);
 
 /** Each kind is one service call: a job turns a message into it, as a route turns a request into one. */
-const runners: Record<JobKind, (deps: Deps, imageId: string) => Promise<JobOutcome>> = {
-  renditions: (deps, imageId) => runRenditionsJob(deps, imageId),
-  analysis: (deps, imageId) => runAnalysisJob(deps, imageId),
-};
+function run(deps: Deps, job: JobMessage): Promise<JobOutcome> {
+  switch (job.kind) {
+    case "ingest":
+      return runIngestJob(deps, job.uploadId);
+    case "renditions":
+      return runRenditionsJob(deps, job.imageId);
+    case "analysis":
+      return runAnalysisJob(deps, job.imageId);
+  }
+}
 
-const deadLetterMarks: Record<JobKind, (deps: Deps, imageId: string) => Promise<void>> = {
-  renditions: (deps, imageId) => markRenditionsDeadLettered(deps, imageId),
-  analysis: (deps, imageId) => markAnalysisDeadLettered(deps, imageId),
-};
+function markDeadLettered(deps: Deps, job: JobMessage): Promise<void> {
+  switch (job.kind) {
+    case "ingest":
+      return markIngestDeadLettered(deps, job.uploadId);
+    case "renditions":
+      return markRenditionsDeadLettered(deps, job.imageId);
+    case "analysis":
+      return markAnalysisDeadLettered(deps, job.imageId);
+  }
+}
+
+const subject = (job: JobMessage) => (job.kind === "ingest" ? job.uploadId : job.imageId);
 
 /**
  * The queue() entry point, for the job queue and its dead-letter queue. A batch's messages run
@@ -42,13 +58,13 @@ async function runJob(deps: Deps, message: Message<unknown>) {
   const job = parse(message);
   if (!job) return;
   try {
-    const outcome = await runners[job.kind](deps, job.imageId);
+    const outcome = await run(deps, job);
     if (outcome.done) message.ack();
     else message.retry({ delaySeconds: delaySeconds(outcome.retryInMs) });
   } catch (error) {
     // Nothing recorded (the database or the bucket failed before the row could say why): back
     // off and deliver again; after max_retries the queue moves it to the dead-letter queue.
-    console.error("job failed; retrying", job.kind, job.imageId, errorName(error));
+    console.error("job failed; retrying", job.kind, subject(job), errorName(error));
     message.retry({ delaySeconds: delaySeconds(backoffMs(message.attempts)) });
   }
 }
@@ -57,10 +73,10 @@ async function settleDeadLetter(deps: Deps, message: Message<unknown>) {
   const job = parse(message);
   if (!job) return;
   try {
-    await deadLetterMarks[job.kind](deps, job.imageId);
+    await markDeadLettered(deps, job);
     message.ack();
   } catch (error) {
-    console.error("dead letter not recorded; retrying", job.kind, job.imageId, errorName(error));
+    console.error("dead letter not recorded; retrying", job.kind, subject(job), errorName(error));
     message.retry({ delaySeconds: 60 });
   }
 }

@@ -6,7 +6,7 @@ import type { AppEnv } from "../app-env";
 import { AppError } from "../lib/errors";
 import { keepOutOfCaches } from "./no-store";
 import { Caller } from "../services/caller";
-import { verifyAccessToken } from "../services/tokens";
+import { verifyAccessToken, verifyUploadCapability } from "../services/tokens";
 
 const bearer = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/;
 
@@ -53,3 +53,20 @@ export const withUser = createMiddleware<AppEnv & { Variables: { caller: Caller;
   c.set("user", await c.var.caller.user());
   await next();
 });
+
+/**
+ * The direct-upload routes: the bearer token, or an upload capability in the path
+ * (`/uploads/c/:capability/…`, for Uppy's Companion mode, which sends no Authorization). Either
+ * way the user, token version and session are checked on every call, so signing out or changing
+ * the password ends a capability at once.
+ */
+export const requireUploader = createMiddleware<AppEnv & { Variables: { user: User } }>((c, next) =>
+  keepOutOfCaches(c, async () => {
+    const capability = c.req.param("capability");
+    const caller = capability
+      ? new Caller(c.var.deps, await verifyUploadCapability(c.var.deps.config.JWT_SECRET_KEY, capability))
+      : await callerOf(c.req, c.var.deps);
+    c.set("user", await caller.user());
+    await next();
+  }),
+);

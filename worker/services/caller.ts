@@ -26,6 +26,11 @@ export class Caller {
     return this.claims.sub;
   }
 
+  /** The verified claims, to issue a narrower credential for the same holder (an upload capability). */
+  get accessClaims(): AccessClaims {
+    return this.claims;
+  }
+
   /** Whether the check was made (or sent with a read that failed), so it need not be made again. */
   get checked(): boolean {
     return this.#checked;

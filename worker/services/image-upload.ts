@@ -1,11 +1,12 @@
 import { and, eq } from "drizzle-orm";
 import type { Deps } from "../deps";
-import { images, type Image, type User } from "../db/schema";
+import { images, type Image, type MetadataStatus, type User } from "../db/schema";
+import type { Config } from "../env";
 import { isUniqueViolation } from "../lib/db-errors";
 import { crc32 } from "../lib/crc32";
 import { AppError } from "../lib/errors";
 import { sanitizeFileName } from "../lib/file-name";
-import { type ImageFormat, inspectImage, stripMetadata } from "../images/codec";
+import { type ImageFormat, type InspectedImage, inspectImage, stripMetadata } from "../images/codec";
 import { analysisStatusFor } from "./analysis-requests";
 import { imageColumns } from "./image-queries";
 import { deleteObject, putObject } from "./object-store";
@@ -98,25 +99,7 @@ export async function storeUpload(
   try {
     [image] = await deps.db
       .insert(images)
-      .values({
-        userId,
-        key,
-        fileName,
-        contentType: sniffed.contentType,
-        size: bytes.length,
-        // The size as shown: a phone's portrait photo is stored landscape with an orientation tag.
-        width: sniffed.displayWidth,
-        height: sniffed.displayHeight,
-        sha256: digest,
-        crc32: crc32(bytes),
-        metadataRemoved: stripped.removed,
-        metadataStatus: stripped.status,
-        // Read from the upload as it came: stripping (unless kept) removes it from the stored file.
-        takenAt: sniffed.capturedAt?.local ?? null,
-        takenAtOffset: sniffed.capturedAt?.offsetMinutes ?? null,
-        noAi,
-        analysisStatus: analysisStatusFor(deps.config, noAi),
-      })
+      .values(newImageRow(deps.config, { userId, key, fileName, sniffed, bytes: bytes.length, sha256: digest, crc32: crc32(bytes), stripped, noAi }))
       .returning(imageColumns);
   } catch (error) {
     await compensate(deps, key);
@@ -129,6 +112,43 @@ export async function storeUpload(
   }
   await sendJobs(deps, [{ kind: "renditions", imageId: image.id, attempt: 1 }]);
   return { image, duplicate: false };
+}
+
+/** What a new image's row says, for an upload through the worker and a direct upload alike. */
+export function newImageRow(
+  config: Pick<Config, "GEMINI_API_KEY">,
+  image: {
+    userId: string;
+    key: string;
+    fileName: string;
+    sniffed: Pick<InspectedImage, "contentType" | "displayWidth" | "displayHeight" | "capturedAt">;
+    bytes: number;
+    sha256: string;
+    crc32: number;
+    stripped: { removed: string[]; status: MetadataStatus };
+    noAi: boolean;
+  },
+): typeof images.$inferInsert {
+  const { sniffed, stripped } = image;
+  return {
+    userId: image.userId,
+    key: image.key,
+    fileName: image.fileName,
+    contentType: sniffed.contentType,
+    size: image.bytes,
+    // The size as shown: a phone's portrait photo is stored landscape with an orientation tag.
+    width: sniffed.displayWidth,
+    height: sniffed.displayHeight,
+    sha256: image.sha256,
+    crc32: image.crc32,
+    metadataRemoved: stripped.removed,
+    metadataStatus: stripped.status,
+    // Read from the upload as it came: stripping (unless kept) removes it from the stored file.
+    takenAt: sniffed.capturedAt?.local ?? null,
+    takenAtOffset: sniffed.capturedAt?.offsetMinutes ?? null,
+    noAi: image.noAi,
+    analysisStatus: analysisStatusFor(config, image.noAi),
+  };
 }
 
 /**
@@ -151,7 +171,7 @@ async function sha256Hex(bytes: Uint8Array) {
   return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-async function findBySha256(deps: Deps, userId: string, digest: string) {
+export async function findBySha256(deps: Pick<Deps, "db">, userId: string, digest: string) {
   try {
     const [row] = await deps.db
       .select(imageColumns)

@@ -3,13 +3,13 @@ import type { Config } from "../env";
 import { AppError } from "../lib/errors";
 import { presignS3Get } from "../lib/sigv4-presign";
 
-type S3Location = Pick<Config, "S3_ENDPOINT" | "S3_BUCKET_NAME" | "S3_REGION">;
-interface StoreDeps {
+export type S3Location = Pick<Config, "S3_ENDPOINT" | "S3_BUCKET_NAME" | "S3_REGION">;
+export interface StoreDeps {
   config: S3Location & Pick<Config, "FILE_URL_TTL" | "AWS_ACCESS_KEY_ID" | "AWS_SECRET_ACCESS_KEY">;
   s3: AwsClient;
 }
 
-const requestTimeoutMs = 15_000;
+export const requestTimeoutMs = 15_000;
 
 /** Path-style under a custom endpoint (local stand-in, R2, MinIO); virtual-hosted on AWS. */
 export function bucketUrl(config: S3Location): string {
@@ -17,14 +17,14 @@ export function bucketUrl(config: S3Location): string {
   return `https://${config.S3_BUCKET_NAME}.s3.${config.S3_REGION}.amazonaws.com`;
 }
 
-function objectUrl(config: S3Location, key: string): string {
+export function objectUrl(config: S3Location, key: string): string {
   return `${bucketUrl(config)}/${key.split("/").map(encodeRfc3986).join("/")}`;
 }
 
 const encodeRfc3986 = (segment: string) =>
   encodeURIComponent(segment).replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
 
-const storageUnavailable = (cause?: unknown) =>
+export const storageUnavailable = (cause?: unknown) =>
   new AppError(503, "storage_unavailable", "Image storage is unavailable; try again shortly", {
     cause,
     headers: { "Retry-After": "5" },
@@ -188,11 +188,11 @@ export async function listObjects(deps: StoreDeps, prefix: string, continuationT
   return { objects, nextToken: next ? decodeXml(next) : undefined };
 }
 
-const decodeXml = (text: string) =>
+export const decodeXml = (text: string) =>
   text.replace(/&(lt|gt|quot|apos|amp);/g, (_, name: string) => ({ lt: "<", gt: ">", quot: '"', apos: "'", amp: "&" })[name] ?? "");
 
 /** RFC 6266: an ASCII fallback plus the exact UTF-8 name, so any name is safe in the header. */
-function contentDisposition(fileName: string) {
+export function contentDisposition(fileName: string) {
   const ascii = fileName.replace(/[^\x20-\x7e]|["\\]/g, "_");
   return `inline; filename="${ascii}"; filename*=UTF-8''${encodeRfc3986(fileName)}`;
 }

@@ -1,19 +1,16 @@
 import type { Deps } from "../deps";
 
 /** The follow-up work an image gets after its upload, in this order: renditions, then analysis (which may read a rendition). */
-export const jobKinds = ["renditions", "analysis"] as const;
-export type JobKind = (typeof jobKinds)[number];
+export const imageJobKinds = ["renditions", "analysis"] as const;
+export type ImageJobKind = (typeof imageJobKinds)[number];
 
 /**
  * What the queue carries, kept small (a message may hold 128 KB; this is under 100 bytes):
- * which work, for which image, and which send this is (1 the first; a replay counts on).
- * Everything else is read from the row when the job runs, so a late delivery acts on today's state.
+ * which work, for which image (or, for `ingest`, which direct upload to make an image of), and
+ * which send this is (1 the first; a replay counts on). Everything else is read from the row when
+ * the job runs, so a late delivery acts on today's state.
  */
-export interface JobMessage {
-  kind: JobKind;
-  imageId: string;
-  attempt: number;
-}
+export type JobMessage = { kind: ImageJobKind; imageId: string; attempt: number } | { kind: "ingest"; uploadId: string; attempt: number };
 
 /** How one delivery of a job ended: finished (acknowledged), or to be delivered again after a delay. */
 export type JobOutcome = { done: true } | { done: false; retryInMs: number };

@@ -73,6 +73,46 @@ export async function verifyAccessToken(secret: string, token: string): Promise<
   return { sub, sid, tv: tv as number, jti };
 }
 
+/**
+ * An upload capability: a short-lived token that names the same user, session and token version
+ * as the access token it was issued for, but only for the direct-upload routes, carried in the
+ * path (`/uploads/c/<capability>/s3/…`). Uppy's Companion mode sends no Authorization header,
+ * so the path is where a credential can ride; SECURITY.md says why this is safe enough.
+ */
+const uploadAudience = "edge-image-service:uploads";
+export const uploadCapabilityTtlSeconds = 6 * 60 * 60;
+
+export async function issueUploadCapability(secret: string, holder: AccessClaims, now = Date.now()) {
+  const iat = Math.floor(now / 1000);
+  const payload = { iss: issuer, aud: uploadAudience, sub: holder.sub, sid: holder.sid, tv: holder.tv, iat, exp: iat + uploadCapabilityTtlSeconds, jti: crypto.randomUUID(), typ: "upload" };
+  return { token: await sign(payload, secret, "HS256"), expiresAt: new Date((iat + uploadCapabilityTtlSeconds) * 1000) };
+}
+
+/** Refused as an access token (another audience and typ), and an access token is refused here. */
+export async function verifyUploadCapability(secret: string, token: string): Promise<AccessClaims> {
+  let payload: Record<string, unknown>;
+  try {
+    payload = await verify(token, secret, { alg: "HS256", iss: issuer, aud: uploadAudience });
+  } catch (error) {
+    throw invalidCapability(error instanceof JwtTokenExpired);
+  }
+  const { sub, sid, iat, exp, jti, typ, tv } = payload;
+  const valid =
+    typeof sub === "string" &&
+    typeof sid === "string" &&
+    typeof iat === "number" &&
+    typeof exp === "number" &&
+    exp - iat <= uploadCapabilityTtlSeconds &&
+    typeof jti === "string" &&
+    typ === "upload" &&
+    Number.isInteger(tv);
+  if (!valid) throw invalidCapability(false);
+  return { sub, sid, tv: tv as number, jti };
+}
+
+const invalidCapability = (expired: boolean) =>
+  new AppError(401, expired ? "capability_expired" : "invalid_capability", expired ? "This upload link has expired; ask for a new one" : "This upload link is not valid");
+
 /** Opaque tokens (refresh tokens, share links): 32 random bytes for the client, only their SHA-256 in the database. */
 export function newOpaqueToken(): { token: string; hash: string } {
   const token = base64Url(randomBytes(32));

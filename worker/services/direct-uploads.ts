@@ -1,0 +1,169 @@
+import { and, eq } from "drizzle-orm";
+import type { Deps } from "../deps";
+import { directUploads, type DirectUpload, type User } from "../db/schema";
+import { AppError } from "../lib/errors";
+import { sanitizeFileName } from "../lib/file-name";
+import { isUuid } from "../lib/text";
+import type { Caller } from "./caller";
+import {
+  abortMultipartUpload,
+  completeMultipartUpload,
+  createMultipartUpload,
+  headObject,
+  listParts,
+  maxParts,
+  presignUploadPart,
+  type StoredPart,
+} from "./multipart-store";
+import { deleteObject } from "./object-store";
+import { sendJobs } from "./send-jobs";
+import { issueUploadCapability } from "./tokens";
+
+/** What a direct upload may declare itself: the types the upload route takes. */
+export const directUploadTypes = ["image/jpeg", "image/png", "image/webp", "image/gif", "image/avif", "image/heic", "image/heif"] as const;
+
+/** A part URL is used at once (Uppy signs each part just before sending it); an hour covers a slow part. */
+const partUrlSeconds = 60 * 60;
+
+export interface NewDirectUpload {
+  filename: string;
+  type: string;
+  size?: number;
+  keepMetadata?: boolean;
+  noAi?: boolean;
+}
+
+const uploadNotFound = () => new AppError(404, "upload_not_found", "No such upload");
+
+const tooLarge = (max: number) => new AppError(413, "file_too_large", `Direct uploads may be at most ${max} bytes`);
+
+/** POST /uploads/capability: a path the Companion routes accept instead of the bearer token. */
+export async function issueUploadEndpoint(deps: Pick<Deps, "config">, caller: Caller) {
+  const { token, expiresAt } = await issueUploadCapability(deps.config.JWT_SECRET_KEY, caller.accessClaims);
+  return { endpoint: `/uploads/c/${token}`, expires_at: expiresAt.toISOString() };
+}
+
+/**
+ * CreateMultipartUpload under a key the server picks (`incoming/<user>/<id>`): the client names
+ * nothing in the bucket. The declared type must be an image type the service takes and the
+ * declared size (when given) within MAX_DIRECT_UPLOAD_BYTES; both are checked again at completion.
+ */
+export async function createDirectUpload(deps: Deps, user: Pick<User, "id" | "keepMetadata" | "neverSendToAi">, input: NewDirectUpload) {
+  if (!(directUploadTypes as readonly string[]).includes(input.type)) {
+    throw new AppError(415, "unsupported_type", "Only JPEG, PNG, WebP, GIF, AVIF and HEIC images are accepted");
+  }
+  if (input.size !== undefined && input.size > deps.config.MAX_DIRECT_UPLOAD_BYTES) throw tooLarge(deps.config.MAX_DIRECT_UPLOAD_BYTES);
+  if (input.size === 0) throw new AppError(400, "empty_file", "The file is empty");
+  const id = crypto.randomUUID();
+  const key = `incoming/${user.id}/${id}`;
+  const fileName = sanitizeFileName(input.filename, input.type.split("/")[1] ?? "img");
+  const s3UploadId = await createMultipartUpload(deps, key, { contentType: input.type, fileName });
+  await deps.db.insert(directUploads).values({
+    id,
+    userId: user.id,
+    key,
+    s3UploadId,
+    fileName,
+    declaredType: input.type,
+    declaredSize: input.size ?? null,
+    keepMetadata: input.keepMetadata ?? user.keepMetadata,
+    noAi: user.neverSendToAi || input.noAi === true,
+  });
+  return { key, uploadId: s3UploadId };
+}
+
+/** The caller's own upload with this key and bucket upload id; anyone else's, or a wrong pair, is 404. */
+async function ownUpload(deps: Pick<Deps, "db">, userId: string, key: string, s3UploadId: string): Promise<DirectUpload> {
+  const [row] = await deps.db
+    .select()
+    .from(directUploads)
+    .where(and(eq(directUploads.userId, userId), eq(directUploads.key, key), eq(directUploads.s3UploadId, s3UploadId)));
+  if (!row) throw uploadNotFound();
+  return row;
+}
+
+function stillUploading(row: DirectUpload) {
+  if (row.status !== "uploading") throw new AppError(409, "upload_not_in_progress", `This upload is ${row.status}`);
+}
+
+export async function signDirectUploadPart(deps: Deps, userId: string, key: string, s3UploadId: string, partNumber: number) {
+  if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > maxParts) {
+    throw new AppError(400, "invalid_request", `partNumber must be a whole number from 1 to ${maxParts}`, { field: "partNumber" });
+  }
+  const row = await ownUpload(deps, userId, key, s3UploadId);
+  stillUploading(row);
+  return { url: await presignUploadPart(deps, key, s3UploadId, partNumber, partUrlSeconds), expires: partUrlSeconds };
+}
+
+/** What already arrived: the client sends only the parts missing. */
+export async function listDirectUploadParts(deps: Deps, userId: string, key: string, s3UploadId: string): Promise<StoredPart[]> {
+  const row = await ownUpload(deps, userId, key, s3UploadId);
+  stillUploading(row);
+  const parts = await listParts(deps, key, s3UploadId);
+  if (!parts) throw uploadNotFound();
+  return parts;
+}
+
+/**
+ * CompleteMultipartUpload, then the object as the bucket has it (HEAD) against what was declared
+ * and the limit: one that fails is deleted and the upload `failed`. Then the upload is processed
+ * by a job; its status is at `location`. Completing an upload already completed answers the same.
+ */
+export async function completeDirectUpload(
+  deps: Deps,
+  userId: string,
+  key: string,
+  s3UploadId: string,
+  parts: { PartNumber: number; ETag: string }[],
+) {
+  const row = await ownUpload(deps, userId, key, s3UploadId);
+  const answer = { location: `/uploads/${row.id}`, key, upload_id: row.id };
+  if (row.status === "processing" || row.status === "done") return answer;
+  stillUploading(row);
+  if (parts.some((part, i) => i > 0 && part.PartNumber <= parts[i - 1].PartNumber)) {
+    throw new AppError(400, "invalid_part_order", "Parts must be listed in ascending order of PartNumber");
+  }
+  await completeMultipartUpload(deps, key, s3UploadId, parts);
+  const stored = await headObject(deps, key);
+  const problem = !stored
+    ? uploadNotFound()
+    : stored.size > deps.config.MAX_DIRECT_UPLOAD_BYTES
+      ? tooLarge(deps.config.MAX_DIRECT_UPLOAD_BYTES)
+      : row.declaredSize !== null && stored.size !== row.declaredSize
+        ? new AppError(422, "size_mismatch", `The upload holds ${stored.size} bytes, not the ${row.declaredSize} declared`)
+        : undefined;
+  if (problem) {
+    await deleteObject(deps, key);
+    await deps.db.update(directUploads).set({ status: "failed", error: problem.code, completedAt: new Date() }).where(eq(directUploads.id, row.id));
+    throw problem;
+  }
+  await deps.db.update(directUploads).set({ status: "processing", completedAt: new Date() }).where(eq(directUploads.id, row.id));
+  await sendJobs(deps, [{ kind: "ingest", uploadId: row.id, attempt: 1 }]);
+  return answer;
+}
+
+/** AbortMultipartUpload: its parts go. Aborting twice is fine; a completed upload is no longer abortable. */
+export async function abortDirectUpload(deps: Deps, userId: string, key: string, s3UploadId: string) {
+  const row = await ownUpload(deps, userId, key, s3UploadId);
+  if (row.status === "aborted") return;
+  stillUploading(row);
+  await abortMultipartUpload(deps, key, s3UploadId);
+  await deps.db.update(directUploads).set({ status: "aborted", completedAt: new Date() }).where(eq(directUploads.id, row.id));
+}
+
+/** GET /uploads/:id: where an upload is, and the image it became. */
+export async function getDirectUpload(deps: Pick<Deps, "db">, userId: string, id: string) {
+  if (!isUuid(id)) throw uploadNotFound();
+  const [row] = await deps.db.select().from(directUploads).where(and(eq(directUploads.id, id), eq(directUploads.userId, userId)));
+  if (!row) throw uploadNotFound();
+  return {
+    id: row.id,
+    status: row.status,
+    file_name: row.fileName,
+    error: row.error,
+    image_id: row.imageId,
+    duplicate: row.duplicate,
+    created_at: row.createdAt.toISOString(),
+    completed_at: row.completedAt?.toISOString() ?? null,
+  };
+}

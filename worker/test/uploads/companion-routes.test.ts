@@ -1,0 +1,118 @@
+import { describe, expect, it } from "vitest";
+import { app, bearer, eventually, json, newSignedInUser } from "../helpers";
+import { getImage, storedObjects } from "../image-helpers";
+import { makePng } from "../images";
+import {
+  abortUpload,
+  capabilityEndpoint,
+  companion,
+  completeUpload,
+  createUpload,
+  listUploadParts,
+  sendPart,
+  uploadDirect,
+  uploadSettles,
+  type UploadVia,
+} from "../direct-upload-helpers";
+
+const teal: [number, number, number] = [0, 128, 128];
+
+describe("direct uploads on Companion's S3 routes", () => {
+  it("takes a small image in one part through /uploads with the bearer token, and it becomes an image", async () => {
+    const { user, accessToken } = await newSignedInUser();
+    const bytes = await makePng(40, 30, teal);
+    const { upload, completed } = await uploadDirect({ token: accessToken }, { bytes, name: "teal.png", type: "image/png" });
+    expect(upload.key).toMatch(new RegExp(`^incoming/${user.id}/[0-9a-f-]{36}$`));
+    expect(completed.location).toBe(`/uploads/${completed.upload_id}`);
+    const done = await uploadSettles(accessToken, completed.location);
+    expect(done).toMatchObject({ status: "done", error: null, duplicate: false });
+    expect(await getImage(accessToken, done.image_id ?? "")).toMatchObject({ file_name: "teal.png", content_type: "image/png", width: 40, height: 30 });
+    // The incoming object is gone; the image has its own.
+    await eventually(async () => expect(await storedObjects(`incoming/${user.id}/`)).toEqual([]));
+  });
+
+  it("works through a capability endpoint with no Authorization header, as Uppy sends its requests", async () => {
+    const { accessToken } = await newSignedInUser();
+    const endpoint = await capabilityEndpoint(accessToken);
+    expect(endpoint).toMatch(/^\/uploads\/c\/[\w-]+\.[\w-]+\.[\w-]+$/);
+    const { completed } = await uploadDirect({ endpoint }, { bytes: await makePng(12, 10, teal), name: "cap.png", type: "image/png" });
+    expect(await uploadSettles(accessToken, completed.location)).toMatchObject({ status: "done" });
+  });
+
+  it("refuses an access token as a capability, a capability as a bearer token, and a capability after sign-out", async () => {
+    const { accessToken, refreshToken } = await newSignedInUser();
+    const endpoint = await capabilityEndpoint(accessToken);
+    const capability = endpoint.split("/").at(-1) ?? "";
+    expect((await companion({ endpoint: `/uploads/c/${accessToken}` }, "/s3/multipart", json({ filename: "a.png", type: "image/png" }))).status).toBe(401);
+    expect((await companion({ token: capability }, "/s3/multipart", json({ filename: "a.png", type: "image/png" }))).status).toBe(401);
+    const logout = await app("/auth/logout", json({ refresh_token: refreshToken }, { headers: bearer(accessToken) }));
+    expect(logout.status).toBeLessThan(300);
+    expect((await companion({ endpoint }, "/s3/multipart", json({ filename: "a.png", type: "image/png" }))).status).toBe(401);
+  });
+
+  it("answers /s3/params with multipart_only: R2 has no POST policy uploads", async () => {
+    const { accessToken } = await newSignedInUser();
+    const res = await companion({ token: accessToken }, "/s3/params?filename=a.png&type=image/png");
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: "multipart_only" });
+  });
+
+  it.each([
+    ["a type that is not an image", { filename: "a.txt", type: "text/plain" }, 415, "unsupported_type"],
+    ["a declared size over MAX_DIRECT_UPLOAD_BYTES", { filename: "a.jpg", type: "image/jpeg", metadata: { size: 200 * 1024 * 1024 } }, 413, "file_too_large"],
+    ["no file name", { type: "image/jpeg" }, 400, "invalid_request"],
+  ])("refuses %s at creation", async (_name, body, status, code) => {
+    const { accessToken } = await newSignedInUser();
+    const res = await companion({ token: accessToken }, "/s3/multipart", json(body));
+    expect(res.status).toBe(status);
+    expect(await res.json()).toMatchObject({ code });
+  });
+
+  it("answers 404 to another user for every route of an upload, and for a key paired with another upload id", async () => {
+    const owner = await newSignedInUser();
+    const other = await newSignedInUser();
+    const upload = await createUpload({ token: owner.accessToken }, { filename: "mine.png", type: "image/png" });
+    const theirs = await createUpload({ token: other.accessToken }, { filename: "theirs.png", type: "image/png" });
+    const intruder: UploadVia = { token: other.accessToken };
+    const crossed = { key: upload.key, uploadId: theirs.uploadId };
+    for (const target of [upload, crossed]) {
+      const sign = await companion(intruder, `/s3/multipart/${encodeURIComponent(target.uploadId)}/1?${new URLSearchParams({ key: target.key })}`);
+      const answers = [sign, await listUploadParts(intruder, target), await completeUpload(intruder, target, [{ PartNumber: 1, ETag: '"x"' }]), await abortUpload(intruder, target)];
+      for (const res of answers) {
+        expect(res.status).toBe(404);
+        expect(await res.json()).toMatchObject({ code: "upload_not_found" });
+      }
+    }
+    // The owner's upload is untouched: it still takes a part.
+    expect(await sendPart({ token: owner.accessToken }, upload, 1, await makePng(8, 8, teal))).toMatch(/\w/);
+  });
+
+  it("fails an upload whose object is not the size it declared, and keeps nothing of it", async () => {
+    const { user, accessToken } = await newSignedInUser();
+    const bytes = await makePng(20, 20, teal);
+    const upload = await createUpload({ token: accessToken }, { filename: "a.png", type: "image/png", metadata: { size: bytes.length + 1 } });
+    const etag = await sendPart({ token: accessToken }, upload, 1, bytes);
+    const res = await completeUpload({ token: accessToken }, upload, [{ PartNumber: 1, ETag: etag }]);
+    expect(res.status).toBe(422);
+    expect(await res.json()).toMatchObject({ code: "size_mismatch" });
+    expect(await storedObjects(`incoming/${user.id}/`)).toEqual([]);
+  });
+
+  it("never makes an image of random bytes sent as photo.jpg, and removes their object", async () => {
+    const { user, accessToken } = await newSignedInUser();
+    const noise = crypto.getRandomValues(new Uint8Array(64 * 1024));
+    const { completed } = await uploadDirect({ token: accessToken }, { bytes: noise, name: "photo.jpg", type: "image/jpeg" });
+    const failed = await uploadSettles(accessToken, completed.location);
+    expect(failed).toMatchObject({ status: "failed", error: "unsupported_type", image_id: null });
+    await eventually(async () => expect(await storedObjects(`incoming/${user.id}/`)).toEqual([]));
+    expect(await storedObjects(`users/${user.id}/`)).toEqual([]);
+  });
+
+  it("records the same bytes twice as one image, the second upload a duplicate", async () => {
+    const { accessToken } = await newSignedInUser();
+    const file = { bytes: await makePng(16, 16, [200, 10, 10]), name: "twice.png", type: "image/png" };
+    const first = await uploadSettles(accessToken, (await uploadDirect({ token: accessToken }, file)).completed.location);
+    const second = await uploadSettles(accessToken, (await uploadDirect({ token: accessToken }, file)).completed.location);
+    expect(second).toMatchObject({ status: "done", duplicate: true, image_id: first.image_id });
+  });
+});
