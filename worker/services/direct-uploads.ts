@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Deps } from "../deps";
 import { directUploads, type DirectUpload, type User } from "../db/schema";
 import { AppError } from "../lib/errors";
@@ -15,6 +15,7 @@ import {
   presignUploadPart,
   type StoredPart,
 } from "./multipart-store";
+import { deleteObjectOrQueue } from "./object-cleanup";
 import { deleteObject } from "./object-store";
 import { sendJobs } from "./send-jobs";
 import { issueUploadCapability } from "./tokens";
@@ -166,4 +167,54 @@ export async function getDirectUpload(deps: Pick<Deps, "db">, userId: string, id
     created_at: row.createdAt.toISOString(),
     completed_at: row.completedAt?.toISOString() ?? null,
   };
+}
+
+/** Abandoned: a multipart upload the client never completed is aborted (its parts deleted) a day on. */
+const abandonedAfterMs = 24 * 60 * 60_000;
+/** A completed upload still processing this long after its lease ran out lost its job: it is sent again. */
+const lostJobAfterMs = 10 * 60_000;
+
+/**
+ * The sweep's share: aborts uploads abandoned for a day (the bucket's lifecycle rule does the
+ * same in production, docs/deploying), and sends again the ingest job of a completed upload
+ * whose message was lost. Answers how many it touched.
+ */
+export async function sweepDirectUploads(deps: Deps, now: Date) {
+  const abandoned = await deps.db
+    .select()
+    .from(directUploads)
+    .where(and(eq(directUploads.status, "uploading"), lt(directUploads.createdAt, new Date(now.getTime() - abandonedAfterMs))))
+    .orderBy(directUploads.createdAt)
+    .limit(20);
+  for (const upload of abandoned) {
+    await abortMultipartUpload(deps, upload.key, upload.s3UploadId);
+    await deps.db.update(directUploads).set({ status: "aborted", error: "abandoned", completedAt: now }).where(eq(directUploads.id, upload.id));
+  }
+  const stalled = await deps.db
+    .select({ id: directUploads.id })
+    .from(directUploads)
+    .where(
+      and(
+        eq(directUploads.status, "processing"),
+        lt(directUploads.completedAt, new Date(now.getTime() - lostJobAfterMs)),
+        sql`(${directUploads.leaseUntil} is null or ${directUploads.leaseUntil} < ${now.toISOString()}::timestamptz)`,
+      ),
+    )
+    .limit(20);
+  await sendJobs(deps, stalled.map(({ id }) => ({ kind: "ingest" as const, uploadId: id, attempt: 2 })));
+  return abandoned.length + stalled.length;
+}
+
+/** For account deletion: the user's uploads still in progress are aborted and any incoming object removed. */
+export async function abandonUploadsOf(deps: Deps, userId: string) {
+  const open = await deps.db
+    .select()
+    .from(directUploads)
+    .where(and(eq(directUploads.userId, userId), inArray(directUploads.status, ["uploading", "processing"])));
+  await Promise.all(
+    open.map(async (upload) => {
+      if (upload.status === "uploading") await abortMultipartUpload(deps, upload.key, upload.s3UploadId).catch(() => undefined);
+      await deleteObjectOrQueue(deps, upload.key);
+    }),
+  );
 }

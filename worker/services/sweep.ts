@@ -1,6 +1,7 @@
 import type { Deps } from "../deps";
 import { neonDbError } from "../lib/db-errors";
 import { analyzeDueImages } from "./analysis";
+import { sweepDirectUploads } from "./direct-uploads";
 import { sweepLoginThrottles } from "./login-throttle";
 import { removeOrphanObjects, retryPendingDeletions } from "./object-cleanup";
 import { renditionsPrefix } from "./rendition-keys";
@@ -15,6 +16,7 @@ export async function runScheduledSweep(deps: Deps, now: Date) {
     orphanObjects: () => removeOrphanObjects(deps, now),
     loginThrottles: () => sweepLoginThrottles(deps),
     orphanRenditions: () => removeOrphanObjects(deps, now, renditionsPrefix),
+    directUploads: () => sweepDirectUploads(deps, now),
   };
   const report: Record<string, number | string> = {};
   for (const [name, task] of Object.entries(tasks)) {
