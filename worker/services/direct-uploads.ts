@@ -21,7 +21,7 @@ import { sendJobs } from "./send-jobs";
 import { issueUploadCapability } from "./tokens";
 
 /** What a direct upload may declare itself: the types the upload route takes. */
-export const directUploadTypes = ["image/jpeg", "image/png", "image/webp", "image/gif", "image/avif", "image/heic", "image/heif"] as const;
+const directUploadTypes = ["image/jpeg", "image/png", "image/webp", "image/gif", "image/avif", "image/heic", "image/heif"] as const;
 
 /** A part URL is used at once (Uppy signs each part just before sending it); an hour covers a slow part. */
 const partUrlSeconds = 60 * 60;

@@ -2,7 +2,7 @@ import type { Deps } from "../deps";
 
 /** The follow-up work an image gets after its upload, in this order: renditions, then analysis (which may read a rendition). */
 export const imageJobKinds = ["renditions", "analysis"] as const;
-export type ImageJobKind = (typeof imageJobKinds)[number];
+type ImageJobKind = (typeof imageJobKinds)[number];
 
 /**
  * What the queue carries, kept small (a message may hold 128 KB; this is under 100 bytes):

@@ -80,7 +80,7 @@ export async function verifyAccessToken(secret: string, token: string): Promise<
  * so the path is where a credential can ride; SECURITY.md says why this is safe enough.
  */
 const uploadAudience = "edge-image-service:uploads";
-export const uploadCapabilityTtlSeconds = 6 * 60 * 60;
+const uploadCapabilityTtlSeconds = 6 * 60 * 60;
 
 export async function issueUploadCapability(secret: string, holder: AccessClaims, now = Date.now()) {
   const iat = Math.floor(now / 1000);
