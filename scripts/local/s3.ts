@@ -5,20 +5,24 @@ import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import S3rver from "s3rver";
 import { checkBodyDigests } from "./s3/check-body-digests";
+import { answerPreflight, setCorsHeaders } from "./s3/cors";
 import { S3Faults, type FaultTarget, type S3Fault } from "./s3/faults";
 import { S3rverForwarder } from "./s3/forward-to-s3rver";
 import { makeStoreSturdy } from "./s3/sturdy-store";
 import { handleAdmin, type AdminDeps } from "./s3/handle-admin";
+import { handleMultipart, multipartOperation, type Resource } from "./s3/handle-multipart";
 import { readBody } from "./s3/read-body";
 import { S3RequestLog } from "./s3/request-log";
 import { S3Error, sendS3Error } from "./s3/s3-error";
+import { S3rverUploads } from "./s3/s3rver-uploads";
 import { SigV4Verifier } from "./s3/verify-sigv4";
 
 /**
  * A local S3 that is private like the real one: s3rver stores the objects (it checks no
  * signature), and a gate in front of it, the only public entry, verifies SigV4 and the
  * body digests, injects faults for tests, then forwards to s3rver. Path-style URLs:
- * `${endpoint}/${bucket}/${key}`.
+ * `${endpoint}/${bucket}/${key}`. The gate also speaks the multipart API as R2 does, where
+ * s3rver does not (s3/handle-multipart.ts), and answers CORS as the bucket's rule would (s3/cors.ts).
  */
 export interface S3Server {
   endpoint: string;
@@ -29,6 +33,7 @@ export interface S3Server {
 interface GateDeps extends AdminDeps {
   verifier: SigV4Verifier;
   forwarder: S3rverForwarder;
+  uploads: S3rverUploads;
 }
 
 export async function startS3Server(opts: {
@@ -63,6 +68,7 @@ export async function startS3Server(opts: {
     requests: new S3RequestLog(),
     verifier: new SigV4Verifier(opts),
     forwarder,
+    uploads: new S3rverUploads(s3rver.store),
     listObjects: async (prefix) =>
       (await s3rver.store.listObjects(opts.bucket, { prefix })).objects.map(({ key, size }) => ({ key, size })),
   };
@@ -71,7 +77,10 @@ export async function startS3Server(opts: {
     let failure = "";
     res.on("close", () => {
       const status = res.headersSent ? res.statusCode : "dropped";
-      if (!req.url?.startsWith("/__admin/")) deps.requests.record(req.method ?? "GET", requestKey(req.url ?? "/"), status);
+      if (!req.url?.startsWith("/__admin/")) {
+        const { key, operation } = loggedTarget(req.method ?? "GET", req.url ?? "/");
+        deps.requests.record(req.method ?? "GET", key, status, operation);
+      }
       // The path only: the query string of a presigned URL carries its signature.
       opts.log?.(`${req.method} ${req.url?.split("?")[0]} ${status} ${Math.round(performance.now() - started)}ms${failure}`);
     });
@@ -121,25 +130,35 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, deps: Ga
 
   const body = await readBody(req);
   await deps.latency.wait();
-  // S3 answers CORS preflights (which carry no credentials) from the bucket's CORS rules.
-  if (method !== "OPTIONS") {
-    await deps.verifier.verify({ method, rawPath, query, headers: req.headers });
-    checkBodyDigests(req.headers, body);
-  }
+  // S3 answers CORS preflights (which carry no credentials) from the bucket's CORS rule.
+  if (method === "OPTIONS") return answerPreflight(req, res);
+  setCorsHeaders(req, res);
+  await deps.verifier.verify({ method, rawPath, query, headers: req.headers });
+  checkBodyDigests(req.headers, body);
+  const resource = readResource(rawPath);
+  const operation = multipartOperation(method, resource, query);
+  if (operation && (await handleMultipart(res, operation, resource, query, body, deps.uploads))) return;
   await deps.forwarder.forward(req, res, rawPath, rawQuery, body);
 }
 
-/** The object key the request log records (and tests filter on). */
-const requestKey = (url: string) => {
+/** The object key the request log records (and tests filter on), and a multipart request's operation. */
+function loggedTarget(method: string, url: string) {
   const [rawPath = "/", rawQuery = ""] = url.split(/\?(.*)/s);
-  return faultTarget(rawPath, new URLSearchParams(rawQuery)).key;
-};
+  const query = new URLSearchParams(rawQuery);
+  return { key: faultTarget(rawPath, query).key, operation: multipartOperation(method, readResource(rawPath), query) };
+}
 
 /** The bucket and object key a fault rule is matched against; for a bucket-level request, the listing prefix. */
 function faultTarget(rawPath: string, query: URLSearchParams): FaultTarget {
+  const { bucket, key } = readResource(rawPath);
+  return { bucket, key: key ?? query.get("prefix") ?? "" };
+}
+
+/** The bucket and decoded object key a path names; a key that does not decode stays as sent. */
+function readResource(rawPath: string): Resource {
   const [, bucket = "", ...keyParts] = rawPath.split("/");
   const rawKey = keyParts.join("/");
-  if (!rawKey) return { bucket, key: query.get("prefix") ?? "" };
+  if (!rawKey) return { bucket };
   try {
     return { bucket, key: decodeURIComponent(rawKey) };
   } catch {

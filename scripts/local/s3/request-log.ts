@@ -4,6 +4,8 @@ export interface LoggedS3Request {
   key: string;
   status: number | "dropped";
   at: string;
+  /** Named for multipart requests only (ListParts is a GET that R2 bills as Class A). */
+  operation?: string;
 }
 
 const maxEntries = 5000;
@@ -15,8 +17,8 @@ const maxEntries = 5000;
 export class S3RequestLog {
   #entries: LoggedS3Request[] = [];
 
-  record(method: string, key: string, status: number | "dropped"): void {
-    this.#entries.push({ method, key, status, at: new Date().toISOString() });
+  record(method: string, key: string, status: number | "dropped", operation?: string): void {
+    this.#entries.push({ method, key, status, at: new Date().toISOString(), ...(operation ? { operation } : {}) });
     if (this.#entries.length > maxEntries) this.#entries.splice(0, this.#entries.length - maxEntries);
   }
 

@@ -28,6 +28,9 @@ export function sendS3Error(res: ServerResponse, error: S3Error): void {
     .end(xml);
 }
 
-function escapeXml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const xmlEntities: Record<string, string> = { "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" };
+
+/** Text for an XML element; named entities, as S3 writes them (`<ETag>&quot;…&quot;</ETag>`). */
+export function escapeXml(text: string): string {
+  return text.replace(/[<>&"']/g, (c) => xmlEntities[c] ?? c);
 }

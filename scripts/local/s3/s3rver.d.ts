@@ -33,7 +33,7 @@ declare module "s3rver" {
 
   interface FilesystemStore {
     listObjects(bucket: string, options: { prefix?: string }): Promise<{ objects: StoredObject[] }>;
-    getResourcePath(bucket: string, key: string, resource: string): string;
+    getResourcePath(bucket: string, key: string | undefined, resource: string): string;
     putMetadata(bucket: string, key: string, metadata: Record<string, string>, md5?: string): Promise<void>;
     putObject(object: ObjectToPut): Promise<{ size: number; md5: string }>;
     deleteObject(bucket: string, key: string): Promise<void>;

@@ -1,52 +1,8 @@
-import { AwsClient } from "aws4fetch";
-import { describe, expect, inject, it } from "vitest";
-
-// Talks to the local S3 gate (scripts/local/s3.ts) as the worker does: aws4fetch, path-style.
-const endpoint = inject("s3Endpoint");
-const bucket = inject("s3Bucket");
-const admin = { "x-admin-token": inject("adminToken") };
-
-const client = (overrides: { accessKeyId?: string; secretAccessKey?: string } = {}) =>
-  new AwsClient({
-    accessKeyId: inject("s3AccessKeyId"),
-    secretAccessKey: inject("s3SecretAccessKey"),
-    service: "s3",
-    region: inject("s3Region"),
-    retries: 0,
-    ...overrides,
-  });
-const s3 = client();
-
-/** A key prefix of this test's own, so parallel files never see each other's objects or faults. */
-const newPrefix = () => `test/${crypto.randomUUID()}`;
-const objectUrl = (key: string) => `${endpoint}/${bucket}/${key.split("/").map(encodeURIComponent).join("/")}`;
+import { describe, expect, it } from "vitest";
+import { addFaults, admin, bucket, client, endpoint, errorCode, newPrefix, objectUrl, presign, s3, storedKeys } from "./s3-test-client";
 
 async function put(key: string, body: string | Uint8Array = "hello", headers: HeadersInit = {}) {
   return s3.fetch(objectUrl(key), { method: "PUT", body, headers });
-}
-
-async function errorCode(res: Response): Promise<string | undefined> {
-  expect(res.headers.get("content-type")).toBe("application/xml");
-  return /<Code>([^<]+)<\/Code>/.exec(await res.text())?.[1];
-}
-
-async function storedKeys(prefix: string): Promise<string[]> {
-  const res = await fetch(`${endpoint}/__admin/objects?prefix=${encodeURIComponent(prefix)}`, { headers: admin });
-  const { objects } = await res.json<{ objects: { key: string; size: number }[] }>();
-  return objects.map((object) => object.key);
-}
-
-async function addFaults(rule: Record<string, unknown>) {
-  const res = await fetch(`${endpoint}/__admin/faults`, { method: "POST", headers: admin, body: JSON.stringify(rule) });
-  expect(res.status).toBe(204);
-}
-
-/** aws4fetch would presign for 24 h by default; the expiry is fixed before signing. */
-async function presign(key: string, options: { expires?: string; datetime?: string } = {}): Promise<URL> {
-  const url = new URL(objectUrl(key));
-  url.searchParams.set("X-Amz-Expires", options.expires ?? "300");
-  const signed = await s3.sign(url.toString(), { aws: { signQuery: true, datetime: options.datetime } });
-  return new URL(signed.url);
 }
 
 async function sha256(body: string, encoding: "hex" | "base64"): Promise<string> {
