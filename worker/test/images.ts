@@ -27,6 +27,14 @@ export async function makePng(width: number, height: number, rgb: Rgb, opts: { d
   return png(width, height, await deflate(pixels));
 }
 
+/** An RGB PNG of random pixels: it does not compress, so its size is about width × height × 3 (a large file, cheaply). */
+export async function makeNoisePng(width: number, height: number): Promise<Uint8Array> {
+  const pixels = new Uint8Array((1 + width * 3) * height);
+  for (let offset = 0; offset < pixels.length; offset += 65_536) crypto.getRandomValues(pixels.subarray(offset, offset + 65_536));
+  for (let y = 0; y < height; y++) pixels[y * (1 + width * 3)] = 0;
+  return png(width, height, await deflate(pixels));
+}
+
 /** A PNG whose header claims any size over one byte of pixel data: a pixel flood. */
 export function pngHeaderClaiming(width: number, height: number): Uint8Array {
   const oneZeroByte = new Uint8Array([0x78, 0x01, 0x01, 0x01, 0x00, 0xfe, 0xff, 0x00, 0x00, 0x01, 0x00, 0x01]); // stored zlib block

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { app, bearer, eventually, json, newSignedInUser } from "../helpers";
 import { getImage, storedObjects } from "../image-helpers";
-import { makePng } from "../images";
+import { makeNoisePng, makePng } from "../images";
 import {
   abortUpload,
   capabilityEndpoint,
@@ -48,6 +48,40 @@ describe("direct uploads on Companion's S3 routes", () => {
     const logout = await app("/auth/logout", json({ refresh_token: refreshToken }, { headers: bearer(accessToken) }));
     expect(logout.status).toBeLessThan(300);
     expect((await companion({ endpoint }, "/s3/multipart", json({ filename: "a.png", type: "image/png" }))).status).toBe(401);
+  });
+
+  it("takes a 12 MB image in three parts of R2's shape, lists the parts that arrived, and makes it an image", async () => {
+    const { accessToken } = await newSignedInUser();
+    const bytes = await makeNoisePng(2048, 2000);
+    expect(bytes.length).toBeGreaterThan(10 * 1024 * 1024);
+    const via = { token: accessToken };
+    const upload = await createUpload(via, { filename: "big.png", type: "image/png", metadata: { size: bytes.length } });
+    const partSize = 5 * 1024 * 1024;
+    const first = await sendPart(via, upload, 1, bytes.subarray(0, partSize));
+    const listed = await listUploadParts(via, upload);
+    expect(await listed.json()).toEqual([{ PartNumber: 1, Size: partSize, ETag: first }]);
+    const parts = [{ PartNumber: 1, ETag: first }];
+    for (let n = 2; (n - 1) * partSize < bytes.length; n++) {
+      parts.push({ PartNumber: n, ETag: await sendPart(via, upload, n, bytes.subarray((n - 1) * partSize, n * partSize)) });
+    }
+    expect(parts).toHaveLength(3);
+    const res = await completeUpload(via, upload, parts);
+    expect(res.status).toBe(200);
+    const done = await uploadSettles(accessToken, (await res.json<{ location: string }>()).location);
+    expect(await getImage(accessToken, done.image_id ?? "")).toMatchObject({ width: 2048, height: 2000, size: bytes.length });
+  });
+
+  it("refuses a completion whose parts break R2's rule (a part under 5 MiB before the last): part_too_small", async () => {
+    const { accessToken } = await newSignedInUser();
+    const via = { token: accessToken };
+    const upload = await createUpload(via, { filename: "small-parts.png", type: "image/png" });
+    const parts = [];
+    for (const n of [1, 2]) parts.push({ PartNumber: n, ETag: await sendPart(via, upload, n, crypto.getRandomValues(new Uint8Array(60_000))) });
+    const res = await completeUpload(via, upload, parts);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: "part_too_small" });
+    // Still in progress: the client may send the parts again, properly cut.
+    expect((await listUploadParts(via, upload)).status).toBe(200);
   });
 
   it("answers /s3/params with multipart_only: R2 has no POST policy uploads", async () => {

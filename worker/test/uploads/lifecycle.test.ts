@@ -29,7 +29,7 @@ describe("direct uploads left behind", () => {
     const via = { token: accessToken };
     const upload = await createUpload(via, { filename: "mine.png", type: "image/png" });
     await sendPart(via, upload, 1, await makePng(10, 10, lilac));
-    const res = await app("/auth/me", json({ current_password: user.password }, { method: "DELETE", headers: bearer(accessToken) }));
+    const res = await app("/auth/me", json({ password: user.password }, { method: "DELETE", headers: bearer(accessToken) }));
     expect(res.status).toBeLessThan(300);
     // The bucket no longer holds the upload: listing its parts directly answers NoSuchUpload.
     const deps = testDeps();
