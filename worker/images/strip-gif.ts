@@ -9,9 +9,9 @@ import { Rebuild, type StripResult, label, unreadable } from "./rebuild";
  * Comments, plain text (drawn by no browser), XMP and other application data go.
  * GIF has no EXIF, so no orientation to keep.
  */
-const keptApplications = new Set(["NETSCAPE2.0", "ANIMEXTS1.0", "ICCRGBG1012"]);
-const graphicControl = 0xf9;
-const application = 0xff;
+export const keptApplications = new Set(["NETSCAPE2.0", "ANIMEXTS1.0", "ICCRGBG1012"]);
+export const graphicControl = 0xf9;
+export const application = 0xff;
 const comment = 0xfe;
 const plainText = 0x01;
 
@@ -47,7 +47,7 @@ export function stripGif(bytes: Uint8Array): StripResult {
   return unreadable("GIF"); // no trailer
 }
 
-function droppedExtension(kind: number, applicationId: string): string {
+export function droppedExtension(kind: number, applicationId: string): string {
   if (kind === comment) return label.comment;
   if (kind === plainText) return label.text;
   if (applicationId === "XMP DataXMP") return label.xmp;

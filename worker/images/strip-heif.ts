@@ -19,23 +19,23 @@ import { type StripResult, label, labelExif, unreadable } from "./rebuild";
  *   colour incl. ICC, irot/imir, clap, pasp, alpha/aux, layers, HDR); others are zeroed.
  * - Sequences: moov's and each track's udta/meta go; creation and modification times are zeroed.
  */
-const keptTopLevel = new Set(["ftyp", "meta", "mdat", "moov", "free", "skip"].map(fourcc));
-const keptInMeta = new Set(["hdlr", "pitm", "iloc", "iinf", "iref", "iprp", "idat", "dinf", "grpl", "free", "skip"].map(fourcc));
-const keptProperties = new Set(
+export const keptTopLevel = new Set(["ftyp", "meta", "mdat", "moov", "free", "skip"].map(fourcc));
+export const keptInMeta = new Set(["hdlr", "pitm", "iloc", "iinf", "iref", "iprp", "idat", "dinf", "grpl", "free", "skip"].map(fourcc));
+export const keptProperties = new Set(
   [
     "hvcC", "lhvC", "av1C", "ispe", "pixi", "colr", "irot", "imir", "clap", "pasp", "auxC", "a1op", "a1lx",
     "lsel", "oinf", "tols", "clli", "mdcv", "cclv", "amve", "rloc", "free", "skip",
   ].map(fourcc),
 );
 const metadataItems = new Set(["Exif", "mime", "uri "].map(fourcc));
-const type = {
+export const type = {
   meta: fourcc("meta"), moov: fourcc("moov"), trak: fourcc("trak"), mdia: fourcc("mdia"), udta: fourcc("udta"),
   mvhd: fourcc("mvhd"), tkhd: fourcc("tkhd"), mdhd: fourcc("mdhd"), uuid: fourcc("uuid"), xml: fourcc("xml "),
   iinf: fourcc("iinf"), iloc: fourcc("iloc"), iref: fourcc("iref"), iprp: fourcc("iprp"), ipco: fourcc("ipco"),
   ipma: fourcc("ipma"), pitm: fourcc("pitm"), idat: fourcc("idat"), exif: fourcc("Exif"), thmb: fourcc("thmb"),
   dimg: fourcc("dimg"), auxl: fourcc("auxl"),
 };
-const xmpUuid = [0xbe, 0x7a, 0xcf, 0xcb, 0x97, 0xa9, 0x42, 0xe8, 0x9c, 0x71, 0x99, 0x94, 0x91, 0xe3, 0xaf, 0xac];
+export const xmpUuid = [0xbe, 0x7a, 0xcf, 0xcb, 0x97, 0xa9, 0x42, 0xe8, 0x9c, 0x71, 0x99, 0x94, 0x91, 0xe3, 0xaf, 0xac];
 
 export function stripHeif(bytes: Uint8Array): StripResult {
   const top = children(bytes, 0, bytes.length);
@@ -113,10 +113,10 @@ function stripMeta(edits: Edits, meta: Node): boolean {
 }
 
 /** Marks an EXIF item among the dropped: what it held is read from it. */
-const exifItem = "EXIF item";
+export const exifItem = "EXIF item";
 
 /** The items to drop, each with what it held; the primary image is never one of them. */
-function itemsToDrop(infos: ItemTable<ItemInfo> | undefined, references: ItemTable<Reference> | undefined, primary: number | undefined) {
+export function itemsToDrop(infos: ItemTable<ItemInfo> | undefined, references: ItemTable<Reference> | undefined, primary: number | undefined) {
   const dropped = new Map<number, string>();
   for (const info of infos?.entries ?? []) {
     if (info.type !== 0 && !metadataItems.has(info.type)) continue;
@@ -149,13 +149,13 @@ function locator(bytes: Uint8Array, idat: Node | undefined) {
 }
 
 /** An EXIF item: a 4-byte offset to the TIFF header, then the block (sometimes after JPEG's "Exif\0\0"). */
-function exifTiff(bytes: Uint8Array, span: [number, number] | undefined): Uint8Array {
+export function exifTiff(bytes: Uint8Array, span: [number, number] | undefined): Uint8Array {
   const payload = span ? bytes.subarray(...span) : new Uint8Array();
   return payload.length < 4 ? payload : withoutExifHeader(payload.subarray(4 + u32be(payload, 0)));
 }
 
 /** Whether a range overlaps any of `ranges`: sorted and merged once, then a binary search per question. */
-function overlapCheck(ranges: [number, number][]): (span: [number, number]) => boolean {
+export function overlapCheck(ranges: [number, number][]): (span: [number, number]) => boolean {
   const merged: [number, number][] = [];
   for (const [start, end] of ranges.sort((a, b) => a[0] - b[0])) {
     const last = merged.at(-1);
@@ -175,7 +175,7 @@ function overlapCheck(ranges: [number, number][]): (span: [number, number]) => b
 }
 
 /** Sequences: moov's and each track's udta and meta go; creation and modification times are zeroed. */
-function clearMovie(edits: Edits, moov: Node): boolean {
+export function clearMovie(edits: Edits, moov: Node): boolean {
   const bytes = edits.input;
   const clearTimes = (box: Node) => {
     const end = box.start + 4 + (bytes[box.start] === 1 ? 16 : 8);

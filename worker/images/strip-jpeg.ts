@@ -60,11 +60,11 @@ export function stripJpeg(bytes: Uint8Array): StripResult {
 }
 
 /** SOF0–15 with DHT, JPG and DAC (C0–CF), then DQT, DNL, DRI, DHP and EXP (DB–DF). */
-const isCodingSegment = (marker: number) => (marker >= 0xc0 && marker <= 0xcf) || (marker >= 0xdb && marker <= 0xdf);
+export const isCodingSegment = (marker: number) => (marker >= 0xc0 && marker <= 0xcf) || (marker >= 0xdb && marker <= 0xdf);
 
 const jfifLength = 14; // "JFIF\0", version, units, densities, then a 0×0 thumbnail
 
-function keepOrDrop(out: Rebuild, marker: number, body: Uint8Array, start: number, end: number): void {
+export function keepOrDrop(out: Rebuild, marker: number, body: Uint8Array, start: number, end: number): void {
   if (marker === 0xe0 && startsWith(body, "JFIF\0") && body.length >= jfifLength) {
     if (body.length === jfifLength && body[12] === 0 && body[13] === 0) {
       out.keep(start, end);
@@ -95,7 +95,7 @@ function dropped(marker: number, body: Uint8Array): string {
 
 const exifHeader = asciiBytes("Exif\0\0");
 
-function exifSegment(tiff: Uint8Array): Uint8Array {
+export function exifSegment(tiff: Uint8Array): Uint8Array {
   const length = 2 + exifHeader.length + tiff.length;
   const segment = new Uint8Array(2 + length);
   segment.set([0xff, 0xe1, length >>> 8, length & 0xff]);

@@ -10,18 +10,18 @@ import { withoutExifHeader } from "./exif";
  * minimal eXIf keeping only the orientation. Every other chunk goes. Kept chunks
  * are copied whole: each CRC covers its own chunk only.
  */
-const kept = new Set(
+export const kept = new Set(
   [
     "IHDR", "PLTE", "IDAT", "IEND", "tRNS", "iCCP", "sRGB", "gAMA", "cHRM", "cICP", "sBIT",
     "mDCV", "cLLI", "mDCv", "cLLi", "bKGD", "pHYs", "acTL", "fcTL", "fdAT",
   ].map(fourcc),
 );
 
-const iend = fourcc("IEND");
-const textChunks = new Set(["tEXt", "zTXt", "iTXt"].map(fourcc));
-const asciiCaseBits = 0x20202020;
-const exifAnyCase = fourcc("exif");
-const xmpChunk = fourcc("txmp");
+export const iend = fourcc("IEND");
+export const textChunks = new Set(["tEXt", "zTXt", "iTXt"].map(fourcc));
+export const asciiCaseBits = 0x20202020;
+export const exifAnyCase = fourcc("exif");
+export const xmpChunk = fourcc("txmp");
 
 export function stripPng(bytes: Uint8Array): StripResult {
   const out = new Rebuild(bytes);
@@ -58,7 +58,7 @@ export function stripPng(bytes: Uint8Array): StripResult {
   return unreadable("PNG");
 }
 
-function pngChunk(type: string, data: Uint8Array): Uint8Array {
+export function pngChunk(type: string, data: Uint8Array): Uint8Array {
   const chunk = new Uint8Array(12 + data.length);
   const view = new DataView(chunk.buffer);
   view.setUint32(0, data.length);

@@ -9,15 +9,15 @@ import { Rebuild, type StripResult, asciiBytes, keptExif, label, labelExif, unre
  * none of its own, but viewers that read EXIF honour it). Everything else goes;
  * the RIFF size and the VP8X EXIF/XMP flags are set to match.
  */
-const kept = new Set(["VP8X", "VP8 ", "VP8L", "ALPH", "ANIM", "ICCP"].map(fourcc));
-const keptInFrame = new Set(["ALPH", "VP8 ", "VP8L"].map(fourcc));
-const vp8x = fourcc("VP8X");
-const anmf = fourcc("ANMF");
-const exifChunk = fourcc("EXIF");
-const xmpChunk = fourcc("XMP ");
-const exifFlag = 0x08;
-const xmpFlag = 0x04;
-const frameHeaderLength = 16;
+export const kept = new Set(["VP8X", "VP8 ", "VP8L", "ALPH", "ANIM", "ICCP"].map(fourcc));
+export const keptInFrame = new Set(["ALPH", "VP8 ", "VP8L"].map(fourcc));
+export const vp8x = fourcc("VP8X");
+export const anmf = fourcc("ANMF");
+export const exifChunk = fourcc("EXIF");
+export const xmpChunk = fourcc("XMP ");
+export const exifFlag = 0x08;
+export const xmpFlag = 0x04;
+export const frameHeaderLength = 16;
 
 export function stripWebp(bytes: Uint8Array): StripResult {
   const riffEnd = 8 + u32le(bytes, 4);
@@ -90,7 +90,7 @@ function frameWithoutExtras(data: Uint8Array, removed: Set<string>): Uint8Array 
   return frame;
 }
 
-function riffChunk(type: string, data: Uint8Array): Uint8Array {
+export function riffChunk(type: string, data: Uint8Array): Uint8Array {
   const chunk = new Uint8Array(8 + data.length + (data.length & 1));
   chunk.set(asciiBytes(type));
   new DataView(chunk.buffer).setUint32(4, data.length, true);
