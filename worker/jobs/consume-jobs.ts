@@ -45,13 +45,25 @@ const subject = (job: JobMessage) => (job.kind === "ingest" ? job.uploadId : job
 
 /**
  * The queue() entry point, for the job queue and its dead-letter queue. A batch's messages run
- * side by side; each is acknowledged or retried on its own, so one slow or failing image holds
- * up no other. Every runner is idempotent: delivery is at least once.
+ * side by side (ingests one after another); each is acknowledged or retried on its own, so one
+ * slow or failing image holds up no other. Every runner is idempotent: delivery is at least once.
  */
 export async function consumeJobs(batch: MessageBatch<unknown>, env: Cloudflare.Env) {
   const deps = buildDeps(env);
-  const handle = batch.queue === deadLetterQueue ? settleDeadLetter : runJob;
-  await Promise.all(batch.messages.map((message) => handle(deps, message)));
+  if (batch.queue === deadLetterQueue) {
+    await Promise.all(batch.messages.map((message) => settleDeadLetter(deps, message)));
+    return;
+  }
+  // An ingest streams up to MAX_DIRECT_UPLOAD_BYTES through a few MiB of buffers: one at a time,
+  // beside the batch's other jobs, keeps the isolate's memory bounded whatever the batch holds.
+  const isIngest = (message: Message<unknown>) => (message.body as { kind?: unknown } | null)?.kind === "ingest";
+  const ingests = batch.messages.filter(isIngest);
+  await Promise.all([
+    ...batch.messages.filter((message) => !isIngest(message)).map((message) => runJob(deps, message)),
+    (async () => {
+      for (const message of ingests) await runJob(deps, message);
+    })(),
+  ]);
 }
 
 async function runJob(deps: Deps, message: Message<unknown>) {

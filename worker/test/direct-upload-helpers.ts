@@ -74,7 +74,7 @@ export function uploadSettles(token: string, location: string, statuses = ["done
       if (!statuses.includes(status.status)) throw new Error(`upload is ${status.status}`);
       return status;
     },
-    { timeoutMs: 20_000 },
+    { timeoutMs: 60_000 },
   );
 }
 
