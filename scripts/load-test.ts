@@ -11,17 +11,19 @@ import { startWranglerDev, type WranglerDev } from "./local/wrangler-dev";
 
 /**
  * `npm run load`: a bounded load run against a throwaway stack and `wrangler dev` on free
- * 127.0.0.1 ports. 10 users each upload 20 images at once while listing, then delete some;
+ * 127.0.0.1 ports. 10 users each upload 20 images at once while listing, and 10 more each as
+ * direct uploads (100 at once: create, PUT the part to the bucket, complete), then delete some;
  * then every kept image must reach renditions done and analysis done or skipped within 3
  * minutes, and every user's rows must match their objects exactly. Exits 1 on any lost
  * upload, duplicate, 5xx, image not done in time or row/object mismatch, and 2 if the 330 s
  * hard stop is hit.
- * `-- --users N --uploads N --kib N` changes the shape (e.g. 5 × 40 × 1024 KiB, the bench's
+ * `-- --users N --uploads N --direct N --kib N` changes the shape (e.g. 5 × 40 × 1024 KiB, the bench's
  * old 100-client case, which this 2-core machine cannot serve within the worker's S3 deadline).
  */
 const options = parseOptions(process.argv.slice(2));
 const users = options.users;
 const uploadsPerUser = options.uploads;
+const directPerUser = options.direct;
 const deletesPerUser = 5;
 const listsPerUser = 5;
 // Two minutes for the uploads, three for their follow-up work, half a minute to spare.
@@ -31,7 +33,7 @@ const pipelinePollMs = 500;
 const requestTimeoutMs = 30_000;
 const keptLog = ".data/load-services.log";
 
-const latencies: Record<"upload" | "list" | "delete", number[]> = { upload: [], list: [], delete: [] };
+const latencies: Record<"upload" | "direct" | "list" | "delete", number[]> = { upload: [], direct: [], list: [], delete: [] };
 const uploadWindow = { first: Infinity, last: 0 };
 const violations: string[] = [];
 let serverErrors = 0;
@@ -116,6 +118,7 @@ async function runUser(base: string, index: number): Promise<UserRun> {
     run.kept.set(body.image.id, body.image.sha256);
     run.uploaded++;
   }));
+  await Promise.all(Array.from({ length: directPerUser }, (_, i) => directUpload(base, run, i)));
   uploading = false;
   await lister;
 
@@ -126,6 +129,42 @@ async function runUser(base: string, index: number): Promise<UserRun> {
     run.deleted.add(id);
   }));
   return run;
+}
+
+/**
+ * One direct upload (issue 22): create, sign, PUT the bytes to the bucket as one part, complete,
+ * then wait until its ingest job has made the image. Any failure or 5xx on the way is a violation.
+ */
+async function directUpload(base: string, run: UserRun, i: number) {
+  const auth = { authorization: `Bearer ${run.token}` };
+  const bytes = uniquePng();
+  const json = (body: unknown) => ({ method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify(body) });
+  const created = await timed("direct", () => send(base, "/uploads/s3/multipart", json({ filename: `direct-${i}.png`, type: "image/png", metadata: { size: bytes.length } })));
+  if (created.status !== 200) return void violations.push(`${run.label}: direct upload ${i} create answered ${created.status}`);
+  const { key, uploadId } = (await created.json()) as { key: string; uploadId: string };
+  const query = `?key=${encodeURIComponent(key)}`;
+  const signed = await send(base, `/uploads/s3/multipart/${encodeURIComponent(uploadId)}/1${query}`, { headers: auth });
+  if (signed.status !== 200) return void violations.push(`${run.label}: direct upload ${i} sign answered ${signed.status}`);
+  const put = await fetch(((await signed.json()) as { url: string }).url, { method: "PUT", body: bytes, signal: AbortSignal.timeout(requestTimeoutMs) });
+  await put.arrayBuffer();
+  if (!put.ok) return void violations.push(`${run.label}: direct upload ${i} part PUT answered ${put.status}`);
+  const completed = await timed("direct", () => send(base, `/uploads/s3/multipart/${encodeURIComponent(uploadId)}/complete${query}`, json({ parts: [{ PartNumber: 1, ETag: put.headers.get("etag") }] })));
+  if (completed.status !== 200) return void violations.push(`${run.label}: direct upload ${i} complete answered ${completed.status}`);
+  const { location } = (await completed.json()) as { location: string };
+  const deadline = performance.now() + pipelineDeadlineMs;
+  while (performance.now() < deadline) {
+    const res = await send(base, location, { headers: auth });
+    const status = (await res.json()) as { status: string; image_id: string | null; error: string | null };
+    if (status.status === "done" && status.image_id) {
+      if (run.kept.has(status.image_id)) violations.push(`${run.label}: direct upload ${i} became an image already given (${status.image_id})`);
+      run.kept.set(status.image_id, "");
+      run.uploaded++;
+      return;
+    }
+    if (status.status !== "processing") return void violations.push(`${run.label}: direct upload ${i} ended ${status.status} (${status.error})`);
+    await new Promise((resolve) => setTimeout(resolve, pipelinePollMs));
+  }
+  violations.push(`${run.label}: direct upload ${i} still processing after ${pipelineDeadlineMs / 1000} s`);
 }
 
 interface Row {
@@ -199,6 +238,8 @@ async function verifyUser(base: string, stand: Pick<Stack, "s3" | "adminToken">,
   for (const id of ids) if (!run.kept.has(id)) violations.push(`${run.label}: listing holds ${id}, which was ${run.deleted.has(id) ? "deleted" : "never uploaded"}`);
   const objectKeys = new Set(objects.map((o) => o.key));
   for (const row of rows) if (!objectKeys.has(row.key)) violations.push(`${run.label}: row ${row.id} has no object (${row.key})`);
+  const incoming = await fetch(`${stand.s3.endpoint}/__admin/objects?prefix=${encodeURIComponent(`incoming/${run.id}/`)}`, { headers: { "x-admin-token": stand.adminToken } });
+  for (const { key } of ((await incoming.json()) as { objects: { key: string }[] }).objects) violations.push(`${run.label}: incoming object ${key} left behind`);
   const rowKeys = new Set(rows.map((r) => r.key));
   for (const key of objectKeys) if (!rowKeys.has(key)) violations.push(`${run.label}: object ${key} has no row`);
 }
@@ -232,12 +273,12 @@ function uniquePng(): Uint8Array {
 }
 
 function parseOptions(args: string[]) {
-  const parsed = { users: 10, uploads: 20, kib: 0 };
+  const parsed = { users: 10, uploads: 20, direct: 10, kib: 0 };
   for (let i = 0; i < args.length; i += 2) {
     const name = args[i].replace(/^--/, "") as keyof typeof parsed;
     const value = Number(args[i + 1]);
     if (!(name in parsed) || !Number.isInteger(value) || value < 1 || value > 10_000) {
-      console.error(`usage: npm run load [-- --users N] [--uploads N per user] [--kib N image size]; ${args[i]} ${args[i + 1] ?? ""} is not one`);
+      console.error(`usage: npm run load [-- --users N] [--uploads N per user] [--direct N direct uploads per user] [--kib N image size]; ${args[i]} ${args[i + 1] ?? ""} is not one`);
       process.exit(64);
     }
     parsed[name] = value;
