@@ -50,13 +50,23 @@ export function invalidToken(code: "invalid_token" | "token_expired" = "invalid_
   });
 }
 
-/** HS256 only; every claim we rely on must be present, since hono accepts a token without exp. */
-export async function verifyAccessToken(secret: string, token: string): Promise<AccessClaims> {
+/** The kinds of holder token: each its own audience, `typ` and longest life, so one never passes for another. */
+const holderTokens = {
+  access: { aud: audience, typ: "access", ttlSeconds: accessTokenTtlSeconds },
+  upload: { aud: "edge-image-service:uploads", typ: "upload", ttlSeconds: 6 * 60 * 60 },
+} as const;
+
+/**
+ * HS256 only; every claim we rely on must be present, since hono accepts a token without exp.
+ * Undefined: not a good token of this kind; `expired` says whether only its time ran out.
+ */
+async function verifyHolderToken(secret: string, token: string, kind: keyof typeof holderTokens): Promise<AccessClaims | "expired" | undefined> {
+  const { aud, typ: expectedTyp, ttlSeconds } = holderTokens[kind];
   let payload: Record<string, unknown>;
   try {
-    payload = await verify(token, secret, { alg: "HS256", iss: issuer, aud: audience });
+    payload = await verify(token, secret, { alg: "HS256", iss: issuer, aud });
   } catch (error) {
-    throw invalidToken(error instanceof JwtTokenExpired ? "token_expired" : "invalid_token");
+    return error instanceof JwtTokenExpired ? "expired" : undefined;
   }
   const { sub, sid, iat, exp, jti, typ, tv } = payload;
   // A token without sid was issued before sessions were named: its session cannot be checked, so it is refused.
@@ -65,12 +75,17 @@ export async function verifyAccessToken(secret: string, token: string): Promise<
     typeof sid === "string" &&
     typeof iat === "number" &&
     typeof exp === "number" &&
-    exp - iat <= accessTokenTtlSeconds &&
+    exp - iat <= ttlSeconds &&
     typeof jti === "string" &&
-    typ === "access" &&
+    typ === expectedTyp &&
     Number.isInteger(tv);
-  if (!valid) throw invalidToken();
-  return { sub, sid, tv: tv as number, jti };
+  return valid ? { sub, sid, tv: tv as number, jti } : undefined;
+}
+
+export async function verifyAccessToken(secret: string, token: string): Promise<AccessClaims> {
+  const claims = await verifyHolderToken(secret, token, "access");
+  if (typeof claims === "object") return claims;
+  throw invalidToken(claims === "expired" ? "token_expired" : "invalid_token");
 }
 
 /**
@@ -79,35 +94,18 @@ export async function verifyAccessToken(secret: string, token: string): Promise<
  * path (`/uploads/c/<capability>/s3/…`). Uppy's Companion mode sends no Authorization header,
  * so the path is where a credential can ride; SECURITY.md says why this is safe enough.
  */
-const uploadAudience = "edge-image-service:uploads";
-const uploadCapabilityTtlSeconds = 6 * 60 * 60;
-
 export async function issueUploadCapability(secret: string, holder: AccessClaims, now = Date.now()) {
+  const { aud, typ, ttlSeconds } = holderTokens.upload;
   const iat = Math.floor(now / 1000);
-  const payload = { iss: issuer, aud: uploadAudience, sub: holder.sub, sid: holder.sid, tv: holder.tv, iat, exp: iat + uploadCapabilityTtlSeconds, jti: crypto.randomUUID(), typ: "upload" };
-  return { token: await sign(payload, secret, "HS256"), expiresAt: new Date((iat + uploadCapabilityTtlSeconds) * 1000) };
+  const payload = { iss: issuer, aud, sub: holder.sub, sid: holder.sid, tv: holder.tv, iat, exp: iat + ttlSeconds, jti: crypto.randomUUID(), typ };
+  return { token: await sign(payload, secret, "HS256"), expiresAt: new Date((iat + ttlSeconds) * 1000) };
 }
 
 /** Refused as an access token (another audience and typ), and an access token is refused here. */
 export async function verifyUploadCapability(secret: string, token: string): Promise<AccessClaims> {
-  let payload: Record<string, unknown>;
-  try {
-    payload = await verify(token, secret, { alg: "HS256", iss: issuer, aud: uploadAudience });
-  } catch (error) {
-    throw invalidCapability(error instanceof JwtTokenExpired);
-  }
-  const { sub, sid, iat, exp, jti, typ, tv } = payload;
-  const valid =
-    typeof sub === "string" &&
-    typeof sid === "string" &&
-    typeof iat === "number" &&
-    typeof exp === "number" &&
-    exp - iat <= uploadCapabilityTtlSeconds &&
-    typeof jti === "string" &&
-    typ === "upload" &&
-    Number.isInteger(tv);
-  if (!valid) throw invalidCapability(false);
-  return { sub, sid, tv: tv as number, jti };
+  const claims = await verifyHolderToken(secret, token, "upload");
+  if (typeof claims === "object") return claims;
+  throw invalidCapability(claims === "expired");
 }
 
 const invalidCapability = (expired: boolean) =>

@@ -32,6 +32,17 @@ export async function deliver(queue: string, jobs: unknown[], opts: { attempts?:
   return { ids: batch.messages.map((m) => m.id), result, delays };
 }
 
+/** Uploads `bytes` kept from the AI (`no_ai`): its analysis is skipped, its renditions job runs. Answers its id. */
+export async function uploadKeptFromAi(token: string, bytes: Uint8Array): Promise<string> {
+  const form = new FormData();
+  form.append("image", new File([bytes], "held.png"));
+  form.append("no_ai", "true");
+  const res = await app("/images/upload", { method: "POST", headers: bearer(token), body: form });
+  const { image } = await res.json<{ image: { id: string; analysis_status: string } }>();
+  if (res.status !== 201 || image.analysis_status !== "skipped") throw new Error(`upload kept from the AI: ${res.status} ${image.analysis_status}`);
+  return image.id;
+}
+
 /**
  * An image whose analysis is pending with no message sent for it: uploaded kept from the AI,
  * then allowed again the way a bulk change does it (no job). The test delivers its jobs itself.
@@ -39,12 +50,8 @@ export async function deliver(queue: string, jobs: unknown[], opts: { attempts?:
 export async function imageAwaitingAnalysis(rgb: [number, number, number] = [96, 128, 56]) {
   const { user, accessToken } = await newSignedInUser();
   const bytes = await makePng(30, 18, rgb);
-  const form = new FormData();
-  form.append("image", new File([bytes], "held.png"));
-  form.append("no_ai", "true");
-  const res = await app("/images/upload", { method: "POST", headers: bearer(accessToken), body: form });
-  const { image } = await res.json<{ image: { id: string } }>();
-  await renditionsReach(accessToken, image.id, ["done"]);
-  await updateImage(testDeps(), { id: user.id, neverSendToAi: false }, image.id, { no_ai: false }, async () => undefined, { analyseNow: false });
-  return { user, accessToken, id: image.id, sha256: await sha256Hex(bytes) };
+  const id = await uploadKeptFromAi(accessToken, bytes);
+  await renditionsReach(accessToken, id, ["done"]);
+  await updateImage(testDeps(), { id: user.id, neverSendToAi: false }, id, { no_ai: false }, async () => undefined, { analyseNow: false });
+  return { user, accessToken, id, sha256: await sha256Hex(bytes) };
 }

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { updateImage } from "../../services/image-edits";
-import { app, bearer, newSignedInUser, testDeps } from "../helpers";
+import { newSignedInUser, testDeps } from "../helpers";
 import { analysisReaches, geminiCalls, s3Requests, sha256Hex, uploadOk } from "../image-helpers";
 import { makePng } from "../images";
+import { uploadKeptFromAi } from "../job-helpers";
 import { renditionsReach } from "../rendition-helpers";
 
 const plum: [number, number, number] = [142, 69, 133];
@@ -30,12 +31,7 @@ describe("follow-up work runs as jobs, off the request path", () => {
   it("sends an image back to the AI when its owner allows it again", async () => {
     const { user, accessToken } = await newSignedInUser();
     const bytes = await makePng(20, 12, plum);
-    const form = new FormData();
-    form.append("image", new File([bytes], "kept.png"));
-    form.append("no_ai", "true");
-    const res = await app("/images/upload", { method: "POST", headers: bearer(accessToken), body: form });
-    const uploaded = (await res.json<{ image: { id: string; analysis_status: string } }>()).image;
-    expect(uploaded.analysis_status).toBe("skipped");
+    const uploaded = { id: await uploadKeptFromAi(accessToken, bytes) };
     await renditionsReach(accessToken, uploaded.id, ["done"]);
     expect(await geminiCalls(await sha256Hex(bytes))).toHaveLength(0);
 
