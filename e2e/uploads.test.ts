@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { Route } from "playwright-core";
 import { openPage, registerUser } from "./support/app";
 import { bluePortrait, redLandscape } from "./support/images";
 import { assertNoProblems, waitForCards } from "./support/page-checks";
+import { holdPartPuts } from "./support/part-puts";
 import { signInThroughForm } from "./support/sign-in";
 
 test("each file gets its own outcome: a non-image is refused before upload, a corrupt one by the server, a slow one can be cancelled; a dropped file uploads", async () => {
@@ -22,27 +22,25 @@ test("each file gets its own outcome: a non-image is refused before upload, a co
       { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("not an image") },
       corrupt,
     ]);
+    await page.getByRole("button", { name: "Show files" }).click();
     const row = (name: string) => page.locator("li.upload", { hasText: name });
     await row("notes.txt").and(page.locator('[data-state="failed"]')).waitFor();
     assert.match(await row("notes.txt").locator(".upload-status").textContent() ?? "", /^Not a supported image/);
+    // The browser's codec cannot read it either, so it goes as it is, and the server refuses it.
     await row("broken.png").and(page.locator('[data-state="failed"]')).waitFor();
     assert.match(await row("broken.png").locator(".upload-status").textContent() ?? "", /cut off|truncated|corrupt/i);
 
-    // The slow upload is held in the browser before it reaches the server, so Cancel always comes
-    // first (throttling the line did not: Chromium had sent a small body whole by the time Cancel was
-    // clicked on a loaded machine, and the server stored it).
-    const uploads = "**/images/upload";
-    const held: Route[] = [];
-    await page.route(uploads, (route) => {
-      held.push(route);
-    });
+    // The slow upload's part is held in the browser before it reaches the bucket, so Cancel always
+    // comes first; cancelling aborts the multipart upload on the server (DELETE).
+    const gate = await holdPartPuts(page.context());
     await page.locator("#upload-input").setInputFiles(bluePortrait());
     await row("blue-portrait.png").and(page.locator('[data-state="uploading"]')).waitFor();
+    const aborted = page.waitForResponse((response) => response.request().method() === "DELETE" && /\/uploads\/s3\/multipart\//.test(response.url()));
     await page.getByRole("button", { name: "Cancel upload of blue-portrait.png" }).click();
     await row("blue-portrait.png").and(page.locator('[data-state="cancelled"]')).waitFor();
-    // Left pending, unroute would let the held request go on to the server.
-    for (const route of held) await route.abort().catch(() => undefined);
-    await page.unroute(uploads);
+    assert.equal((await aborted).status(), 204);
+    await gate.dropHeld();
+    await gate.release();
 
     await page.getByRole("button", { name: "Dismiss notes.txt" }).click();
     assert.equal(await row("notes.txt").count(), 0);
@@ -64,24 +62,27 @@ test("each file gets its own outcome: a non-image is refused before upload, a co
   }
 });
 
-test("finished uploads clear themselves after a while, or at once with Clear finished; a failed one stays until dismissed", async () => {
+test("a finished batch's panel closes by itself; one with a failure stays, with the reason, until closed", async () => {
   const { page, baseUrl, problems, close } = await openPage({ width: 1280, height: 800 });
   try {
     const user = await registerUser(baseUrl);
     await signInThroughForm(page, user);
-    const row = (name: string) => page.locator("li.upload", { hasText: name });
+    const panel = page.locator(".upload-panel");
+    const headline = () => panel.locator("[role=status]");
 
     await page.locator("#upload-input").setInputFiles([redLandscape(), { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("not an image") }]);
-    await row("red-landscape.png").and(page.locator('[data-state="done"]')).waitFor();
-    await page.getByRole("button", { name: "Clear finished" }).click();
-    assert.equal(await row("red-landscape.png").count(), 0);
-    assert.equal(await row("notes.txt").count(), 1);
+    await page.locator('.upload-panel[data-state="done"]').waitFor();
+    assert.equal(await headline().textContent(), "1 uploaded · 1 failed");
+    await page.getByRole("button", { name: "Show files" }).click();
+    assert.match((await page.locator("li.upload", { hasText: "notes.txt" }).locator(".upload-status").textContent()) ?? "", /^Not a supported image/);
+    await panel.getByRole("button", { name: "Close" }).click();
+    await panel.waitFor({ state: "detached" });
 
     await page.locator("#upload-input").setInputFiles(bluePortrait());
-    await row("blue-portrait.png").and(page.locator('[data-state="done"]')).waitFor();
-    // It leaves by itself (10 s after finishing); the failed row is still there, with its reason.
-    await row("blue-portrait.png").waitFor({ state: "detached", timeout: 30_000 });
-    assert.match((await row("notes.txt").locator(".upload-status").textContent()) ?? "", /^Not a supported image/);
+    await page.locator('.upload-panel[data-state="done"]').waitFor();
+    assert.equal(await headline().textContent(), "1 uploaded");
+    // It leaves by itself, 10 s after the batch is all in.
+    await panel.waitFor({ state: "detached", timeout: 30_000 });
     await waitForCards(page, 2);
     assertNoProblems(problems);
   } finally {

@@ -14,7 +14,7 @@ export default defineConfig({
         // What every page needs, in one chunk beside the entry: left to itself Rolldown splits modules
         // the entry already loads into extra chunks (rolldown#10731), about 0.5 KiB gzip each.
         codeSplitting: {
-          groups: [{ name: "app", test: /node_modules[\\/](solid-js|hono|@solidjs)[\\/]|web[\\/]src[\\/]lib[\\/](api|session)\.ts$/ }],
+          groups: [{ name: "app", test: /node_modules[\\/](solid-js|hono|@solidjs)[\\/]|vite[\\/]preload-helper|web[\\/]src[\\/]lib[\\/](api|session)\.ts$/ }],
         },
       },
     },

@@ -4,7 +4,8 @@ import type { FilePayload } from "./images";
 /**
  * A 24 MP camera JPEG of about 17 MB (6000 × 4000, quality 95): a few soft shapes for a scene and
  * seeded sensor grain for the bytes, as a full-frame camera writes them. Larger than
- * scripts/camera-photo.ts's 12 MP phone photos, and over three 5 MiB parts.
+ * scripts/camera-photo.ts's 12 MP phone photos, and over three 5 MiB parts. Its EXIF says with
+ * what, when and where (GPS) it was taken, as a camera's does.
  */
 export async function largeCameraJpeg(name = "DSC_0017.jpg"): Promise<FilePayload> {
   const [width, height] = [6000, 4000];
@@ -23,7 +24,17 @@ export async function largeCameraJpeg(name = "DSC_0017.jpg"): Promise<FilePayloa
   }
   const buffer = await sharp(data, { raw: info })
     .jpeg({ quality: 95 })
-    .withExif({ IFD0: { Make: "Nikon", Model: "Z 6" } })
+    .withExif({
+      IFD0: { Make: "Nikon", Model: "Z 6" },
+      IFD2: { DateTimeOriginal: "2021:07:14 10:00:00" },
+      IFD3: { GPSLatitudeRef: "N", GPSLatitude: "48/1 51/1 2964/100", GPSLongitudeRef: "E", GPSLongitude: "2/1 17/1 4020/100" },
+    })
     .toBuffer();
   return { name, mimeType: "image/jpeg", buffer };
+}
+
+/** A PNG of grain (width × height × 3 bytes and a little more, as no encoder can squeeze noise): a file of several parts, quick to make. */
+export async function grainPng(name: string, width: number, height: number): Promise<FilePayload> {
+  const grain = sharp({ create: { width, height, channels: 3, background: { r: 120, g: 140, b: 160 }, noise: { type: "gaussian", mean: 128, sigma: 40 } } });
+  return { name, mimeType: "image/png", buffer: await grain.png({ compressionLevel: 1 }).toBuffer() };
 }

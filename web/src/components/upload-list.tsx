@@ -1,75 +1,69 @@
 import { createSignal, For, Show } from "solid-js";
 import { formatBytes } from "../lib/format";
-import { cancelUpload, clearFinished, dismissUpload, isActive, isFinished, type Upload } from "../lib/upload-queue";
-import { currentUploads } from "../lib/uploads";
+import { cancelUpload, dismissUpload, isActive, retryUpload, type Upload } from "../lib/upload-queue";
 
 function statusText(upload: Upload): string {
   const { state, sent, message } = upload.progress();
-  if (state === "waiting") return "Waiting";
-  if (state === "uploading") return `Uploading ${Math.round(sent * 100)}%`;
+  if (state === "waiting") return sent > 0 ? `Waiting (${Math.round((sent / upload.size()) * 100)}% sent)` : "Waiting";
+  if (state === "preparing") return "Preparing…";
+  if (state === "uploading") return `Uploading ${Math.round((sent / upload.size()) * 100)}%`;
   if (state === "processing") return "Checking the image…";
   return message ?? (state === "done" ? "Uploaded" : "Upload failed");
 }
 
 /**
- * One row per file: preview, real progress, cancel while running, the server's message when it
- * fails. Finished rows clear themselves after a while, or all at once with "Clear finished".
+ * The batch file by file, inside the upload panel: preview, progress, cancel while on its way,
+ * retry after a failure on the way, the server's reason for a refusal.
  */
-export function UploadList() {
+export function UploadList(props: { uploads: Upload[]; hidden: boolean }) {
   return (
-    <Show when={currentUploads().length > 0}>
-      <Show when={currentUploads().some(isFinished)}>
-        <button type="button" class="link clear-finished" onClick={clearFinished}>
-          Clear finished
-        </button>
-      </Show>
-      <ul class="uploads" aria-label="Uploads">
-        <For each={currentUploads()}>
-          {(upload) => {
-            const active = () => isActive(upload.progress());
-            const [unreadable, setUnreadable] = createSignal(false);
-            return (
-              <li class="upload" data-state={upload.progress().state}>
-                {/* A format this browser cannot show (HEIC in most) keeps the empty box, never a broken image. */}
-                <Show when={upload.previewUrl && !unreadable()} fallback={<span class="upload-thumb" />}>
-                  <img class="upload-thumb" src={upload.previewUrl} alt="" width="48" height="48" onError={() => setUnreadable(true)} />
+    <ul id="upload-files" class="uploads" aria-label="Uploaded files" hidden={props.hidden}>
+      <For each={props.uploads}>
+        {(upload) => {
+          const [unreadable, setUnreadable] = createSignal(false);
+          const cancellable = () => ["waiting", "preparing", "uploading"].includes(upload.progress().state);
+          return (
+            <li class="upload" data-state={upload.progress().state}>
+              {/* A format this browser cannot show (HEIC in most) keeps the empty box, never a broken image. */}
+              <Show when={upload.previewUrl && !unreadable()} fallback={<span class="upload-thumb" />}>
+                <img class="upload-thumb" src={upload.previewUrl} alt="" width="40" height="40" onError={() => setUnreadable(true)} />
+              </Show>
+              <div class="upload-info">
+                <span class="upload-name">{upload.name}</span>
+                <span class="hint">{formatBytes(upload.size())}</span>
+                <span class="upload-status">{statusText(upload)}</span>
+                <Show when={upload.progress().state === "uploading"}>
+                  <progress max="1" value={upload.progress().sent / upload.size()} aria-label={`Upload of ${upload.name}`} />
                 </Show>
-                <div class="upload-info">
-                  <span class="upload-name">{upload.name}</span>
-                  <span class="hint">{formatBytes(upload.size)}</span>
-                  <Show when={active()}>
-                    <progress max="1" value={upload.progress().sent} aria-label={`Upload of ${upload.name}`} />
-                  </Show>
-                  <span class="upload-status" role="status">
-                    {statusText(upload)}
-                  </span>
-                </div>
-                <div class="upload-actions">
-                  <Show
-                    when={!active()}
-                    fallback={
-                      <button type="button" onClick={() => cancelUpload(upload)} aria-label={`Cancel upload of ${upload.name}`}>
-                        Cancel
-                      </button>
-                    }
-                  >
-                    <Show when={upload.progress().image}>
-                      {(image) => (
-                        <a class="button" href={`/i/${image().id}`} aria-label={`View ${upload.name}`}>
-                          View
-                        </a>
-                      )}
-                    </Show>
-                    <button type="button" onClick={() => dismissUpload(upload)} aria-label={`Dismiss ${upload.name}`}>
-                      Dismiss
-                    </button>
-                  </Show>
-                </div>
-              </li>
-            );
-          }}
-        </For>
-      </ul>
-    </Show>
+              </div>
+              <div class="upload-actions">
+                <Show when={cancellable()}>
+                  <button type="button" onClick={() => cancelUpload(upload)} aria-label={`Cancel upload of ${upload.name}`}>
+                    Cancel
+                  </button>
+                </Show>
+                <Show when={upload.retryable()}>
+                  <button type="button" onClick={() => retryUpload(upload)} aria-label={`Retry ${upload.name}`}>
+                    Retry
+                  </button>
+                </Show>
+                <Show when={upload.progress().image}>
+                  {(image) => (
+                    <a class="button" href={`/i/${image().id}`} aria-label={`View ${upload.name}`}>
+                      View
+                    </a>
+                  )}
+                </Show>
+                <Show when={!isActive(upload) && !upload.progress().image}>
+                  <button type="button" onClick={() => dismissUpload(upload)} aria-label={`Dismiss ${upload.name}`}>
+                    Dismiss
+                  </button>
+                </Show>
+              </div>
+            </li>
+          );
+        }}
+      </For>
+    </ul>
   );
 }

@@ -1,5 +1,4 @@
 import type { hc, InferRequestType, InferResponseType } from "hono/client";
-import type { SuccessStatusCode } from "hono/utils/http-status";
 import type { AppType } from "../../../worker/app-type";
 
 /**
@@ -19,9 +18,6 @@ export type ShareInput = InferRequestType<OneImage["shares"]["$post"]>["json"];
 type OneAlbum = Client["albums"][":id"];
 export type AlbumView = InferResponseType<OneAlbum["$get"], 200>;
 export type AlbumPatch = InferRequestType<OneAlbum["$patch"]>["json"];
-
-/** 201 for a new image, 200 for bytes already uploaded: XMLHttpRequest sends it, so it is named here. */
-export type UploadBody = InferResponseType<Client["images"]["upload"]["$post"], SuccessStatusCode>;
 
 export type SessionBody = InferResponseType<Client["auth"]["login"]["$post"], 200>;
 export type PublicUser = SessionBody["user"];

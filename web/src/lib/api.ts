@@ -17,13 +17,13 @@ export class ApiError extends Error {
 }
 
 /** What every error answer carries (the worker's onError); not part of AppType, which types successes. */
-export interface ErrorBody {
+interface ErrorBody {
   message?: string;
   code?: string;
   field?: string;
 }
 
-/** Per-upload privacy choices, sent as form fields; a field left out takes the account's default. */
+/** Per-upload privacy choices, sent as the direct upload's metadata; a field left out takes the account's default. */
 export interface UploadOptions {
   keep_metadata?: boolean;
   no_ai?: boolean;
@@ -31,7 +31,7 @@ export interface UploadOptions {
 
 /**
  * Every call goes through `withSession`, so a caller only ever sees the success bodies AppType declares.
- * Exported for api-lazy.ts only: calls that only lazily loaded pages make, kept out of the first load.
+ * Exported for api-lazy.ts and api-uploads.ts only: calls that only lazily loaded code makes, kept out of the first load.
  */
 export const client = hc<AppType>("/", { fetch: withSession });
 
@@ -42,7 +42,7 @@ let refreshing: Promise<boolean> | undefined;
  * share one, and the browser's tabs, which share the refresh cookie, take turns (oneTabAtATime).
  * It sends the refresh cookie through plain fetch: no access token, and no refresh of its own.
  */
-export function refreshSession(): Promise<boolean> {
+function refreshSession(): Promise<boolean> {
   refreshing ??= oneTabAtATime(async () => {
     const res = await client.auth.refresh.$post(undefined, { fetch });
     // 204: no refresh cookie, nobody signed in (not an error, so a signed-out load logs none).

@@ -5,7 +5,6 @@ export type SessionEnd = "none" | "expired" | "signed_out";
 
 // The access token lives in memory only; the HttpOnly refresh cookie brings it back after a reload.
 let accessToken: string | undefined;
-let expiresAt = 0;
 /** undefined while the session is being restored on load, null when signed out. */
 const [user, setUser] = createSignal<PublicUser | null | undefined>(undefined);
 /** Why there is no session: after "signed_out" sign-in starts afresh, otherwise it returns (?next=). */
@@ -16,12 +15,8 @@ export const sessionEnd = ended;
 
 export const bearerToken = () => accessToken;
 
-/** Within a minute of expiry: worth refreshing before sending something large. */
-export const tokenExpiresSoon = () => Date.now() > expiresAt - 60_000;
-
 export function startSession(session: Pick<SessionBody, "access_token" | "expires_in" | "user">) {
   accessToken = session.access_token;
-  expiresAt = Date.now() + session.expires_in * 1000;
   setEnded("none");
   setUser(session.user);
 }

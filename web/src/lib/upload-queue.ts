@@ -1,52 +1,70 @@
-import { type Accessor, createSignal } from "solid-js";
-import { ApiError, client, type ErrorBody, refreshSession, type UploadOptions } from "./api";
-import type { ImageView, UploadBody } from "./api-shapes";
+import { type Accessor, createRoot, createSignal, on, createEffect } from "solid-js";
+import { ApiError, getImage, type UploadOptions } from "./api";
+import type { ImageView } from "./api-shapes";
+import { abortUpload } from "./api-uploads";
 import { formatBytes } from "./format";
-import { bearerToken, endSession, tokenExpiresSoon } from "./session";
+import { currentUser, sessionEnd } from "./session";
+import { getSettings } from "./settings";
+import { acknowledgedBytes, followUpload, type Outcome, sendFile } from "./upload-send";
+import { dropUpload, dropUploadsOf, readUpload, saveUpload, storedUploads, type StoredUpload } from "./upload-store";
 import { acceptedTypes, currentUploads as uploads, maxUploadBytes, setRecent, setUploads } from "./uploads";
 
 /**
- * The upload queue: two files at a time, each with its own progress, cancel and outcome. It loads
- * with the first file chosen or dropped (uploads.ts holds what the gallery shows before that).
+ * The upload queue: files go straight to the bucket in parts (upload-send.ts), three files at a
+ * time, each kept in IndexedDB until it is done so a reload resumes it. Going offline or Pause
+ * stops every transfer (a part in flight is sent again from its start); Cancel aborts the upload.
+ * It loads with the first file chosen, or when a stored batch is found (uploads.ts).
  */
 
-// Some systems give HEIC files no MIME type; their extension is the only hint.
-const acceptedExtensions = /\.(jpe?g|png|webp|gif|avif|hei[cf])$/i;
-const parallelUploads = 2;
-/** A finished upload leaves the list by itself after this long; a failed one stays until dismissed. */
-const clearDoneAfterMs = 10_000;
+export type UploadState = "waiting" | "preparing" | "uploading" | "processing" | "done" | "failed" | "cancelled";
 
-type UploadState = "waiting" | "uploading" | "processing" | "done" | "failed" | "cancelled";
-
-interface Progress {
+export interface Progress {
   state: UploadState;
-  /** 0..1 of the bytes sent. */
+  /** Bytes the bucket has, or is receiving, of the file's size. */
   sent: number;
   message?: string;
   image?: ImageView;
 }
 
 export interface Upload {
-  key: number;
+  key: string;
   name: string;
-  size: number;
+  /** What is sent: the file's size, then that of its copy without metadata. */
+  size: Accessor<number>;
   previewUrl?: string;
   progress: Accessor<Progress>;
+  /** The bytes are still in this browser: a failure on the way can be retried. */
+  retryable: Accessor<boolean>;
 }
 
-interface Job {
+interface Item {
   upload: Upload;
-  file: File;
-  options: UploadOptions;
-  controller: AbortController;
+  record?: StoredUpload;
+  /** Kept in IndexedDB (saving can fail: a full disk, a private window). */
+  stored: boolean;
   report: (progress: Progress) => void;
+  setSize: (size: number) => void;
+  controller?: AbortController;
 }
 
-const jobs: Job[] = [];
-let running = 0;
-let nextKey = 1;
+const filesAtOnce = 3;
+/** Once the whole batch is in, a panel with nothing failed closes by itself after this long. */
+const closeAfterMs = 10_000;
+const acceptedExtensions = /\.(jpe?g|png|webp|gif|avif|hei[cf])$/i;
+const stopped = { paused: "paused", offline: "offline", cancelled: "cancelled", signedOut: "signed out" } as const;
 
-export const isActive = (progress: Progress) => ["waiting", "uploading", "processing"].includes(progress.state);
+const items: Item[] = [];
+let running = 0;
+const [paused, setPaused] = createSignal(false);
+const [online, setOnline] = createSignal(navigator.onLine);
+export const isPaused = paused;
+export const isOnline = online;
+
+export const isActive = (upload: Upload) => ["waiting", "preparing", "uploading", "processing"].includes(upload.progress().state);
+export const isFinished = (upload: Upload) => !isActive(upload);
+
+// Some systems give HEIC files no MIME type; their extension is the only hint.
+const typeOf = (file: File) => file.type || `image/${/\.(\w+)$/.exec(file.name)?.[1]?.toLowerCase().replace("jpg", "jpeg") ?? ""}`;
 
 function rejection(file: File): string | undefined {
   const typeOk = file.type ? acceptedTypes.includes(file.type) : acceptedExtensions.test(file.name);
@@ -56,114 +74,244 @@ function rejection(file: File): string | undefined {
   return undefined;
 }
 
-export function addFiles(files: File[], options: UploadOptions) {
-  const added = files.map((file) => {
+function track(record: StoredUpload | undefined, file: { name: string; size: number }, first: Progress, stored: boolean): Item {
+  const [progress, report] = createSignal(first);
+  const [size, setSize] = createSignal(file.size);
+  const [retryable, setRetryable] = createSignal(false);
+  const item: Item = {
+    upload: { key: record?.id ?? crypto.randomUUID(), name: file.name, size, progress, retryable, previewUrl: record && URL.createObjectURL(record.blob) },
+    record,
+    stored,
+    report: (next) => {
+      setRetryable(next.state === "failed" && item.record !== undefined);
+      report(next);
+    },
+    setSize,
+  };
+  return item;
+}
+
+function show(added: Item[]) {
+  items.push(...added);
+  setUploads((current) => [...current, ...added.map((item) => item.upload)]);
+}
+
+/** Files chosen or dropped: refused at once when they cannot be sent, else stored and queued. */
+export async function addFiles(files: File[], options: UploadOptions) {
+  const user = currentUser();
+  if (!user) return;
+  // Stripping happens here, in the browser, so the choice must be known now: the account's, when not made.
+  const keep = options.keep_metadata ?? (await getSettings().then((settings) => settings.keep_metadata, () => false));
+  const added = files.map((file, i) => {
     const problem = rejection(file);
-    const [progress, report] = createSignal<Progress>(problem ? { state: "failed", sent: 0, message: problem } : { state: "waiting", sent: 0 });
-    const upload: Upload = { key: nextKey++, name: file.name, size: file.size, previewUrl: problem ? undefined : URL.createObjectURL(file), progress };
-    if (!problem) jobs.push({ upload, file, options, controller: new AbortController(), report });
-    return upload;
+    if (problem) return track(undefined, file, { state: "failed", sent: 0, message: problem }, false);
+    const record: StoredUpload = {
+      id: crypto.randomUUID(),
+      userId: user.id,
+      addedAt: Date.now() + i,
+      name: file.name,
+      type: typeOf(file),
+      blob: file,
+      prepared: false,
+      options: { keep_metadata: keep, no_ai: options.no_ai },
+      parts: [],
+    };
+    return track(record, file, { state: "waiting", sent: 0 }, true);
   });
-  setUploads((current) => [...added, ...current]);
-  startWaiting();
+  show(added);
+  await Promise.all(
+    added.map(async (item) => {
+      if (item.record) item.stored = await saveUpload(item.record).then(() => true, () => false);
+    }),
+  );
+  pump();
 }
 
-function startWaiting() {
-  while (running < parallelUploads) {
-    const job = jobs.find((j) => j.upload.progress().state === "waiting");
-    if (!job) return;
-    void send(job);
+/** What a closed tab or a reload left in IndexedDB: each file carries on from what the bucket has. */
+export async function resumeStored() {
+  const user = currentUser();
+  if (!user) return;
+  const known = new Set(items.map((item) => item.upload.key));
+  const records = (await storedUploads(user.id).catch(() => [])).filter((record) => !known.has(record.id));
+  const resumed = records.map((record) =>
+    track(record, { name: record.name, size: record.blob.size }, { state: record.location ? "processing" : "waiting", sent: record.location ? record.blob.size : acknowledgedBytes(record) }, true),
+  );
+  show(resumed);
+  for (const item of resumed) if (item.record?.location) void follow(item, item.record.location);
+  pump();
+}
+
+function pump() {
+  while (!paused() && online() && running < filesAtOnce) {
+    const item = items.find((i) => i.upload.progress().state === "waiting");
+    if (!item) return;
+    void run(item);
   }
 }
 
-async function send(job: Job) {
+/** One tab at a time sends a file: a second tab open on the same batch leaves to the first what it holds. */
+async function exclusively(id: string, work: () => Promise<void>): Promise<boolean> {
+  if (!("locks" in navigator)) return work().then(() => true);
+  return await navigator.locks.request(`upload:${id}`, { ifAvailable: true }, async (lock) => {
+    if (!lock) return false;
+    await work();
+    return true;
+  });
+}
+
+async function run(item: Item) {
   running++;
-  job.report({ state: "uploading", sent: 0 });
+  const controller = new AbortController();
+  item.controller = controller;
+  item.report({ ...item.upload.progress(), state: "preparing" });
   try {
-    const body = await uploadImage(
-      job.file,
-      job.options,
-      (sent) => job.report({ state: sent < 1 ? "uploading" : "processing", sent }),
-      job.controller.signal,
-    );
-    job.report({ state: "done", sent: 1, image: body.image, message: body.duplicate ? "Already in your gallery" : undefined });
-    setRecent((images) => [body.image, ...images.filter((i) => i.id !== body.image.id)]);
-    setTimeout(() => dismissUpload(job.upload), clearDoneAfterMs);
+    const mine = await exclusively(item.upload.key, async () => {
+      // Another tab may have sent it meanwhile: the stored record is the truth.
+      if (item.stored) item.record = (await readUpload(item.upload.key)) ?? undefined;
+      if (item.record) await sendFile(sending(item), controller.signal);
+    });
+    if (!mine || !item.record) return forget(item);
+    if (item.record.location) void follow(item, item.record.location);
   } catch (error) {
-    if (job.controller.signal.aborted) job.report({ state: "cancelled", sent: 0, message: "Cancelled" });
-    else job.report({ state: "failed", sent: 0, message: error instanceof ApiError ? error.message : "Upload failed" });
+    if (!controller.signal.aborted) return fail(item, error);
+    if (controller.signal.reason === stopped.paused || controller.signal.reason === stopped.offline) {
+      item.report({ state: "waiting", sent: item.record ? acknowledgedBytes(item.record) : 0 });
+    }
   } finally {
+    if (item.controller === controller) item.controller = undefined;
     running--;
-    jobs.splice(jobs.indexOf(job), 1);
-    startWaiting();
+    pump();
   }
+}
+
+function sending(item: Item) {
+  return {
+    record: () => item.record as StoredUpload,
+    update: async (patch: Partial<StoredUpload>) => {
+      // Cancelled while the upload was being created: nothing else knows of it to abort it.
+      if (!item.record) return void (patch.key && patch.uploadId && abortUpload(patch.key, patch.uploadId).catch(() => undefined));
+      item.record = { ...item.record, ...patch };
+      item.setSize(item.record.blob.size);
+      if (item.stored) await saveUpload(item.record).catch(() => undefined);
+    },
+    report: (state: "preparing" | "uploading" | "processing", sent: number) => item.report({ state, sent }),
+  };
+}
+
+/** The upload's failure, as the one who chose the file reads it; the server's message when it sent one. */
+const refusals: Record<string, string> = {
+  unsupported_type: "Not a supported image: use JPEG, PNG, WebP, GIF, AVIF or HEIC",
+  truncated_file: "The file is cut off before its end",
+  corrupt_file: "The file is corrupt: its structure does not add up",
+  metadata_unreadable: "Its metadata could not be removed, so it was not kept",
+  file_too_large: `Too large; the limit is ${formatBytes(maxUploadBytes)}`,
+};
+
+async function fail(item: Item, error: unknown) {
+  const retry = !(error instanceof ApiError) || error.status >= 500;
+  const reason = error instanceof ApiError ? error.message : `The upload kept failing (${error instanceof Error ? error.message : "unknown error"}); retry`;
+  item.report({ state: "failed", sent: 0, message: reason });
+  // A refusal is final; what failed on the way stays stored, for Retry or the next visit.
+  if (!retry) await settle(item);
+}
+
+async function follow(item: Item, location: string) {
+  const controller = new AbortController();
+  item.controller = controller;
+  const outcome: Outcome | undefined = await followUpload(location, controller.signal).catch(() => undefined);
+  if (!outcome) return;
+  if (outcome.status === "done") {
+    const image = await getImage(outcome.imageId).catch(() => undefined);
+    if (image) setRecent((images) => [image, ...images.filter((i) => i.id !== image.id)]);
+    item.report({ state: "done", sent: item.upload.size(), image, message: outcome.duplicate ? "Already in your gallery" : undefined });
+  } else if (outcome.status === "failed") {
+    item.report({ state: "failed", sent: 0, message: refusals[outcome.code] ?? "The image could not be processed; upload it again" });
+  } else {
+    item.report({ state: "cancelled", sent: 0, message: "Cancelled" });
+  }
+  await settle(item);
+}
+
+/** The file's journey is over: its record goes, and the panel closes by itself once the batch is all in. */
+async function settle(item: Item) {
+  const record = item.record;
+  item.record = undefined;
+  item.report(item.upload.progress());
+  if (record) await dropUpload(record.id).catch(() => undefined);
+  const all = uploads();
+  if (all.every(isFinished) && all.every((u) => u.progress().state !== "failed")) {
+    setTimeout(() => uploads() === all && closePanel(), closeAfterMs);
+  }
+}
+
+function forget(item: Item) {
+  items.splice(items.indexOf(item), 1);
+  if (item.upload.previewUrl) URL.revokeObjectURL(item.upload.previewUrl);
+  setUploads((list) => list.filter((u) => u !== item.upload));
 }
 
 export function cancelUpload(upload: Upload) {
-  const job = jobs.find((j) => j.upload === upload);
-  if (!job) return;
-  job.controller.abort(new DOMException("Cancelled", "AbortError"));
-  // A waiting upload has no request to abort yet.
-  if (upload.progress().state === "waiting") {
-    jobs.splice(jobs.indexOf(job), 1);
-    job.report({ state: "cancelled", sent: 0, message: "Cancelled" });
-  }
+  const item = items.find((i) => i.upload === upload);
+  if (!item || !["waiting", "preparing", "uploading"].includes(upload.progress().state)) return;
+  item.controller?.abort(stopped.cancelled);
+  item.report({ state: "cancelled", sent: 0, message: "Cancelled" });
+  const record = item.record;
+  if (record?.key && record.uploadId) void abortUpload(record.key, record.uploadId).catch(() => undefined);
+  void settle(item);
+}
+
+export function cancelAll() {
+  for (const upload of uploads()) cancelUpload(upload);
+}
+
+export function retryUpload(upload: Upload) {
+  const item = items.find((i) => i.upload === upload);
+  if (!item?.record || upload.progress().state !== "failed") return;
+  item.report({ state: "waiting", sent: acknowledgedBytes(item.record) });
+  pump();
+}
+
+function stopAll(reason: string) {
+  for (const item of items) if (item.controller && item.upload.progress().state !== "processing") item.controller.abort(reason);
+}
+
+export function pauseUploads() {
+  setPaused(true);
+  stopAll(stopped.paused);
+}
+
+export function resumeUploads() {
+  setPaused(false);
+  pump();
 }
 
 export function dismissUpload(upload: Upload) {
-  if (upload.previewUrl) URL.revokeObjectURL(upload.previewUrl);
-  setUploads((list) => list.filter((u) => u !== upload));
+  const item = items.find((i) => i.upload === upload);
+  if (item && isFinished(upload)) forget(item);
 }
 
-export const isFinished = (upload: Upload) => ["done", "cancelled"].includes(upload.progress().state);
-
-/** Done and cancelled uploads leave the list; failed ones stay, with their reason. */
-export function clearFinished() {
-  for (const upload of uploads().filter(isFinished)) dismissUpload(upload);
+/** Clears the panel: whatever finished goes; files still on their way stay. */
+export function closePanel() {
+  for (const item of items.filter((i) => isFinished(i.upload))) forget(item);
 }
 
-/**
- * One file per request through XMLHttpRequest, the only browser API that reports upload
- * progress. A token about to expire is refreshed first, so a large file is not sent twice;
- * a 401 still gets one refresh and retry, like every other call.
- */
-async function uploadImage(file: File, options: UploadOptions, onProgress: (fraction: number) => void, signal: AbortSignal) {
-  if (tokenExpiresSoon()) await refreshSession();
-  let result = await sendUpload(file, options, onProgress, signal);
-  if (result.status === 401) {
-    if (await refreshSession()) result = await sendUpload(file, options, onProgress, signal);
-    if (result.status === 401) endSession("expired");
-  }
-  if (result.error) throw result.error;
-  return result.body;
-}
+window.addEventListener("offline", () => {
+  setOnline(false);
+  stopAll(stopped.offline);
+});
+window.addEventListener("online", () => {
+  setOnline(true);
+  pump();
+});
 
-type UploadResult = { status: number; body: UploadBody; error?: undefined } | { status: number; body?: undefined; error: ApiError };
-
-function sendUpload(file: File, options: UploadOptions, onProgress: (fraction: number) => void, signal: AbortSignal) {
-  return new Promise<UploadResult>((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const xhr = new XMLHttpRequest();
-    xhr.open("POST", client.images.upload.$path());
-    xhr.responseType = "json";
-    const token = bearerToken();
-    if (token) xhr.setRequestHeader("authorization", `Bearer ${token}`);
-    xhr.upload.onprogress = (event) => event.lengthComputable && onProgress(event.loaded / event.total);
-    xhr.onload = () => {
-      if (xhr.status >= 200 && xhr.status < 300 && xhr.response) {
-        const body: UploadBody = xhr.response;
-        return resolve({ status: xhr.status, body });
-      }
-      const body: ErrorBody | null = xhr.response;
-      const message = body?.message ?? `Upload failed (${xhr.status})`;
-      resolve({ status: xhr.status, error: new ApiError(xhr.status, body?.code ?? "error", message, body?.field) });
-    };
-    xhr.onerror = () => reject(new ApiError(0, "network_error", "The connection failed; check your network and try again"));
-    xhr.onabort = () => reject(signal.reason);
-    signal.addEventListener("abort", () => xhr.abort(), { once: true });
-    const form = new FormData();
-    form.append("image", file);
-    for (const [name, value] of Object.entries(options)) if (value !== undefined) form.append(name, String(value));
-    xhr.send(form);
-  });
-}
+// Signing out stops everything; signing out on purpose (or deleting the account) also clears what was stored.
+createRoot(() =>
+  createEffect(
+    on(currentUser, (user, before) => {
+      if (!before || user?.id === before.id) return;
+      for (const item of items) item.controller?.abort(stopped.signedOut);
+      for (const item of [...items]) forget(item);
+      if (sessionEnd() === "signed_out") void dropUploadsOf(before.id).catch(() => undefined);
+    }),
+  ),
+);

@@ -1,13 +1,9 @@
 import { revalidate, useParams, useSearchParams } from "@solidjs/router";
-import { createMemo, ErrorBoundary, lazy, Show } from "solid-js";
+import { createMemo, ErrorBoundary, Show } from "solid-js";
 import { GalleryImages } from "../components/gallery-images";
 import { Uploader } from "../components/uploader";
 import { getImagePage, type GalleryFilter } from "../lib/images";
-import { currentUploads } from "../lib/uploads";
 import { usePageTitle } from "../lib/page-title";
-
-// The list of uploads (and the queue behind it) loads once there is an upload to show.
-const UploadList = lazy(() => import("../components/upload-list").then((list) => ({ default: list.UploadList })));
 
 export function Gallery() {
   const [params, setParams] = useSearchParams<{ q?: string; tag?: string }>();
@@ -33,9 +29,6 @@ export function Gallery() {
         </Show>
       </div>
       <Uploader />
-      <Show when={currentUploads().length > 0}>
-        <UploadList />
-      </Show>
       <ErrorBoundary
         fallback={(error, reset) => (
           <div class="form-error" role="alert">
