@@ -1,6 +1,7 @@
 import { createSignal, For, Show } from "solid-js";
 import { formatBytes } from "../lib/format";
-import { cancelUpload, dismissUpload, isActive, retryUpload, type Upload } from "../lib/upload-queue";
+import { dismissUpload, isActive, type Upload } from "../lib/upload-items";
+import { cancelUpload, retryUpload } from "../lib/upload-queue";
 
 function statusText(upload: Upload): string {
   const { state, sent, message } = upload.progress();

@@ -1,6 +1,7 @@
 import { createSignal, Show } from "solid-js";
 import { type BatchState, createBatchSummary, formatBytePair, formatTimeLeft } from "../lib/upload-batch";
-import { cancelAll, closePanel, pauseUploads, resumeUploads } from "../lib/upload-queue";
+import { closePanel } from "../lib/upload-items";
+import { cancelAll, pauseUploads, resumeUploads } from "../lib/upload-queue";
 import { currentUploads } from "../lib/uploads";
 import { UploadList } from "./upload-list";
 

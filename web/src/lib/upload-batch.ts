@@ -1,5 +1,6 @@
 import { type Accessor, createEffect, createMemo, createSignal, onCleanup, untrack } from "solid-js";
-import { isActive, isOnline, isPaused, type Upload } from "./upload-queue";
+import { isActive, type Upload } from "./upload-items";
+import { isOnline, isPaused } from "./upload-queue";
 
 export type BatchState = "uploading" | "processing" | "paused" | "offline" | "done";
 

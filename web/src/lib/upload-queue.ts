@@ -1,13 +1,13 @@
-import { type Accessor, createRoot, createSignal, on, createEffect } from "solid-js";
+import { createEffect, createRoot, createSignal, on } from "solid-js";
 import { ApiError, getImage, type UploadOptions } from "./api";
-import type { ImageView } from "./api-shapes";
 import { abortUpload } from "./api-uploads";
 import { formatBytes } from "./format";
 import { currentUser, sessionEnd } from "./session";
 import { getSettings } from "./settings";
 import { acknowledgedBytes, followUpload, type Outcome, sendFile } from "./upload-send";
 import { dropUpload, dropUploadsOf, readUpload, saveUpload, storedUploads, type StoredUpload } from "./upload-store";
-import { acceptedTypes, currentUploads as uploads, maxUploadBytes, setRecent, setUploads } from "./uploads";
+import { closePanel, isFinished, type Item, items, forget, rejection, show, track, typeOf, type Upload } from "./upload-items";
+import { currentUploads as uploads, maxUploadBytes, setRecent } from "./uploads";
 
 /**
  * The upload queue: files go straight to the bucket in parts (upload-send.ts), three files at a
@@ -16,85 +16,16 @@ import { acceptedTypes, currentUploads as uploads, maxUploadBytes, setRecent, se
  * It loads with the first file chosen, or when a stored batch is found (uploads.ts).
  */
 
-export type UploadState = "waiting" | "preparing" | "uploading" | "processing" | "done" | "failed" | "cancelled";
-
-export interface Progress {
-  state: UploadState;
-  /** Bytes the bucket has, or is receiving, of the file's size. */
-  sent: number;
-  message?: string;
-  image?: ImageView;
-}
-
-export interface Upload {
-  key: string;
-  name: string;
-  /** What is sent: the file's size, then that of its copy without metadata. */
-  size: Accessor<number>;
-  previewUrl?: string;
-  progress: Accessor<Progress>;
-  /** The bytes are still in this browser: a failure on the way can be retried. */
-  retryable: Accessor<boolean>;
-}
-
-interface Item {
-  upload: Upload;
-  record?: StoredUpload;
-  /** Kept in IndexedDB (saving can fail: a full disk, a private window). */
-  stored: boolean;
-  report: (progress: Progress) => void;
-  setSize: (size: number) => void;
-  controller?: AbortController;
-}
-
 const filesAtOnce = 3;
 /** Once the whole batch is in, a panel with nothing failed closes by itself after this long. */
 const closeAfterMs = 10_000;
-const acceptedExtensions = /\.(jpe?g|png|webp|gif|avif|hei[cf])$/i;
 const stopped = { paused: "paused", offline: "offline", cancelled: "cancelled", signedOut: "signed out" } as const;
 
-const items: Item[] = [];
 let running = 0;
 const [paused, setPaused] = createSignal(false);
 const [online, setOnline] = createSignal(navigator.onLine);
 export const isPaused = paused;
 export const isOnline = online;
-
-export const isActive = (upload: Upload) => ["waiting", "preparing", "uploading", "processing"].includes(upload.progress().state);
-export const isFinished = (upload: Upload) => !isActive(upload);
-
-// Some systems give HEIC files no MIME type; their extension is the only hint.
-const typeOf = (file: File) => file.type || `image/${/\.(\w+)$/.exec(file.name)?.[1]?.toLowerCase().replace("jpg", "jpeg") ?? ""}`;
-
-function rejection(file: File): string | undefined {
-  const typeOk = file.type ? acceptedTypes.includes(file.type) : acceptedExtensions.test(file.name);
-  if (!typeOk) return "Not a supported image: use JPEG, PNG, WebP, GIF, AVIF or HEIC";
-  if (file.size === 0) return "The file is empty";
-  if (file.size > maxUploadBytes) return `Too large (${formatBytes(file.size)}); the limit is ${formatBytes(maxUploadBytes)}`;
-  return undefined;
-}
-
-function track(record: StoredUpload | undefined, file: { name: string; size: number }, first: Progress, stored: boolean): Item {
-  const [progress, report] = createSignal(first);
-  const [size, setSize] = createSignal(file.size);
-  const [retryable, setRetryable] = createSignal(false);
-  const item: Item = {
-    upload: { key: record?.id ?? crypto.randomUUID(), name: file.name, size, progress, retryable, previewUrl: record && URL.createObjectURL(record.blob) },
-    record,
-    stored,
-    report: (next) => {
-      setRetryable(next.state === "failed" && item.record !== undefined);
-      report(next);
-    },
-    setSize,
-  };
-  return item;
-}
-
-function show(added: Item[]) {
-  items.push(...added);
-  setUploads((current) => [...current, ...added.map((item) => item.upload)]);
-}
 
 /** Files chosen or dropped: refused at once when they cannot be sent, else stored and queued. */
 export async function addFiles(files: File[], options: UploadOptions) {
@@ -244,12 +175,6 @@ async function settle(item: Item) {
   }
 }
 
-function forget(item: Item) {
-  items.splice(items.indexOf(item), 1);
-  if (item.upload.previewUrl) URL.revokeObjectURL(item.upload.previewUrl);
-  setUploads((list) => list.filter((u) => u !== item.upload));
-}
-
 export function cancelUpload(upload: Upload) {
   const item = items.find((i) => i.upload === upload);
   if (!item || !["waiting", "preparing", "uploading"].includes(upload.progress().state)) return;
@@ -283,16 +208,6 @@ export function pauseUploads() {
 export function resumeUploads() {
   setPaused(false);
   pump();
-}
-
-export function dismissUpload(upload: Upload) {
-  const item = items.find((i) => i.upload === upload);
-  if (item && isFinished(upload)) forget(item);
-}
-
-/** Clears the panel: whatever finished goes; files still on their way stay. */
-export function closePanel() {
-  for (const item of items.filter((i) => isFinished(i.upload))) forget(item);
 }
 
 window.addEventListener("offline", () => {

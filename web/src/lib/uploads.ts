@@ -1,6 +1,6 @@
 import { createSignal } from "solid-js";
 import type { ImageView } from "./api-shapes";
-import type { Upload } from "./upload-queue";
+import type { Upload } from "./upload-items";
 
 /**
  * What the app needs of uploads on its first load: the limits, the list of uploads and this
