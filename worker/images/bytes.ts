@@ -23,7 +23,7 @@ export function isProblem<T extends object>(value: T | Problem): value is Proble
 }
 
 /** A little zero padding after the end marker is common; anything more is a polyglot risk. */
-const maxZeroPadding = 16;
+export const maxZeroPadding = 16;
 
 export function rejectDataAfterEnd(bytes: Uint8Array, end: number): Problem | undefined {
   const trailing = bytes.length - end;

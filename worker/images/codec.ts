@@ -1,7 +1,7 @@
 import { type CaptureTime, readCaptureTime } from "./capture-time";
 import { exifOrientation } from "./exif";
 import { readHeifOrientation } from "./heif";
-import { findMetadataBlocks } from "./metadata-blocks";
+import { type MetadataBlocks, findMetadataBlocks } from "./metadata-blocks";
 import { type SniffedImage, sniffImage } from "./sniff";
 
 /**
@@ -29,12 +29,15 @@ export type InspectResult =
 export function inspectImage(bytes: Uint8Array, now = new Date()): InspectResult {
   const sniffed = sniffImage(bytes);
   if (!sniffed.ok) return sniffed;
-  const { format, width, height } = sniffed.image;
+  const { format } = sniffed.image;
   const orientation = format === "avif" || format === "heic" ? readHeifOrientation(bytes) : exifOrientation(bytes, format);
+  return { ok: true, image: inspected(sniffed.image, orientation, findMetadataBlocks(bytes, format), now) };
+}
+
+/** What inspectImage makes of a sniffed image, its orientation and its EXIF and XMP blocks (shared with inspect-stream.ts). */
+export function inspected(image: SniffedImage, orientation: number, blocks: MetadataBlocks, now: Date): InspectedImage {
+  const { width, height } = image;
   const turned = orientation >= 5;
-  const capturedAt = readCaptureTime(findMetadataBlocks(bytes, format), now);
-  return {
-    ok: true,
-    image: { ...sniffed.image, orientation, displayWidth: turned ? height : width, displayHeight: turned ? width : height, ...(capturedAt ? { capturedAt } : {}) },
-  };
+  const capturedAt = readCaptureTime(blocks, now);
+  return { ...image, orientation, displayWidth: turned ? height : width, displayHeight: turned ? width : height, ...(capturedAt ? { capturedAt } : {}) };
 }

@@ -41,7 +41,11 @@ export function readExif(tiff: Uint8Array): ExifSummary | undefined {
 
 /** EXIF orientation 1–8; anything else (absent, unreadable, out of range) is 1, as viewers treat it. */
 export function exifOrientation(bytes: Uint8Array, format: ImageFormat): number {
-  const tiff = findExif(bytes, format);
+  return orientationOf(findExif(bytes, format));
+}
+
+/** exifOrientation's answer for the TIFF block findExif found (or did not). */
+export function orientationOf(tiff: Uint8Array | undefined): number {
   const orientation = tiff ? readExif(tiff)?.orientation : undefined;
   return orientation !== undefined && orientation >= 1 && orientation <= 8 ? orientation : 1;
 }

@@ -22,9 +22,21 @@ import {
 
 const iend = fourcc("IEND");
 
+/** How these readers refuse a file, shared with the streaming inspector (inspect-*-stream.ts) so both say the same. */
+export const headerProblems = {
+  noIhdr: corrupt("does not start with an IHDR header."),
+  malformedSegment: corrupt("has a malformed segment."),
+  noImageData: corrupt("ends before any image data."),
+  malformedFrame: corrupt("has a malformed frame header."),
+  scanBeforeFrame: corrupt("has image data before its frame header."),
+  unknownBlock: corrupt("contains an unknown block."),
+  chunkOverrun: corrupt("has a chunk that overruns the file."),
+  noImageChunk: corrupt("has no image chunk."),
+};
+
 export function readPng(bytes: Uint8Array): ImageSize | Problem {
   if (bytes.length < 33) return cutOff; // signature + IHDR chunk
-  if (u32be(bytes, 8) !== 13 || ascii(bytes, 12) !== "IHDR") return corrupt("does not start with an IHDR header.");
+  if (u32be(bytes, 8) !== 13 || ascii(bytes, 12) !== "IHDR") return headerProblems.noIhdr;
   const size = { width: u32be(bytes, 16), height: u32be(bytes, 20) };
   for (let at = 8; at + 12 <= bytes.length; ) {
     const end = at + 12 + u32be(bytes, at);
@@ -49,9 +61,9 @@ export function readJpeg(bytes: Uint8Array): ImageSize | Problem {
   return rejectDataAfterEnd(bytes, end) ?? primary.size;
 }
 
-const isStandaloneMarker = (marker: number) => marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7);
+export const isStandaloneMarker = (marker: number) => marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7);
 /** SOF0–SOF15; C4 (DHT), C8 (JPG) and CC (DAC) share the range but are not frame headers. */
-const isStartOfFrame = (marker: number) =>
+export const isStartOfFrame = (marker: number) =>
   marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
 
 /** Walks one SOI…EOI stream starting at `start`; `end` is just past its EOI. */
@@ -61,27 +73,27 @@ function readJpegStream(bytes: Uint8Array, start: number): { size: ImageSize; en
   let at = start + 2;
   for (;;) {
     if (at >= bytes.length) return cutOff;
-    if (bytes[at] !== 0xff) return corrupt("has a malformed segment.");
+    if (bytes[at] !== 0xff) return headerProblems.malformedSegment;
     while (bytes[at] === 0xff) at++; // fill bytes may precede any marker
     if (at >= bytes.length) return cutOff;
     const marker = bytes[at++];
     if (marker === 0xd9) {
-      if (!size || !hasScan) return corrupt("ends before any image data.");
+      if (!size || !hasScan) return headerProblems.noImageData;
       return { size, end: at };
     }
     if (isStandaloneMarker(marker)) continue;
-    if (marker === 0x00 || marker === 0xd8) return corrupt("has a malformed segment.");
+    if (marker === 0x00 || marker === 0xd8) return headerProblems.malformedSegment;
     if (at + 2 > bytes.length) return cutOff;
     const length = u16be(bytes, at);
-    if (length < 2) return corrupt("has a malformed segment.");
+    if (length < 2) return headerProblems.malformedSegment;
     if (at + length > bytes.length) return cutOff;
     if (isStartOfFrame(marker) && !size) {
-      if (length < 8) return corrupt("has a malformed frame header.");
+      if (length < 8) return headerProblems.malformedFrame;
       size = { width: u16be(bytes, at + 5), height: u16be(bytes, at + 3) };
     }
     at += length;
     if (marker === 0xda) {
-      if (!size) return corrupt("has image data before its frame header.");
+      if (!size) return headerProblems.scanBeforeFrame;
       hasScan = true;
       at = skipEntropyCodedData(bytes, at);
     }
@@ -119,7 +131,7 @@ export function readGif(bytes: Uint8Array): ImageSize | Problem {
       }
       at = skipSubBlocks(bytes, at + 10 + colorTableLength(bytes[at + 9]) + 1); // + LZW code size
     } else {
-      return corrupt("contains an unknown block.");
+      return headerProblems.unknownBlock;
     }
   }
   return cutOff;
@@ -142,17 +154,17 @@ export function readWebp(bytes: Uint8Array): ImageSize | Problem {
   if (end > bytes.length) return cutOff;
   for (let at = 12; at < end; ) {
     const size = u32le(bytes, at + 4);
-    if (at + 8 + size > end) return corrupt("has a chunk that overruns the file.");
+    if (at + 8 + size > end) return headerProblems.chunkOverrun;
     at += 8 + size + (size & 1); // chunks are padded to an even length
   }
   const trailing = rejectDataAfterEnd(bytes, end);
   if (trailing) return trailing;
-  if (end < 20) return corrupt("has no image chunk.");
+  if (end < 20) return headerProblems.noImageChunk;
   return readWebpBitstreamSize(bytes, ascii(bytes, 12), u32le(bytes, 16));
 }
 
 /** The first chunk's header gives the size; the loop above proved it lies inside the file. */
-function readWebpBitstreamSize(bytes: Uint8Array, fourcc: string, chunkSize: number): ImageSize | Problem {
+export function readWebpBitstreamSize(bytes: Uint8Array, fourcc: string, chunkSize: number): ImageSize | Problem {
   const at = 20;
   switch (fourcc) {
     case "VP8 ": {

@@ -100,6 +100,9 @@ function findBox(bytes: Uint8Array, parent: Span, type: number): Box | Problem |
   return problem ?? found;
 }
 
+/** A box whose size is less than its own header: walkBoxes' refusal, and the streaming inspector's. */
+export const malformedBox = corrupt("has a malformed box.");
+
 /**
  * Visits boxes laid end to end in `parent` (size 0: to the end; size 1: 64-bit size follows);
  * start is past the header, boxStart at it.
@@ -121,7 +124,7 @@ export function walkBoxes(
     } else if (size === 0) {
       size = parent.end - at;
     }
-    if (size < headerLength) return corrupt("has a malformed box.");
+    if (size < headerLength) return malformedBox;
     if (at + size > parent.end) return overrun;
     visit(u32be(bytes, at + 4), at + headerLength, at + size, index, at);
     at += size;

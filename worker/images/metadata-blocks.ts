@@ -13,8 +13,9 @@ export interface MetadataBlocks {
   xmp?: Uint8Array;
 }
 
-const maxBlockBytes = 1024 * 1024;
-const xmpJpegHeader = "http://ns.adobe.com/xap/1.0/\0";
+/** How much of a block the readers take: an EXIF or XMP block is read up to this, no further. */
+export const maxBlockBytes = 1024 * 1024;
+export const xmpJpegHeader = "http://ns.adobe.com/xap/1.0/\0";
 
 export function findMetadataBlocks(bytes: Uint8Array, format: ImageFormat): MetadataBlocks {
   if (format === "heic" || format === "avif") return findHeifItems(bytes);
@@ -41,14 +42,15 @@ function findJpegXmp(bytes: Uint8Array): Uint8Array | undefined {
   return undefined;
 }
 
+export const pngXmpKeyword = "XML:com.adobe.xmp\0";
+
 /** iTXt with keyword "XML:com.adobe.xmp", uncompressed (a compressed one would need inflating: skipped). */
 function findPngXmp(bytes: Uint8Array): Uint8Array | undefined {
-  const keyword = "XML:com.adobe.xmp\0";
   for (let at = 8; at + 12 <= bytes.length; at += 12 + u32be(bytes, at)) {
     const start = at + 8;
     const end = Math.min(start + u32be(bytes, at), bytes.length);
-    if (ascii(bytes, at + 4) !== "iTXt" || ascii(bytes, start, keyword.length) !== keyword) continue;
-    let text = start + keyword.length;
+    if (ascii(bytes, at + 4) !== "iTXt" || ascii(bytes, start, pngXmpKeyword.length) !== pngXmpKeyword) continue;
+    let text = start + pngXmpKeyword.length;
     if (bytes[text] !== 0) return undefined; // compressed
     text += 2; // compression flag and method
     for (let nul = 0; nul < 2 && text < end; text++) if (bytes[text] === 0) nul++; // language tag, translated keyword
@@ -70,32 +72,56 @@ const fourccs = { meta: fourcc("meta"), iinf: fourcc("iinf"), iloc: fourcc("iloc
 
 /** HEIC/AVIF: the Exif item and the XMP (`mime`, application/rdf+xml) item, from mdat or meta's idat. */
 function findHeifItems(bytes: Uint8Array): MetadataBlocks {
+  const located = locateHeifItems(bytes, bytes.length);
+  if (!located) return {};
+  const read = (ranges: ItemRange[] | undefined) => ranges?.map((range) => bytes.subarray(range.start, range.end));
+  return heifItemBlocks(read(located.exif), read(located.xmp));
+}
+
+/** Where an item's bytes are: a range of the file (iloc's file offsets), or of `bytes` (meta's idat). */
+export interface ItemRange {
+  start: number;
+  end: number;
+  inFile: boolean;
+}
+
+/**
+ * findHeifItems' first half, for a file of `fileSize` bytes whose first top-level meta is the
+ * first in `bytes` (the whole file, or meta held alone: inspect-heif-stream.ts): where the
+ * Exif and XMP items' bytes are, each at most maxBlockBytes. Undefined: no tables to read.
+ */
+export function locateHeifItems(bytes: Uint8Array, fileSize: number): { exif?: ItemRange[]; xmp?: ItemRange[] } | undefined {
   const meta = firstChild(bytes, { start: 0, end: bytes.length }, fourccs.meta);
-  if (!meta || meta.end - meta.start < 4) return {};
+  if (!meta || meta.end - meta.start < 4) return undefined;
   const inMeta = { start: meta.start + 4, end: meta.end };
   const iinf = firstChild(bytes, inMeta, fourccs.iinf);
   const iloc = firstChild(bytes, inMeta, fourccs.iloc);
   const idat = firstChild(bytes, inMeta, fourccs.idat);
   const infos = iinf && readItemInfos(bytes, iinf);
   const locations = iloc && readItemLocations(bytes, iloc);
-  if (!infos || !locations) return {};
-  const itemBytes = (id: number) => {
+  if (!infos || !locations) return undefined;
+  const itemRanges = (id: number) => {
     const location = locations.entries.find((entry) => entry.id === id);
     if (!location) return undefined;
-    const base = location.method === 0 ? { start: 0, end: bytes.length } : location.method === 1 ? idat : undefined;
+    const base = location.method === 0 ? { start: 0, end: fileSize } : location.method === 1 ? idat : undefined;
     if (!base) return undefined;
-    const parts: Uint8Array[] = [];
+    const ranges: ItemRange[] = [];
     let total = 0;
     for (const { offset, length } of location.extents) {
       if (length === 0 || offset + length > base.end - base.start || total + length > maxBlockBytes) return undefined;
-      parts.push(bytes.subarray(base.start + offset, base.start + offset + length));
+      ranges.push({ start: base.start + offset, end: base.start + offset + length, inFile: location.method === 0 });
       total += length;
     }
-    return parts.length === 1 ? parts[0] : joined(parts, total);
+    return ranges;
   };
   const exifItem = infos.entries.find((info) => info.type === fourccs.exif);
   const xmpItem = infos.entries.find((info) => info.type === fourccs.mime && info.contentType === "application/rdf+xml");
-  return { exif: exifItem && tiffOfExifItem(itemBytes(exifItem.id)), xmp: xmpItem && itemBytes(xmpItem.id) };
+  return { exif: exifItem && itemRanges(exifItem.id), xmp: xmpItem && itemRanges(xmpItem.id) };
+}
+
+/** findHeifItems' second half: the blocks, from the bytes of the ranges locateHeifItems gave. */
+export function heifItemBlocks(exif: Uint8Array[] | undefined, xmp: Uint8Array[] | undefined): MetadataBlocks {
+  return { exif: exif && tiffOfExifItem(joinedParts(exif)), xmp: xmp && joinedParts(xmp) };
 }
 
 /** An Exif item starts with the offset of the TIFF header after that field (ISO/IEC 23008-12 A.2.1). */
@@ -117,8 +143,9 @@ function capped(bytes: Uint8Array, start: number, end: number) {
   return start < end ? bytes.subarray(start, Math.min(end, start + maxBlockBytes)) : undefined;
 }
 
-function joined(parts: Uint8Array[], total: number) {
-  const out = new Uint8Array(total);
+function joinedParts(parts: Uint8Array[]) {
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
   let at = 0;
   for (const part of parts) {
     out.set(part, at);

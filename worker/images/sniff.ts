@@ -47,16 +47,29 @@ export function sniffImage(bytes: Uint8Array): SniffResult {
   if (bytes.length === 0) return { ok: false, reason: "empty", message: "The file is empty." };
   const format = detectFormat(bytes);
   if (typeof format !== "string") return { ok: false, reason: "unsupported", message: format.unsupported };
-  const { label, contentType, extension, read } = formats[format];
-  const size = read(bytes);
-  if (isProblem(size)) return { ok: false, reason: size.reason, message: `This ${label} file ${size.detail}` };
+  return sizedAs(format, formats[format].read(bytes));
+}
+
+/** sniffImage's answer once `format`'s reader has read the file: the image, or why it is refused. */
+export function sizedAs(format: ImageFormat, size: ImageSize | Problem): SniffResult {
+  const { label, contentType, extension } = formats[format];
+  if (isProblem(size)) return refusedAs(format, size);
   if (size.width === 0 || size.height === 0) {
     return { ok: false, reason: "corrupt", message: `This ${label} file declares an empty image (${size.width}×${size.height}).` };
   }
   return { ok: true, image: { format, contentType, extension, ...size } };
 }
 
-function detectFormat(bytes: Uint8Array): ImageFormat | { unsupported: string } {
+/** How a `format` file that does not add up is refused. */
+export function refusedAs(format: ImageFormat, problem: Problem): { ok: false; reason: Problem["reason"]; message: string } {
+  return { ok: false, reason: problem.reason, message: `This ${formats[format].label} file ${problem.detail}` };
+}
+
+/** How messages name the format: "This WebP file …". */
+export const formatLabel = (format: ImageFormat) => formats[format].label;
+
+/** The format the first bytes say, or why it is not one; HEIF's compatible brands are read up to the end of ftyp. */
+export function detectFormat(bytes: Uint8Array): ImageFormat | { unsupported: string } {
   if (startsWith(bytes, [0xff, 0xd8, 0xff])) return "jpeg";
   if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return "png";
   if (hasAscii(bytes, 0, "GIF87a") || hasAscii(bytes, 0, "GIF89a")) return "gif";

@@ -45,7 +45,7 @@ export async function walkGif(input: Cursor, out: Output): Promise<Walked<undefi
 }
 
 /** skipSubBlocks (headers.ts), copying or not: true once the zero-length terminator has gone by. */
-async function passSubBlocks(input: Cursor, out: Output, keep: boolean): Promise<boolean> {
+export async function passSubBlocks(input: Cursor, out: Output, keep: boolean): Promise<boolean> {
   let pending = 0; // bytes of the current sub-block not yet passed
   for (;;) {
     const at = await input.available();

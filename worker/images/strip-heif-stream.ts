@@ -14,7 +14,7 @@ export interface HeifPlan {
 }
 
 /** meta and moov are held whole to be rewritten; past this size the file is refused. */
-const maxHeldBox = 4 * 1024 * 1024;
+export const maxHeldBox = 4 * 1024 * 1024;
 const free = asciiBytes("free");
 
 /**

@@ -104,7 +104,7 @@ class SegmentDecision extends Rebuild {
 }
 
 /** Moves past a run of `byte`, however long, and says how long it was. */
-async function countRun(input: Cursor, byte: number): Promise<number> {
+export async function countRun(input: Cursor, byte: number): Promise<number> {
   let count = 0;
   for (;;) {
     const at = await input.available();
@@ -119,7 +119,7 @@ async function countRun(input: Cursor, byte: number): Promise<number> {
 const isRestart = (byte: number) => byte >= 0xd0 && byte <= 0xd7;
 
 /** skipEntropyCodedData (headers.ts), copying: scan data runs to the next marker; FF 00 and RSTn belong to it. */
-async function copyEntropyCodedData(input: Cursor, out: Output): Promise<void> {
+export async function copyEntropyCodedData(input: Cursor, out: Output): Promise<void> {
   for (;;) {
     const at = await input.available();
     if (at.length === 0) return;
