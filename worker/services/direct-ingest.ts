@@ -59,7 +59,7 @@ async function ingest(deps: Deps, upload: DirectUpload) {
   const object = await headObject(deps, upload.key);
   if (!object) throw new IngestRefusal("object_missing", "The uploaded object is gone");
   if (object.size > deps.config.MAX_DIRECT_UPLOAD_BYTES) throw new IngestRefusal("file_too_large", "The upload is larger than allowed");
-  const copy = await writeStrippedCopy(deps, upload, object.size);
+  const copy = await writeStrippedCopy(deps, upload, object);
   const existing = await findBySha256(deps, upload.userId, copy.sha256);
   if (existing) return finish(deps, upload, copy, existing.id, true);
   try {

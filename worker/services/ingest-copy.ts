@@ -1,8 +1,11 @@
 import type { Deps } from "../deps";
 import type { DirectUpload, MetadataStatus } from "../db/schema";
-import { crc32 } from "../lib/crc32";
-import { type InspectedImage, inspectImage, stripMetadata } from "../images/codec";
-import { getObjectBytes, putObject } from "./object-store";
+import type { InspectedImage } from "../images/codec";
+import { inspectObject } from "../images/inspect-stream";
+import { type RangedObject, stripMetadataStream } from "../images/strip-stream";
+import { getObjectRange } from "./multipart-store";
+import { getObjectStream } from "./object-store";
+import { writeStreamedObject } from "./object-writer";
 
 /** Why an upload's object cannot become an image; final, the upload's `error`. */
 export class IngestRefusal extends Error {
@@ -25,27 +28,34 @@ export interface IngestedObject {
   stripped: { removed: string[]; status: MetadataStatus };
 }
 
+/** Reads of 4 MiB: about 50 for a 100 MiB object read twice, well inside a Worker's subrequests, a few MiB held at once. */
+const readBytes = 4 * 1024 * 1024;
+
 /**
- * Reads the incoming object, checks what it is from its bytes, strips its metadata (unless the
- * owner keeps it) and writes the result under the image's own key.
+ * The incoming object as an image of its own, never held whole: inspected from its bytes (type,
+ * size, orientation, capture time: what `inspectImage` answers for an upload through the worker),
+ * stripped of metadata by the same allow-list (unless the owner keeps it), and written under the
+ * image's own key, hashed on the way. Every read names the object's ETag, so a changed object fails.
  */
-export async function writeStrippedCopy(deps: Deps, upload: DirectUpload, _size: number): Promise<IngestedObject> {
-  const original = await getObjectBytes(deps, upload.key);
-  const sniffed = inspectImage(original);
-  if (!sniffed.ok) {
-    throw new IngestRefusal(sniffed.reason === "unsupported" || sniffed.reason === "empty" ? "unsupported_type" : `${sniffed.reason}_file`, sniffed.message);
+export async function writeStrippedCopy(deps: Deps, upload: DirectUpload, object: { size: number; etag: string }): Promise<IngestedObject> {
+  const ranged: RangedObject = { size: object.size, read: (offset, length) => getObjectRange(deps, upload.key, offset, length, object.etag || undefined) };
+  const inspected = await inspectObject(ranged);
+  if (!inspected.ok) {
+    throw new IngestRefusal(inspected.reason === "unsupported" || inspected.reason === "empty" ? "unsupported_type" : `${inspected.reason}_file`, inspected.message);
   }
-  const image = sniffed.image;
-  let bytes = original;
-  let stripped: IngestedObject["stripped"] = { removed: [], status: "kept" };
-  if (!upload.keepMetadata) {
-    const result = stripMetadata(original, image.format);
+  const image = inspected.image;
+  let source: ReadableStream<Uint8Array>;
+  let stripped: IngestedObject["stripped"];
+  if (upload.keepMetadata) {
+    source = (await getObjectStream(deps, upload.key)).body;
+    stripped = { removed: [], status: "kept" };
+  } else {
+    const result = await stripMetadataStream(ranged, image.format, { blockSize: readBytes });
     if (!result.ok) throw new IngestRefusal("metadata_unreadable", result.message);
-    bytes = result.bytes;
+    source = result.stream;
     stripped = { removed: result.removed, status: result.removed.length > 0 ? "removed" : "none_found" };
   }
-  const sha256 = Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)), (b) => b.toString(16).padStart(2, "0")).join("");
   const key = `users/${upload.userId}/${crypto.randomUUID()}.${image.extension}`;
-  await putObject(deps, key, bytes, { contentType: image.contentType, fileName: upload.fileName, sha256Hex: sha256 });
-  return { key, size: bytes.length, sha256, crc32: crc32(bytes), image, stripped };
+  const written = await writeStreamedObject(deps, key, source, { contentType: image.contentType, fileName: upload.fileName });
+  return { key, ...written, image, stripped };
 }

@@ -102,9 +102,32 @@ export async function abortMultipartUpload(deps: StoreDeps, key: string, uploadI
 }
 
 /** HEAD: the object's size and type as the bucket has them; null when there is no such object. */
-export async function headObject(deps: StoreDeps, key: string): Promise<{ size: number; contentType: string } | null> {
+export async function headObject(deps: StoreDeps, key: string): Promise<{ size: number; contentType: string; etag: string } | null> {
   const res = await send(deps, objectUrl(deps.config, key), { method: "HEAD" });
   if (res.status === 404) return null;
   if (!res.ok) throw storageUnavailable(new Error(`S3 HEAD answered ${res.status}`));
-  return { size: Number(res.headers.get("content-length")), contentType: res.headers.get("content-type") ?? "" };
+  return { size: Number(res.headers.get("content-length")), contentType: res.headers.get("content-type") ?? "", etag: res.headers.get("etag") ?? "" };
+}
+
+/** Bytes `offset` to `offset + length - 1` of the object as it was when `etag` was read (If-Match): a changed object fails. */
+export async function getObjectRange(deps: StoreDeps, key: string, offset: number, length: number, etag?: string): Promise<Uint8Array> {
+  const res = await send(deps, objectUrl(deps.config, key), {
+    headers: { range: `bytes=${offset}-${offset + length - 1}`, ...(etag ? { "if-match": etag } : {}) },
+  });
+  if (res.status !== 206 && res.status !== 200) {
+    await res.body?.cancel();
+    throw storageUnavailable(new Error(`S3 ranged GET answered ${res.status}`));
+  }
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  // A server that ignores Range answers the whole object: take the part asked for.
+  return res.status === 200 ? bytes.subarray(offset, offset + length) : bytes;
+}
+
+/** One part of a server-side multipart upload (the ingest job writing an image's own object). */
+export async function uploadPart(deps: StoreDeps, key: string, uploadId: string, partNumber: number, body: Uint8Array): Promise<string> {
+  const res = await send(deps, uploadUrl(deps, key, { partNumber: String(partNumber), uploadId }), { method: "PUT", body });
+  await res.body?.cancel();
+  const etag = res.headers.get("etag");
+  if (!res.ok || !etag) throw storageUnavailable(new Error(`S3 UploadPart answered ${res.status}`));
+  return etag;
 }

@@ -42,8 +42,13 @@ export function abortUpload(via: UploadVia, upload: { key: string; uploadId: str
 }
 
 /** The whole protocol for one file, parts of `partSize`: create, send every part, complete. Answers the completion. */
-export async function uploadDirect(via: UploadVia, file: { bytes: Uint8Array; name: string; type: string }, partSize = 5 * 1024 * 1024) {
-  const upload = await createUpload(via, { filename: file.name, type: file.type, metadata: { size: file.bytes.length } });
+export async function uploadDirect(
+  via: UploadVia,
+  file: { bytes: Uint8Array; name: string; type: string },
+  partSize = 5 * 1024 * 1024,
+  metadata: Record<string, unknown> = {},
+) {
+  const upload = await createUpload(via, { filename: file.name, type: file.type, metadata: { size: file.bytes.length, ...metadata } });
   const parts: { PartNumber: number; ETag: string }[] = [];
   for (let offset = 0, n = 1; offset < file.bytes.length || n === 1; offset += partSize, n++) {
     parts.push({ PartNumber: n, ETag: await sendPart(via, upload, n, file.bytes.subarray(offset, offset + partSize)) });

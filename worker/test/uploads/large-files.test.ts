@@ -23,6 +23,26 @@ describe("direct uploads the size of real photos", () => {
     expect(privateTags(await exifToolTags(stored))).toEqual([]);
   });
 
+  it.each(["photo.heic", "photo.webp", "photo.png", "photo.gif"])("strips %s sent directly as an upload through the worker would, and keeps it whole when asked", async (name) => {
+    const { accessToken } = await newSignedInUser();
+    const original = await fixture(name);
+    const type = `image/${name.split(".")[1]}`;
+    const stripped = await uploadSettles(accessToken, (await uploadDirect({ token: accessToken }, { bytes: original, name, type })).completed.location);
+    expect(stripped).toMatchObject({ status: "done" });
+    const image = await getImage(accessToken, stripped.image_id ?? "");
+    expect(image.metadata_status).toBe("removed");
+    expect(privateTags(await exifToolTags((await download(image.file_url)).bytes))).toEqual([]);
+
+    const other = await newSignedInUser();
+    const kept = await uploadSettles(
+      other.accessToken,
+      (await uploadDirect({ token: other.accessToken }, { bytes: original, name, type }, undefined, { keep_metadata: true })).completed.location,
+    );
+    const keptImage = await getImage(other.accessToken, kept.image_id ?? "");
+    expect(keptImage.metadata_status).toBe("kept");
+    expect((await download(keptImage.file_url)).bytes).toEqual(original);
+  });
+
   it("takes a 60 MB PNG sent in twelve 5 MiB parts, and it becomes an image with its thumbnail", async () => {
     const { accessToken } = await newSignedInUser();
     const via = { token: accessToken };
