@@ -6,7 +6,7 @@ import { putObject, type StoreDeps } from "./object-store";
  * Parts of one size (R2: all but the last the same, at least 5 MiB): what the writer holds at
  * once, whatever the object's size.
  */
-export const writePartBytes = 8 * 1024 * 1024;
+const writePartBytes = 8 * 1024 * 1024;
 
 export interface WrittenObject {
   size: number;
