@@ -2,7 +2,8 @@ import type { Deps } from "../deps";
 import type { AnalysisStatus, Image, User } from "../db/schema";
 import type { Config } from "../env";
 import { AppError } from "../lib/errors";
-import { pendingIfBudgetLeft, reanalysisBudget, reanalysisWaitSeconds, resetAnalysis, runAnalysis } from "./analysis";
+import { runAnalysis } from "./analysis";
+import { pendingIfBudgetLeft, reanalysisBudget, reanalysisWaitSeconds, resetAnalysis } from "./analysis-budget";
 import { getOwnImage } from "./image-queries";
 import { sendJobs } from "./send-jobs";
 

@@ -1,10 +1,8 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Deps } from "../deps";
-import { images, users, type Image } from "../db/schema";
+import { images, users } from "../db/schema";
 import { AnalysisError, analysisPromptHash, analyzeWithGemini } from "./gemini";
-import { type ImagesInput, unreadableReason } from "./images-input";
-import { getObjectBytes, getObjectStream } from "./object-store";
-import { toWebp } from "./render-renditions";
+import { type AnalysisSource, analysisCopy } from "./analysis-copy";
 import { type JobOutcome, jobDone, retryJobIn } from "./send-jobs";
 
 type AnalysisDeps = Pick<Deps, "config" | "db" | "s3" | "images">;
@@ -19,23 +17,8 @@ const runDeadlineMs = 25_000;
 const maxBackoffMs = 10 * 60_000;
 /** A dead-lettered job gets one more attempt from the sweep this much later. */
 const deadLetterReplayMs = 60 * 60_000;
-/**
- * The longest side Gemini gets. It bills 258 tokens per 768×768 tile: a 12 MP photo is ~24
- * tiles (~6,200 tokens, 4–10 MB of base64), a 1,024 px copy 2–4 tiles, and describes as well.
- */
-export const analysisMaxSide = 1024;
-
-interface Claimed {
+interface Claimed extends AnalysisSource {
   id: string;
-  key: string;
-  contentType: string;
-  size: number;
-  width: number;
-  height: number;
-  displayKey: string | null;
-  displaySize: number | null;
-  displayWidth: number | null;
-  displayHeight: number | null;
   attempts: number;
 }
 
@@ -72,7 +55,7 @@ async function claimImage(deps: AnalysisDeps, id: string, now: Date): Promise<Cl
 }
 
 /** The owner's account-wide "never send to AI", checked in the statement that claims or resets. */
-const ownerAllowsAi = sql`not exists (select 1 from ${users} where ${users.id} = ${images.userId} and ${users.neverSendToAi})`;
+export const ownerAllowsAi = sql`not exists (select 1 from ${users} where ${users.id} = ${images.userId} and ${users.neverSendToAi})`;
 
 /** Images kept from the AI, by their own flag or their owner's account, are never claimable, whichever path asks. */
 function claimable(at: string) {
@@ -154,43 +137,6 @@ async function analyzeOnce(deps: AnalysisDeps, id: string, now: () => Date): Pro
   }
 }
 
-/** The image types Gemini takes inline (its documentation lists no GIF or AVIF). */
-const geminiInputTypes = new Set(["image/png", "image/jpeg", "image/webp", "image/heic", "image/heif"]);
-
-/**
- * What Gemini sees: the stored original when it is small already and of a type Gemini takes;
- * otherwise a WebP of at most `analysisMaxSide` px made by the Images binding, from the display
- * rendition when there is one (≤ 2,048 px, a fraction of the original's bytes). An input the
- * binding is configured not to read (AVIF, beyond its limits) is never given to it, and one it
- * fails on (HEIC locally): both fall back to the original, as before this copy existed.
- */
-async function analysisCopy(deps: AnalysisDeps, claimed: Claimed): Promise<{ bytes: Uint8Array; contentType: string }> {
-  const source = copySource(claimed);
-  const needsCopy = Math.max(claimed.width, claimed.height) > analysisMaxSide || !geminiInputTypes.has(claimed.contentType);
-  if (needsCopy && !unreadableReason(deps.config, source)) {
-    const stream = await fromStorage(getObjectStream(deps, source.key).then((object) => object.body));
-    const copy = await toWebp(deps.images, stream, analysisMaxSide).catch(() => undefined);
-    if (copy) return { bytes: copy.bytes, contentType: "image/webp" };
-  }
-  return { bytes: await fromStorage(getObjectBytes(deps, claimed.key)), contentType: claimed.contentType };
-}
-
-/** The display rendition when one was made (a WebP); the original otherwise, or when it is its own display copy. */
-function copySource(claimed: Claimed): ImagesInput & { key: string } {
-  const { displayKey, displaySize, displayWidth, displayHeight } = claimed;
-  if (displayKey && displayKey !== claimed.key && displaySize && displayWidth && displayHeight) {
-    return { key: displayKey, contentType: "image/webp", size: displaySize, width: displayWidth, height: displayHeight };
-  }
-  return { key: claimed.key, contentType: claimed.contentType, size: claimed.size, width: claimed.width, height: claimed.height };
-}
-
-/** A read from the bucket that failed is a transient failure of the analysis, retried like Gemini's. */
-function fromStorage<T>(read: Promise<T>) {
-  return read.catch((error: unknown) => {
-    throw new AnalysisError("upstream_error", "The image could not be read from storage", true, undefined, { cause: error });
-  });
-}
-
 /**
  * Analyses one image in the caller's own time (the sweep, the original GET /images/analyze/:id):
  * up to `attemptsPerRun` attempts, honouring Retry-After, inside a total deadline. Whatever is
@@ -253,65 +199,4 @@ export async function analyzeDueImages(deps: AnalysisDeps, now: Date, opts: { ba
     .limit(opts.batch ?? 5);
   await Promise.all(due.map(({ id }) => runAnalysis(deps, id, { now: () => now })));
   return due.length;
-}
-
-/** How often the owner may send one image to the model again: each re-analysis is a paid call with the whole image. */
-export const reanalysisBudget = { perImage: 5, windowSeconds: 24 * 60 * 60 } as const;
-
-/** Seconds until the image may be re-analysed again; 0 while its budget lasts. */
-export function reanalysisWaitSeconds(image: Pick<Image, "reanalyses" | "reanalysesWindowStart">, now = Date.now()): number {
-  if (!image.reanalysesWindowStart || image.reanalyses < reanalysisBudget.perImage) return 0;
-  const windowEnd = image.reanalysesWindowStart.getTime() + reanalysisBudget.windowSeconds * 1000;
-  return Math.max(0, Math.ceil((windowEnd - now) / 1000));
-}
-
-const reanalysisWindowOver = sql`(${images.reanalysesWindowStart} is null or ${images.reanalysesWindowStart} <= now() - make_interval(secs => ${reanalysisBudget.windowSeconds}::int))`;
-/** The image's daily budget has a re-analysis left, as the statement finds the row. */
-const reanalysisLeft = sql`(${reanalysisWindowOver} or ${images.reanalyses} < ${reanalysisBudget.perImage}::int)`;
-/** One more re-analysis in the image's window, or the first of a new window. */
-const countedReanalysis = {
-  reanalyses: sql`case when ${reanalysisWindowOver} then 1 else ${images.reanalyses} + 1 end`,
-  reanalysesWindowStart: sql`case when ${reanalysisWindowOver} then now() else ${images.reanalysesWindowStart} end`,
-};
-
-/**
- * Columns that make an image pending only if its daily budget has a re-analysis left, counting it;
- * otherwise it stays `skipped` with `analysis_limit`. Decided in the statement that writes them,
- * as resetAnalysis does, so parallel requests cannot exceed the budget.
- */
-export const pendingIfBudgetLeft = () => ({
-  analysisStatus: sql`case when ${reanalysisLeft} then 'pending' else 'skipped' end`,
-  analysisError: sql`case when ${reanalysisLeft} then null else 'analysis_limit' end`,
-  reanalyses: sql`case when ${reanalysisLeft} then ${countedReanalysis.reanalyses} else ${images.reanalyses} end`,
-  reanalysesWindowStart: sql`case when ${reanalysisLeft} then ${countedReanalysis.reanalysesWindowStart} else ${images.reanalysesWindowStart} end`,
-});
-
-/**
- * Back to pending for a fresh start (re-analysis): a new attempt budget and no old error.
- * Counted against the image's daily budget in the same statement, so parallel requests cannot exceed it.
- */
-export async function resetAnalysis(deps: AnalysisDeps, userId: string, id: string) {
-  const [row] = await deps.db
-    .update(images)
-    .set({
-      analysisStatus: "pending",
-      analysisAttempts: 0,
-      analysisError: null,
-      nextAttemptAt: null,
-      leaseUntil: null,
-      editedByUser: false,
-      ...countedReanalysis,
-    })
-    .where(
-      and(
-        eq(images.id, id),
-        eq(images.userId, userId),
-        eq(images.noAi, false),
-        ownerAllowsAi,
-        inArray(images.analysisStatus, ["pending", "done", "failed", "skipped"]),
-        reanalysisLeft,
-      ),
-    )
-    .returning({ id: images.id });
-  return row !== undefined;
 }

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, inject, it, vi } from "vitest";
-import { analysisMaxSide } from "../../services/analysis";
+import { analysisMaxSide } from "../../services/analysis-copy";
 import { updateImage } from "../../services/image-edits";
 import { app, bearer, newSignedInUser, testDeps } from "../helpers";
 import { analysisReaches, geminiCalls, type ImageBody, s3Requests, sha256Hex, uploadOk } from "../image-helpers";
