@@ -1,11 +1,10 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Deps } from "../deps";
-import { images, type AnalysisStatus, type MetadataStatus } from "../db/schema";
+import { images, type AnalysisStatus } from "../db/schema";
 import { planRenditions } from "./images-input";
-import { deleteObjectOrQueue } from "./object-cleanup";
-import { getObjectStream, putObject } from "./object-store";
+import { getObjectStream } from "./object-store";
 import { RenditionError, type Rendition, renderRenditions } from "./render-renditions";
-import { type RenditionKind, renditionKey } from "./rendition-keys";
+import { type ClaimedRendition as Claimed, complete, fenced, markUnsupported, showOriginal, store } from "./rendition-outcomes";
 import { type JobOutcome, jobDone, retryJobIn, sendJobs } from "./send-jobs";
 
 type RenditionDeps = Pick<Deps, "config" | "db" | "s3" | "images">;
@@ -20,22 +19,6 @@ const uploadGraceMs = 5 * 60_000;
 const deadLetterReplayMs = 60 * 60_000;
 const minBackoffMs = 60_000;
 const maxBackoffMs = 60 * 60_000;
-/** Renditions are immutable under their key: browsers may keep them as long as they like. */
-const renditionCacheControl = "private, max-age=31536000, immutable";
-
-interface Claimed {
-  id: string;
-  key: string;
-  fileName: string;
-  contentType: string;
-  size: number;
-  width: number;
-  height: number;
-  metadataStatus: MetadataStatus | null;
-  attempts: number;
-  analysisStatus: AnalysisStatus;
-}
-
 /** How a claimed attempt ended: `retryInMs` when the failure is worth another delivery. */
 interface Attempted {
   retryInMs?: number;
@@ -88,9 +71,6 @@ async function claim(deps: RenditionDeps, id: string, now: Date, by: "id" | "swe
     });
   return row;
 }
-
-const fenced = (claimed: Claimed) =>
-  and(eq(images.id, claimed.id), eq(images.renditionsStatus, "pending"), eq(images.renditionsAttempts, claimed.attempts));
 
 /**
  * Makes, stores and records both renditions of one image: one attempt, the original streamed
@@ -158,83 +138,6 @@ export async function markRenditionsDeadLettered(deps: RenditionDeps, id: string
         sql`(${images.renditionsLeaseUntil} is null or ${images.renditionsLeaseUntil} < ${now.toISOString()}::timestamptz)`,
       ),
     );
-}
-
-function store(deps: RenditionDeps, claimed: Claimed, kind: RenditionKind, rendition: Rendition) {
-  return crypto.subtle.digest("SHA-256", rendition.bytes).then((digest) =>
-    putObject(deps, renditionKey(claimed.key, kind), rendition.bytes, {
-      contentType: "image/webp",
-      fileName: `${claimed.fileName.replace(/\.[^.]*$/, "")}.webp`,
-      sha256Hex: Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join(""),
-      cacheControl: renditionCacheControl,
-    }),
-  );
-}
-
-async function complete(deps: RenditionDeps, claimed: Claimed, made: { display: Rendition; thumb: Rendition }) {
-  const { display, thumb } = made;
-  // Rows from before renditions hold the stored size; the display rendition shows how it is turned.
-  const turned = (claimed.width - claimed.height) * (display.width - display.height) < 0;
-  const [row] = await deps.db
-    .update(images)
-    .set({
-      renditionsStatus: "done",
-      renditionsError: null,
-      renditionsLeaseUntil: null,
-      renditionsNextAttemptAt: null,
-      thumbKey: renditionKey(claimed.key, "thumb"),
-      thumbSize: thumb.bytes.length,
-      thumbWidth: thumb.width,
-      thumbHeight: thumb.height,
-      displayKey: renditionKey(claimed.key, "display"),
-      displaySize: display.bytes.length,
-      displayWidth: display.width,
-      displayHeight: display.height,
-      ...(turned ? { width: claimed.height, height: claimed.width } : {}),
-    })
-    .where(fenced(claimed))
-    .returning({ id: images.id });
-  if (row) return;
-  // Deleted while we worked: what we just stored belongs to nobody. (Taken over instead: the
-  // newer attempt writes the same keys.)
-  const [stillThere] = await deps.db.select({ id: images.id }).from(images).where(eq(images.id, claimed.id));
-  if (!stillThere) {
-    await Promise.all((["thumb", "display"] as const).map((kind) => deleteObjectOrQueue(deps, renditionKey(claimed.key, kind))));
-  }
-}
-
-/**
- * The stored original as the display copy and the thumb, for a format browsers show that the
- * binding does not read: upload stripped it already (planRenditions never picks one that kept
- * its metadata). Nothing is made or stored, so a deletion has nothing more to remove.
- */
-async function showOriginal(deps: RenditionDeps, claimed: Claimed) {
-  const { key, size, width, height } = claimed;
-  await deps.db
-    .update(images)
-    .set({
-      renditionsStatus: "done",
-      renditionsError: null,
-      renditionsLeaseUntil: null,
-      renditionsNextAttemptAt: null,
-      thumbKey: key,
-      thumbSize: size,
-      thumbWidth: width,
-      thumbHeight: height,
-      displayKey: key,
-      displaySize: size,
-      displayWidth: width,
-      displayHeight: height,
-    })
-    .where(fenced(claimed));
-}
-
-/** Unsupported for good, with the reason (a code): never retried. */
-async function markUnsupported(deps: RenditionDeps, claimed: Claimed, reason: string) {
-  await deps.db
-    .update(images)
-    .set({ renditionsStatus: "unsupported", renditionsError: reason, renditionsLeaseUntil: null, renditionsNextAttemptAt: null })
-    .where(fenced(claimed));
 }
 
 /**
