@@ -281,6 +281,13 @@ export const directUploads = pgTable(
     /** The owner's choices for this file, read when it is processed. */
     keepMetadata: boolean().notNull().default(false),
     noAi: boolean().notNull().default(false),
+    /**
+     * What the browser read before it stripped the file (the server can no longer read it from
+     * the bytes): the capture time as the owner's own claim about their photo, and what it removed.
+     */
+    browserTakenAt: timestamp(),
+    browserTakenAtOffset: smallint(),
+    strippedInBrowser: text().array(),
     status: text({ enum: directUploadStatuses }).notNull().default("uploading"),
     error: text(),
     imageId: uuid().references((): AnyPgColumn => images.id, { onDelete: "set null" }),

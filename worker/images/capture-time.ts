@@ -52,7 +52,8 @@ export function readCaptureTime(blocks: MetadataBlocks, now: Date): CaptureTime 
   return undefined;
 }
 
-function isPlausible({ local, offsetMinutes }: CaptureTime, now: Date): boolean {
+/** After 1900 and not in the future (a day's slack for time zones): what a capture time may be. */
+export function isPlausible({ local, offsetMinutes }: CaptureTime, now: Date): boolean {
   const instant = local.getTime() - (offsetMinutes ?? 0) * 60_000;
   return local.getUTCFullYear() >= 1900 && instant <= now.getTime() + oneDayMs;
 }

@@ -26,8 +26,9 @@ function isPageLoad(c: Context) {
 
 /**
  * The SPA's CSP: scripts and styles only from this origin (Vite emits no inline script),
- * images also from the bucket (presigned GETs) and blob: (upload previews), API calls
- * only to this origin. No framing, no <base>, forms post only here.
+ * images also from the bucket (presigned GETs) and blob: (upload previews), API calls to
+ * this origin and, for direct uploads, part PUTs to the bucket's presigned URLs. No framing,
+ * no <base>, forms post only here.
  */
 function contentSecurityPolicy(config: Pick<Config, "S3_ENDPOINT" | "S3_BUCKET_NAME" | "S3_REGION">): string {
   const bucketOrigin = new URL(bucketUrl(config)).origin;
@@ -36,7 +37,7 @@ function contentSecurityPolicy(config: Pick<Config, "S3_ENDPOINT" | "S3_BUCKET_N
     "script-src 'self'",
     "style-src 'self'",
     `img-src 'self' blob: ${bucketOrigin}`,
-    "connect-src 'self'",
+    `connect-src 'self' ${bucketOrigin}`,
     "font-src 'self'",
     "manifest-src 'self'",
     "frame-ancestors 'none'",

@@ -23,11 +23,19 @@ const byteCount = v.optional(
     v.pipe(v.string(), v.regex(/^\d{1,15}$/, "must be a whole number of bytes"), v.transform(Number)),
   ]),
 );
+/** What the SPA read before stripping in the browser: the capture time as local wall time, its offset, what it removed. */
+const browserFacts = {
+  taken_at: v.optional(v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/, "must be a local date-time like 2024-05-06T07:08:09"))),
+  taken_at_offset_minutes: v.optional(
+    v.pipe(v.string(), v.regex(/^[+-]?\d{1,4}$/, "must be whole minutes"), v.transform(Number), v.minValue(-14 * 60), v.maxValue(14 * 60)),
+  ),
+  stripped_in_browser: v.optional(v.pipe(v.string(), v.maxLength(1000))),
+};
 const createInput = v.object({
   filename: v.pipe(v.string("must be a file name"), v.maxLength(1024, "must be at most 1,024 characters")),
   type: v.pipe(v.string("must be a MIME type"), v.maxLength(100)),
   size: byteCount,
-  metadata: v.optional(v.looseObject({ size: byteCount, keep_metadata: flag, no_ai: flag })),
+  metadata: v.optional(v.looseObject({ size: byteCount, keep_metadata: flag, no_ai: flag, ...browserFacts })),
 });
 
 const keyQuery = v.object({ key: v.pipe(v.string("key is required"), v.maxLength(300)) });
@@ -65,6 +73,9 @@ const companionRoutes = new Hono<AppEnv>()
       size: input.size ?? input.metadata?.size,
       keepMetadata: input.metadata?.keep_metadata,
       noAi: input.metadata?.no_ai,
+      takenAt: input.metadata?.taken_at,
+      takenAtOffsetMinutes: input.metadata?.taken_at_offset_minutes,
+      strippedInBrowser: input.metadata?.stripped_in_browser,
     });
     return c.json(upload, 200);
   })

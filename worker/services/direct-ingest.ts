@@ -70,11 +70,11 @@ async function ingest(deps: Deps, upload: DirectUpload) {
           userId: upload.userId,
           key: copy.key,
           fileName: upload.fileName,
-          sniffed: copy.image,
+          sniffed: withBrowserCaptureTime(copy.image, upload),
           bytes: copy.size,
           sha256: copy.sha256,
           crc32: copy.crc32,
-          stripped: copy.stripped,
+          stripped: withBrowserStripping(copy.stripped, upload),
           noAi: upload.noAi,
         }),
       )
@@ -91,6 +91,23 @@ async function ingest(deps: Deps, upload: DirectUpload) {
     if (!winner) throw error;
     await finish(deps, upload, copy, winner.id, true);
   }
+}
+
+/**
+ * A file the browser stripped (the SPA does, unless the owner keeps metadata) carries no capture
+ * time any more: the one the browser read stands in, as the owner's own word about their photo.
+ */
+function withBrowserCaptureTime(image: IngestedObject["image"], upload: DirectUpload): IngestedObject["image"] {
+  if (image.capturedAt || !upload.browserTakenAt) return image;
+  return { ...image, capturedAt: { local: upload.browserTakenAt, offsetMinutes: upload.browserTakenAtOffset ?? undefined } };
+}
+
+/** What the browser removed counts as removed: the owner sees what left their photo, wherever it left. */
+function withBrowserStripping(stripped: IngestedObject["stripped"], upload: DirectUpload): IngestedObject["stripped"] {
+  const inBrowser = upload.strippedInBrowser ?? [];
+  if (stripped.status === "kept" || inBrowser.length === 0) return stripped;
+  const removed = [...new Set([...inBrowser, ...stripped.removed])];
+  return { removed, status: "removed" };
 }
 
 /** The upload is done: the incoming object goes, and a duplicate's copy with it. */

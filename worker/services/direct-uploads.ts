@@ -4,6 +4,7 @@ import { directUploads, type DirectUpload, type User } from "../db/schema";
 import { AppError } from "../lib/errors";
 import { sanitizeFileName } from "../lib/file-name";
 import { isUuid } from "../lib/text";
+import { isPlausible } from "../images/capture-time";
 import type { Caller } from "./caller";
 import {
   abortMultipartUpload,
@@ -32,6 +33,17 @@ export interface NewDirectUpload {
   size?: number;
   keepMetadata?: boolean;
   noAi?: boolean;
+  /** Read by the browser before it stripped the file: local wall time "2024-05-06T07:08:09", minutes east of UTC, what it removed. */
+  takenAt?: string;
+  takenAtOffsetMinutes?: number;
+  strippedInBrowser?: string;
+}
+
+/** The browser's capture time when it is one a photo may have (after 1900, not in the future); else none. */
+function browserCaptureTime(input: NewDirectUpload, now = new Date()) {
+  if (!input.takenAt) return undefined;
+  const captured = { local: new Date(`${input.takenAt}Z`), offsetMinutes: input.takenAtOffsetMinutes };
+  return !Number.isNaN(captured.local.getTime()) && isPlausible(captured, now) ? captured : undefined;
 }
 
 const uploadNotFound = () => new AppError(404, "upload_not_found", "No such upload");
@@ -69,6 +81,9 @@ export async function createDirectUpload(deps: Deps, user: Pick<User, "id" | "ke
     declaredSize: input.size ?? null,
     keepMetadata: input.keepMetadata ?? user.keepMetadata,
     noAi: user.neverSendToAi || input.noAi === true,
+    browserTakenAt: browserCaptureTime(input)?.local ?? null,
+    browserTakenAtOffset: browserCaptureTime(input)?.offsetMinutes ?? null,
+    strippedInBrowser: input.strippedInBrowser ? input.strippedInBrowser.split(",").map((name) => name.trim()).filter(Boolean).slice(0, 50) : null,
   });
   return { key, uploadId: s3UploadId };
 }

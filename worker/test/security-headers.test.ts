@@ -8,7 +8,7 @@ const directives = (csp: string | null) =>
   Object.fromEntries((csp ?? "").split(";").map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
 
 describe("SPA responses", () => {
-  it("serves index.html for a client-side route with a strict CSP that allows the bucket's images", async () => {
+  it("serves index.html for a client-side route with a strict CSP that allows the bucket's images and part uploads", async () => {
     const res = await app("/i/some-image");
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^text\/html/);
@@ -18,7 +18,8 @@ describe("SPA responses", () => {
     expect(csp["script-src"]).toEqual(["'self'"]);
     expect(csp["style-src"]).toEqual(["'self'"]);
     expect(csp["img-src"]).toEqual(["'self'", "blob:", new URL(env.S3_ENDPOINT!).origin]);
-    expect(csp["connect-src"]).toEqual(["'self'"]);
+    // Direct uploads PUT their parts to the bucket's presigned URLs, and to nothing else.
+    expect(csp["connect-src"]).toEqual(["'self'", new URL(env.S3_ENDPOINT!).origin]);
     expect(csp["frame-ancestors"]).toEqual(["'none'"]);
     expect(csp["base-uri"]).toEqual(["'none'"]);
     expect(csp["form-action"]).toEqual(["'self'"]);

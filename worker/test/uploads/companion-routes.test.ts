@@ -84,6 +84,25 @@ describe("direct uploads on Companion's S3 routes", () => {
     expect((await listUploadParts(via, upload)).status).toBe(200);
   });
 
+  it("keeps the capture time and the stripped list the browser read before stripping, and ignores an implausible date", async () => {
+    const { accessToken } = await newSignedInUser();
+    const facts = { taken_at: "2019-10-22T14:30:05", taken_at_offset_minutes: "120", stripped_in_browser: "GPS location, camera make and model" };
+    const { completed } = await uploadDirect({ token: accessToken }, { bytes: await makePng(14, 9, teal), name: "phone.png", type: "image/png" }, undefined, facts);
+    const done = await uploadSettles(accessToken, completed.location);
+    expect(await getImage(accessToken, done.image_id ?? "")).toMatchObject({
+      taken_at: expect.stringMatching(/^2019-10-22T14:30:05/),
+      timeline_date: "2019-10-22",
+      metadata_status: "removed",
+      metadata_removed: expect.arrayContaining(["GPS location", "camera make and model"]),
+    });
+
+    const future = await uploadDirect({ token: accessToken }, { bytes: await makePng(14, 8, teal), name: "odd.png", type: "image/png" }, undefined, { taken_at: "1850-01-01T00:00:00" });
+    const odd = await getImage(accessToken, (await uploadSettles(accessToken, future.completed.location)).image_id ?? "");
+    expect(odd.taken_at).toBeNull();
+    const bad = await companion({ token: accessToken }, "/s3/multipart", json({ filename: "a.png", type: "image/png", metadata: { taken_at: "yesterday" } }));
+    expect(bad.status).toBe(400);
+  });
+
   it("answers /s3/params with multipart_only: R2 has no POST policy uploads", async () => {
     const { accessToken } = await newSignedInUser();
     const res = await companion({ token: accessToken }, "/s3/params?filename=a.png&type=image/png");
