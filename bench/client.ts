@@ -45,6 +45,17 @@ export async function createUser(baseUrl: string): Promise<BenchUser> {
   return { email, password, token: session.access_token, id: session.user.id };
 }
 
+/** The account's "never send to AI": its uploads get renditions and no analysis, for cases that time what comes before. */
+export async function keepFromAi(baseUrl: string, token: string) {
+  const res = await fetch(`${baseUrl}/auth/me`, {
+    method: "PATCH",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify({ never_send_to_ai: true }),
+  });
+  await expectStatus(res, 200, "PATCH /auth/me");
+  await res.arrayBuffer();
+}
+
 /** One multipart upload of fresh bytes; a duplicate (200) would skip the work being measured. */
 export async function uploadImage(baseUrl: string, token: string, png: Buffer) {
   const { status, text } = await postImage(baseUrl, token, { bytes: png, type: "image/png", name: "bench.png" });

@@ -1,4 +1,4 @@
-import { request } from "node:http";
+import { type IncomingHttpHeaders, request } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 
 /** A phone's or a home's uplink: 50 Mbit/s. */
@@ -6,34 +6,47 @@ const uplinkBytesPerSecond = (50 * 1e6) / 8;
 const chunkBytes = 16 * 1024;
 
 /**
- * One HTTP request whose body leaves no faster than `bytesPerSecond`, as over a real uplink
- * (loopback would send megabytes in a millisecond). Resolves with the status and body once
- * the whole answer has arrived.
+ * One uplink that requests share, as a browser's parallel uploads share the user's link: each
+ * chunk a request writes takes its turn after what was written before, on any request.
+ */
+export class Uplink {
+  private freeAt = 0;
+  constructor(readonly bytesPerSecond = uplinkBytesPerSecond) {}
+
+  /** Resolves once the link would have carried `bytes` more, after everything queued before them. */
+  async carry(bytes: number) {
+    const now = performance.now();
+    this.freeAt = Math.max(this.freeAt, now) + (bytes / this.bytesPerSecond) * 1000;
+    if (this.freeAt > now) await sleep(this.freeAt - now);
+  }
+}
+
+/**
+ * One HTTP request whose body leaves no faster than its uplink, as over a real one (loopback
+ * would send megabytes in a millisecond): a link of its own at 50 Mbit/s, or one shared with
+ * other requests. Resolves with the status, headers and body once the whole answer has arrived.
  */
 export function pacedRequest(
   url: string,
   init: { method: string; headers: Record<string, string>; body: Buffer },
-  bytesPerSecond = uplinkBytesPerSecond,
-): Promise<{ status: number; text: string }> {
+  link = new Uplink(),
+): Promise<{ status: number; text: string; headers: IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: init.method, headers: { ...init.headers, "content-length": String(init.body.length) } }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8"), headers: res.headers }));
       res.on("error", reject);
     });
     req.on("error", reject);
     void (async () => {
-      const started = performance.now();
-      for (let sent = 0; sent < init.body.length; ) {
+      for (let sent = 0; sent < init.body.length && !req.destroyed; ) {
         const chunk = init.body.subarray(sent, sent + chunkBytes);
         if (!req.write(chunk)) await new Promise((drained) => req.once("drain", drained));
         sent += chunk.length;
-        // Wait until the uplink would have carried what has been sent so far.
-        const due = (sent / bytesPerSecond) * 1000 - (performance.now() - started);
-        if (due > 0) await sleep(due);
+        await link.carry(chunk.length);
       }
-      req.end();
+      if (!req.destroyed) req.end();
     })().catch((error: unknown) => req.destroy(error as Error));
   });
 }

@@ -17,6 +17,19 @@ export interface Plan {
   burst: { clients: number; uploadsPerClient: number };
   /** 12 MP camera photos uploaded for the per-photo counts behind the cost table. */
   costPhotos: number;
+  /** Direct uploads (D1–D5). */
+  direct: {
+    /** Uploads of each shape (1 part, 4 parts) whose request path's CPU time is read. */
+    cpuRounds: number;
+    /** The file whose ingest the isolate's memory is watched through. */
+    ingestBytes: number;
+    /** Camera photos timed from their completion's answer to their thumbnail, one at a time. */
+    thumbPhotos: number;
+    /** Camera photos sent as one batch at 50 Mbit/s, through the SPA and as raw presigned PUTs. */
+    batchPhotos: number;
+    /** The file cut off at half and resumed. */
+    resumeBytes: number;
+  };
 }
 
 export const mib = 1024 * 1024;
@@ -31,6 +44,7 @@ export const fullPlan: Plan = {
   growthPageRows: [10, 50, 100],
   burst: { clients: 100, uploadsPerClient: 2 },
   costPhotos: 20,
+  direct: { cpuRounds: 10, ingestBytes: 100 * mib, thumbPhotos: 20, batchPhotos: 200, resumeBytes: 60e6 },
 };
 
 export const quickPlan: Plan = {
@@ -44,4 +58,5 @@ export const quickPlan: Plan = {
   // CI's whole run must stay under 20 minutes: a fifth of the burst still checks nothing is lost.
   burst: { clients: 20, uploadsPerClient: 2 },
   costPhotos: 4,
+  direct: { cpuRounds: 3, ingestBytes: 100 * mib, thumbPhotos: 3, batchPhotos: 4, resumeBytes: 60e6 },
 };

@@ -9,10 +9,15 @@ export interface Figure {
   id: string;
   name: string;
   value: number;
-  unit: "×" | "KiB" | "MB" | "%";
-  target: { op: "<=" | ">="; value: number };
+  unit: "×" | "KiB" | "MB" | "MiB" | "%" | "ms" | "s";
+  /** Absent where the issue that asked for the figure set no goal. */
+  target?: { op: "<=" | "<" | ">="; value: number };
   /** The measurements behind the value, for the reader. */
   detail: string;
+  /** Set when one side cannot be measured yet (what it waits for): the value is NaN, the figure neither passes nor misses. */
+  pending?: string;
+  /** Set when the work measured did not succeed (what went wrong): the value stands, and the figure misses whatever it is. */
+  failed?: string;
 }
 
 /** One line of a growth table: the worker and its baseline at one load or one table size. */
@@ -39,15 +44,25 @@ export interface Results {
   mode: "full" | "quick";
   machine: { nproc: number; cpu: string; node: string };
   durationSeconds: number;
-  figures: (Figure & { pass: boolean })[];
+  /** Cases chosen with --only; absent in a whole run. */
+  only?: string[];
+  /** null: no target, or pending. */
+  figures: (Figure & { pass: boolean | null })[];
   growth: GrowthRow[];
   memory: MemoryRow[];
-  burst: BurstResult;
+  /** Absent when --only left the case out. */
+  burst?: BurstResult;
   /** Counts per photo for the cost table; prices are applied elsewhere. */
-  costs: CostCounts;
+  costs?: CostCounts;
 }
 
-export const passes = (f: Figure) => (f.target.op === "<=" ? f.value <= f.target.value : f.value >= f.target.value);
+export function passes(f: Figure): boolean | null {
+  if (f.pending) return null;
+  if (f.failed) return false;
+  if (!f.target) return null;
+  const { op, value } = f.target;
+  return op === "<=" ? f.value <= value : op === "<" ? f.value < value : f.value >= value;
+}
 
 export const formatMs = (s: Summary) => `p50 ${s.p50.toFixed(0)} / p95 ${s.p95.toFixed(0)} ms`;
 
@@ -56,35 +71,42 @@ export function machine() {
   return { nproc: cpus().length, cpu: model ?? cpus()[0]?.model ?? "unknown", node: process.version };
 }
 
-const value = (f: Figure) => (f.unit === "×" ? `${f.value.toFixed(2)}×` : `${f.value.toFixed(1)} ${f.unit}`);
-const target = (f: Figure) => `${f.target.op === "<=" ? "≤" : "≥"} ${f.target.value}${f.unit === "×" ? "×" : ` ${f.unit}`}`;
+const value = (f: Figure) => (f.pending ? "–" : f.unit === "×" ? `${f.value.toFixed(2)}×` : `${f.value.toFixed(1)} ${f.unit}`);
+const ops = { "<=": "≤", "<": "<", ">=": "≥" } as const;
+const target = (f: Figure) => (f.target ? `${ops[f.target.op]} ${f.target.value}${f.unit === "×" ? "×" : ` ${f.unit}`}` : "none set");
+const verdict = (f: Figure & { pass: boolean | null }) => (f.pending ? "pending" : f.pass === null ? "–" : f.pass ? "pass" : "**miss**");
 
 /** Markdown tables, printed and pasted into docs/performance.md as they are. */
 export function renderTables(results: Results): string {
   const lines = [
     "| # | figure | value | target | | measured |",
     "| --- | --- | --- | --- | --- | --- |",
-    ...results.figures.map((f) => `| ${f.id} | ${f.name} | ${value(f)} | ${target(f)} | ${f.pass ? "pass" : "**miss**"} | ${f.detail} |`),
-    "",
-    "| live memory (after a full GC) | JS heap | + ArrayBuffers |",
-    "| --- | --- | --- |",
-    ...results.memory.map((m) => `| ${m.moment} | ${m.heapMb.toFixed(1)} MB | ${m.heapWithBuffersMb.toFixed(1)} MB |`),
-    "",
-    "| growth | load | worker | baseline | ratio p50 | worker req/s | errors | heap peak† |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- |",
-    ...results.growth.map(
-      (g) =>
-        `| ${g.case} | ${g.load} | ${formatMs(g.worker)} | ${formatMs(g.baseline)} | ${(g.worker.p50 / g.baseline.p50).toFixed(2)}× | ` +
-        `${g.workerRps?.toFixed(1) ?? "–"} | ${g.errors} | ${g.heapPeakMb === undefined ? "–" : `${g.heapPeakMb.toFixed(0)} MB`} |`,
-    ),
-    "",
-    "† sampled without forcing GC: garbage not yet collected included, an upper bound.",
-    "",
-    ...burstTable(results.burst),
-    "",
-    ...costTable(results.costs),
+    ...results.figures.map((f) => `| ${f.id} | ${f.name} | ${value(f)} | ${target(f)} | ${verdict(f)} | ${f.pending ? `**pending: ${f.pending}.** ` : ""}${f.failed ? `**failed: ${f.failed}.** ` : ""}${f.detail} |`),
   ];
-  return lines.join("\n");
+  const tables = [lines];
+  if (results.memory.length) {
+    tables.push([
+      "| live memory (after a full GC) | JS heap | + ArrayBuffers |",
+      "| --- | --- | --- |",
+      ...results.memory.map((m) => `| ${m.moment} | ${m.heapMb.toFixed(1)} MB | ${m.heapWithBuffersMb.toFixed(1)} MB |`),
+    ]);
+  }
+  if (results.growth.length) {
+    tables.push([
+      "| growth | load | worker | baseline | ratio p50 | worker req/s | errors | heap peak† |",
+      "| --- | --- | --- | --- | --- | --- | --- | --- |",
+      ...results.growth.map(
+        (g) =>
+          `| ${g.case} | ${g.load} | ${formatMs(g.worker)} | ${formatMs(g.baseline)} | ${(g.worker.p50 / g.baseline.p50).toFixed(2)}× | ` +
+          `${g.workerRps?.toFixed(1) ?? "–"} | ${g.errors} | ${g.heapPeakMb === undefined ? "–" : `${g.heapPeakMb.toFixed(0)} MB`} |`,
+      ),
+      "",
+      "† sampled without forcing GC: garbage not yet collected included, an upper bound.",
+    ]);
+  }
+  if (results.burst) tables.push(burstTable(results.burst));
+  if (results.costs) tables.push(costTable(results.costs));
+  return tables.map((table) => table.join("\n")).join("\n\n");
 }
 
 function burstTable(b: BurstResult): string[] {

@@ -1,6 +1,12 @@
 import { mkdir, writeFile } from "node:fs/promises";
+import { buildWeb } from "../scripts/build-web";
 import { measureBurst } from "./cases/burst";
 import { measureCosts } from "./cases/costs";
+import { measureDirectBatch } from "./cases/direct-batch";
+import { measureDirectCpu } from "./cases/direct-cpu";
+import { measureDirectMemory } from "./cases/direct-memory";
+import { measureDirectResume } from "./cases/direct-resume";
+import { measureDirectThumb } from "./cases/direct-thumb";
 import { measureListing } from "./cases/listing";
 import { measureLogin } from "./cases/login";
 import { measureMemory } from "./cases/memory";
@@ -18,15 +24,23 @@ import { connectSql } from "./sql";
 import { startBenchStack, type BenchStack } from "./stack";
 
 /**
- * `npm run bench [-- --quick] [-- --profile]`: every figure is a ratio of two workloads
- * measured side by side in this run, on the local stack, plus the burst (B1) and the counts
- * behind the cost table (C1). --quick is CI's smoke run (it checks that the bench works and
+ * `npm run bench [-- --quick] [-- --profile] [-- --only D1,R]`: every figure is a ratio of two
+ * workloads measured side by side in this run, on the local stack, plus the burst (B1) and the
+ * counts behind the cost table (C1). --quick is CI's smoke run (it checks that the bench works and
  * asserts no timing, with a smaller burst and fewer photos); --profile writes a CPU profile of
- * the worker per case to bench/results/, for Chrome DevTools. The run fails (exit 1) when the
- * burst sees a 5xx, a lost upload or an image not done within 3 minutes.
+ * the worker per case to bench/results/, for Chrome DevTools; --only runs the cases named (a case's
+ * name, or a figure id or its start: `D` is every direct-upload case) and writes
+ * bench/results/only.json instead of latest.json. The run fails (exit 1) when the burst sees a
+ * 5xx, a lost upload or an image not done within 3 minutes.
  */
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
 const plan = args.has("--quick") ? quickPlan : fullPlan;
+const onlyArg = argv.find((arg) => arg.startsWith("--only="))?.slice("--only=".length) ?? (args.has("--only") ? argv[argv.indexOf("--only") + 1] : undefined);
+const only = onlyArg?.split(",").map((name) => name.trim().toLowerCase()).filter(Boolean);
+/** Whether --only chose this case, by its name or one of its figures' ids (or their start). */
+const chosen = (name: string, ids: string[]) =>
+  !only || only.some((wanted) => wanted === name || ids.some((id) => id.toLowerCase().startsWith(wanted)));
 const startedAt = performance.now();
 const log = (line: string) => console.log(`[bench ${((performance.now() - startedAt) / 1000).toFixed(0).padStart(3)} s] ${line}`);
 
@@ -36,8 +50,10 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 }
 
 async function main() {
-  log(`${plan.quick ? "quick" : "full"} run: building the SPA and the worker bundle`);
-  const sizes = await measureSizes();
+  if (only && only.length === 0) throw new Error("--only wants case names or figure ids, e.g. --only D1,D3");
+  log(`${plan.quick ? "quick" : "full"} run${only ? ` of ${only.join(", ")}` : ""}: building the SPA${chosen("sizes", ["F4", "F5"]) ? " and the worker bundle" : ""}`);
+  // wrangler dev serves web/dist: the SPA is built even when its size is not measured.
+  const sizes = chosen("sizes", ["F4", "F5"]) ? await measureSizes() : await buildWeb({ quiet: true }).then(() => []);
   log("starting the local stack and wrangler dev");
   bench = await startBenchStack();
   let inspector: Inspector | undefined;
@@ -60,35 +76,57 @@ async function main() {
       log,
     };
     const profiled = profiler(inspector, args.has("--profile"));
-    const uploads = await profiled("uploads", () => measureUploads(ctx));
-    const listing = await profiled("listing", () => measureListing(ctx));
-    const throughput = await profiled("throughput", () => measureThroughput(ctx, listing.user));
-    const login = await profiled("login", () => measureLogin(ctx));
-    const uploadGrowth = await profiled("upload-growth", () => measureUploadGrowth(ctx));
-    const memory = await measureMemory(ctx, uploads.duringF1b);
-    const renditions = await profiled("renditions", () => measureRenditions(ctx));
+    const run = <T>(name: string, ids: string[], work: () => Promise<T>) => (chosen(name, ids) ? profiled(name, work) : Promise.resolve(undefined));
+    const uploads = await run("uploads", ["F1", "F2"], () => measureUploads(ctx));
+    // F6 lists the 1,000 rows F3 seeds for its user.
+    const listing = await run("listing", ["F3", "F6"], () => measureListing(ctx));
+    const throughput = listing && (await run("throughput", ["F6"], () => measureThroughput(ctx, listing.user)));
+    const login = await run("login", ["F7"], () => measureLogin(ctx));
+    const uploadGrowth = await run("upload-growth", ["growth"], () => measureUploadGrowth(ctx));
+    const memory = chosen("memory", ["M"]) ? await measureMemory(ctx, uploads?.duringF1b) : undefined;
+    const renditions = await run("renditions", ["R"], () => measureRenditions(ctx));
+    // Not profiled: D1 reads the worker thread's CPU time, which the profiler's sampling would add to.
+    const directCpu = chosen("direct-cpu", ["D1a", "D1b"]) ? await measureDirectCpu(ctx) : undefined;
+    const directMemory = await run("direct-memory", ["D2"], () => measureDirectMemory(ctx));
+    const directThumb = await run("direct-thumb", ["D3"], () => measureDirectThumb(ctx));
+    const directResume = await run("direct-resume", ["D5"], () => measureDirectResume(ctx));
+    const directBatch = await run("direct-batch", ["D4"], () => measureDirectBatch(ctx));
     // Last, each on a settled pipeline: the costs read the stand-ins' logs, the burst leaves the most work behind.
-    const costs = await profiled("costs", () => measureCosts(ctx));
-    const burst = await profiled("burst", () => measureBurst(ctx));
+    const costs = await run("costs", ["C1"], () => measureCosts(ctx));
+    const burst = await run("burst", ["B1"], () => measureBurst(ctx));
 
-    const figures: Figure[] = [...uploads.figures, ...listing.figures, ...sizes, throughput, login, ...memory.figures, ...renditions];
+    const figures: Figure[] = [
+      ...(uploads?.figures ?? []),
+      ...(listing?.figures ?? []),
+      ...sizes,
+      ...(throughput ? [throughput] : []),
+      ...(login ? [login] : []),
+      ...(memory?.figures ?? []),
+      ...(renditions ?? []),
+      ...(directCpu ?? []),
+      ...(directMemory ? [directMemory] : []),
+      ...(directThumb ? [directThumb] : []),
+      ...(directBatch ? [directBatch] : []),
+      ...(directResume ? [directResume] : []),
+    ];
     const results: Results = {
       date: new Date().toISOString(),
       mode: plan.quick ? "quick" : "full",
       machine: machine(),
       durationSeconds: Math.round((performance.now() - startedAt) / 1000),
+      ...(only ? { only } : {}),
       figures: figures.map((f) => ({ ...f, pass: passes(f) })),
-      growth: [...uploads.growth, ...uploadGrowth, ...listing.growth],
-      memory: memory.rows,
-      burst: burst.result,
-      costs: costs.result,
+      growth: [...(uploads?.growth ?? []), ...(uploadGrowth ?? []), ...(listing?.growth ?? [])],
+      memory: memory?.rows ?? [],
+      burst: burst?.result,
+      costs: costs?.result,
     };
     const m = results.machine;
     console.log(`\n${results.date.slice(0, 10)}, ${m.nproc} × ${m.cpu}, Node ${m.node}, ${results.mode} run in ${results.durationSeconds} s\n`);
     console.log(renderTables(results));
-    console.log(`\nwrote ${await writeResults(results)}`);
+    console.log(`\nwrote ${await writeResults(results, only ? "bench/results/only.json" : undefined)}`);
     // Counted failures (a 5xx, a lost upload, work not done in time) fail the run once the results are written.
-    const failures = [...costs.failures, ...burst.failures];
+    const failures = [...(costs?.failures ?? []), ...(burst?.failures ?? [])];
     if (failures.length) throw new Error(failures.join("\n"));
   } finally {
     inspector?.close();

@@ -41,6 +41,18 @@ export function connectSql(endpoint: string, databaseUrl: string) {
         }[])[0].n,
       ),
 
+    /** Direct uploads completed and not yet made into an image (or refused) by their ingest job. */
+    directUploadsInFlight: async () =>
+      Number(((await sql.query(`select count(*) as n from direct_uploads where status = 'processing'`)) as { n: string }[])[0].n),
+
+    /** How many times a direct upload's ingest job has claimed it, and whether one holds it now. */
+    ingestAttempts: async (uploadId: string) => {
+      const [row] = (await sql.query(`select attempts, lease_until is not null and lease_until > now() as leased from direct_uploads where id = $1`, [
+        uploadId,
+      ])) as { attempts: number; leased: boolean }[];
+      return row;
+    },
+
     /** A user's images as they were before renditions existed, due for the sweep's backfill. */
     forgetRenditions: (userId: string) =>
       sql.query(
@@ -63,5 +75,17 @@ export async function waitForAnalyses(sql: DirectSql, timeoutMs = 60_000) {
     if (Date.now() > deadline) throw new Error(`${last} analyses still running after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));
     last = await sql.analysesInFlight();
+  }
+}
+
+/** Lets every job finish (ingests, renditions, analyses): a case that reads the worker's CPU or memory has the isolate to itself. */
+export async function waitForPipeline(sql: DirectSql, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ingests = await sql.directUploadsInFlight();
+    const images = await sql.analysesInFlight();
+    if (ingests + images === 0) return;
+    if (Date.now() > deadline) throw new Error(`${ingests} ingests and ${images} images still being processed after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

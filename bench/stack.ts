@@ -27,7 +27,7 @@ const queueBatchLine = /\bQUEUE (\S+) \d+\/(\d+) \(/;
  * The local stand-ins and `wrangler dev` on free ports, with state in a fresh folder under
  * .data/bench, so a bench never meets a running `npm run dev` or leaves data behind.
  * wrangler runs on a copy of the worker taken now: an edit made while the bench runs
- * would otherwise restart the worker mid-measurement.
+ * would otherwise restart the worker mid-measurement. BENCH_WRANGLER_LOG=1 prints wrangler's log as it comes.
  */
 export async function startBenchStack(): Promise<BenchStack> {
   const dir = resolve(`.data/bench/${randomUUID()}`);
@@ -46,6 +46,7 @@ export async function startBenchStack(): Promise<BenchStack> {
         envFile: `${dir}/worker.env`,
         persistTo: `${dir}/wrangler`,
         log: (line) => {
+          if (process.env.BENCH_WRANGLER_LOG) console.log(`[wrangler] ${line}`);
           const batch = queueBatchLine.exec(line);
           if (batch) queueDeliveries.push({ at: Date.now(), queue: batch[1], messages: Number(batch[2]) });
           return recentLog.push(line) > 40 && recentLog.shift();

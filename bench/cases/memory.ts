@@ -17,7 +17,7 @@ const snapshotMs = 6_000;
  * waiting on Gemini (the object read back and its base64 request). The stand-ins hold the
  * requests there while a heap snapshot (a full GC) measures what is live.
  */
-export async function measureMemory(ctx: BenchContext, duringF1b: MemoryPeak): Promise<{ figures: Figure[]; rows: MemoryRow[] }> {
+export async function measureMemory(ctx: BenchContext, duringF1b?: MemoryPeak): Promise<{ figures: Figure[]; rows: MemoryRow[] }> {
   const user = await createUser(ctx.workerUrl);
   const rows: MemoryRow[] = [];
   for (const inFlight of ctx.plan.memoryUploads) {
@@ -64,8 +64,10 @@ export async function measureMemory(ctx: BenchContext, duringF1b: MemoryPeak): P
       unit: "MB",
       target: { op: "<=", value: 128 },
       detail:
-        `JS heap + ArrayBuffers after a full GC, at its peak (${worst.moment.replace(/^\d+ × 5 MiB /, "")}); sampled without GC during F1b ` +
-        `(garbage included) ${duringF1b.heapWithBuffersMb.toFixed(0)} MB; workerd RSS ${duringF1b.rssBaselineMb.toFixed(0)} → ${duringF1b.rssPeakMb.toFixed(0)} MB`,
+        `JS heap + ArrayBuffers after a full GC, at its peak (${worst.moment.replace(/^\d+ × 5 MiB /, "")})` +
+        (duringF1b
+          ? `; sampled without GC during F1b (garbage included) ${duringF1b.heapWithBuffersMb.toFixed(0)} MB; workerd RSS ${duringF1b.rssBaselineMb.toFixed(0)} → ${duringF1b.rssPeakMb.toFixed(0)} MB`
+          : ""),
     }, largest.figure],
   };
 }

@@ -1,14 +1,13 @@
-import { chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import sharp from "sharp";
 import { cameraPhoto, type CameraPhoto } from "../../scripts/camera-photo";
 import { recordImageTraffic, waitForTileImages } from "../../e2e/support/image-traffic";
+import { launchChromium } from "../browser";
 import type { BenchContext } from "../context";
 import { createUser } from "../client";
 import { interleave, timed } from "../measure";
 import { liveMemory, watchMemory } from "../memory";
 import type { Figure } from "../report";
-
-const chromiumArgs = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
 /**
  * R1–R4: what renditions buy and cost. Camera-size photos (12 MP JPEGs of 3–6 MB, generated)
@@ -32,7 +31,7 @@ export async function measureRenditions(ctx: BenchContext): Promise<Figure[]> {
   await renditionsSettle(ctx, user.id);
 
   ctx.log("R1/R2: the gallery in Chromium, then again in a new tab");
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: chromiumArgs });
+  const browser = await launchChromium();
   let firstVisit: number;
   let secondVisit: number;
   try {
