@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import type { Page } from "playwright-core";
 import sharp from "sharp";
@@ -239,3 +242,30 @@ for (const viewport of [
     }
   });
 }
+
+test("a 60 MB PNG goes up through the app in parts, stripped in the browser, and shows its thumbnail", async () => {
+  const { page, baseUrl, problems, close } = await openPage({ width: 1280, height: 800 });
+  const dir = await mkdtemp(join(tmpdir(), "eis-60mb-"));
+  try {
+    const big = await grainPng("panorama.png", 4600, 4400);
+    assert.ok(big.buffer.length > 60 * 1000 * 1000, `the PNG is ${big.buffer.length} bytes`);
+    // Playwright takes a file over 50 MB only from disk.
+    const path = join(dir, big.name);
+    await writeFile(path, big.buffer);
+    const user = await registerUser(baseUrl);
+    await signInThroughForm(page, user);
+    const puts = recordPartPuts(page.context());
+    await page.locator("#upload-input").setInputFiles(path);
+    await page.waitForFunction(() => document.querySelector('.upload-panel[data-state="done"] [role=status]')?.textContent === "1 uploaded", undefined, { timeout: 180_000 });
+    await waitForCards(page, 1, "done");
+    assert.deepEqual(puts.sentAgain, []);
+    const [stored] = await listedImages(baseUrl, await signInThroughApi(baseUrl, user));
+    assert.equal(stored?.file_name, "panorama.png");
+    await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>("li.card img")].every((img) => img.complete && img.naturalWidth > 0));
+    assert.deepEqual(await brokenImages(page), []);
+    assertNoProblems(problems);
+  } finally {
+    await close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});

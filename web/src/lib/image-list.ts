@@ -21,7 +21,17 @@ export interface ImageList {
   startAt: (month: string) => void;
 }
 
-const byTimelineDate = (a: ImageView, b: ImageView) => (a.timeline_date < b.timeline_date ? 1 : a.timeline_date > b.timeline_date ? -1 : 0);
+/**
+ * The listing's own order (timeline_at desc, then id desc): the capture time as its wall clock
+ * reads, else the upload's in UTC. Uploads finish in any order, so this visit's are placed by it
+ * too, not by when they arrived.
+ */
+const timelineKey = (image: ImageView) => (image.taken_at ?? image.created_at).slice(0, 19);
+const byTimeline = (a: ImageView, b: ImageView) => {
+  const [ka, kb] = [timelineKey(a), timelineKey(b)];
+  if (ka !== kb) return ka < kb ? 1 : -1;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+};
 
 /**
  * Keyset pages of a filter, in the listing's order. This visit's uploads join the newest pages
@@ -49,8 +59,7 @@ export function createImageList(filter: Accessor<GalleryFilter>): ImageList {
       seen.add(image.id);
       shown.push(image);
     }
-    // Array#sort is stable: within a day the listing's own order stays.
-    return searching ? shown : shown.sort(byTimelineDate);
+    return searching ? shown : shown.sort(byTimeline);
   });
 
   const loadMore = () => {
