@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { signInThroughForm } from "../../e2e/support/sign-in";
 import type { CameraPhoto } from "../../scripts/camera-photo";
-import { launchChromium } from "../browser";
+import { launchChromium, waitForBatchUploaded } from "../browser";
 import { createUser, keepFromAi } from "../client";
 import type { BenchContext } from "../context";
 import { Uplink } from "../paced";
@@ -72,8 +72,7 @@ async function spaBatch(ctx: BenchContext, photos: CameraPhoto[]) {
   const proxy = await startUplinkProxy();
   const browser = await launchChromium({ proxyUrl: proxy.url });
   try {
-    // The SPA's CSP must name the bucket for its PUTs (worker/routes/spa.ts); the bench measures the transfer, e2e/ checks the CSP.
-    const context = await browser.newContext({ baseURL: ctx.workerUrl, viewport: { width: 1280, height: 800 }, bypassCSP: true });
+    const context = await browser.newContext({ baseURL: ctx.workerUrl, viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     await signInThroughForm(page, user);
     let completions = 0;
@@ -86,9 +85,7 @@ async function spaBatch(ctx: BenchContext, photos: CameraPhoto[]) {
     });
     const startedAt = performance.now();
     await page.locator("#upload-input").setInputFiles(paths);
-    await page.waitForFunction(`document.querySelector('.upload-panel[data-state="done"] [role=status]')?.textContent === "${photos.length} uploaded"`, undefined, {
-      timeout: 30 * 60_000,
-    });
+    await waitForBatchUploaded(page, photos.length, 30 * 60_000);
     const uploadedMs = performance.now() - startedAt;
     if (completions !== photos.length) throw new Error(`D4: ${completions} completions for ${photos.length} photos`);
     return { completedMs: lastCompletionAt - startedAt, uploadedMs, bytes: proxy.partBytes(), mostParts: proxy.mostPartsInFlight() };

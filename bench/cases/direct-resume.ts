@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { signInThroughForm } from "../../e2e/support/sign-in";
 import { bigPng } from "../big-png";
-import { launchChromium } from "../browser";
+import { launchChromium, waitForBatchUploaded } from "../browser";
 import { createUser, keepFromAi } from "../client";
 import type { BenchContext } from "../context";
 import { type PartTraffic, startUplinkProxy } from "../uplink-proxy";
@@ -21,9 +21,6 @@ async function until(check: () => boolean, what: string, timeoutMs: number) {
     await sleep(10);
   }
 }
-
-/** The SPA's panel once every file of the batch became an image (evaluated in the page). */
-const batchDone = `/^\\d+ uploaded$/.test(document.querySelector('.upload-panel[data-state="done"] [role=status]')?.textContent ?? "")`;
 
 /**
  * D5: a big file (60 MB in the full run: a PNG of random pixels, with no metadata for the browser to
@@ -48,8 +45,7 @@ export async function measureDirectResume(ctx: BenchContext): Promise<Figure> {
   let firstSession: Map<string, PartTraffic>;
   let listings = 0;
   try {
-    // The SPA's CSP must name the bucket for its PUTs (worker/routes/spa.ts); the bench measures the transfer, e2e/ checks the CSP.
-    const context = await browser.newContext({ baseURL: ctx.workerUrl, viewport: { width: 1280, height: 800 }, bypassCSP: true });
+    const context = await browser.newContext({ baseURL: ctx.workerUrl, viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     await signInThroughForm(page, user);
     await page.locator("#upload-input").setInputFiles(path);
@@ -63,7 +59,7 @@ export async function measureDirectResume(ctx: BenchContext): Promise<Figure> {
     const reopened = await context.newPage();
     reopened.on("request", (request) => request.method() === "GET" && /\/uploads\/s3\/multipart\/[^/]+\?key=/.test(request.url()) && listings++);
     await reopened.goto("/");
-    await reopened.waitForFunction(batchDone, undefined, { timeout: 600_000 });
+    await waitForBatchUploaded(reopened);
   } finally {
     await browser.close();
     await proxy.close();
