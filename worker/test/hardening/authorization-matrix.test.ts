@@ -13,11 +13,14 @@ import { makePng } from "../images";
  * signed-in user, and the path names an image, so another user's token must get 404.
  * `album`: the same for a path naming an album (404 album_not_found). `images`: the body names
  * images; another user's token gets per-image image_not_found (or 404) and changes nothing.
+ * `upload`: the path names a direct upload (its key and upload id); another user's token gets
+ * 404 upload_not_found. `capability`: no bearer token; the upload capability in the path is the
+ * credential, and a forged one is 401 invalid_capability.
  * A route added to the app without a row here fails the first test.
  */
-type Access = "public" | "self" | "image" | "album" | "images";
+type Access = "public" | "self" | "image" | "album" | "images" | "upload" | "capability";
 
-const expectations: Record<string, { access: Access; body?: unknown }> = {
+const expectations: Record<string, { access: Access; body?: unknown; answers?: number }> = {
   "GET /healthz": { access: "public" },
   "GET /healthz/live": { access: "public" },
   "POST /auth/register": { access: "public" },
@@ -63,10 +66,25 @@ const expectations: Record<string, { access: Access; body?: unknown }> = {
   "POST /albums/:id/shares": { access: "album", body: { expires_in: 3600 } },
   "GET /albums/:id/shares": { access: "album" },
   "DELETE /albums/:id/shares/:shareId": { access: "album" },
+  // Direct uploads (routes/uploads.ts): Companion's S3 routes, with the bearer token or under a capability.
+  "POST /uploads/capability": { access: "self" },
+  "GET /uploads/:id": { access: "upload" },
+  "GET /uploads/s3/params": { access: "self", answers: 400 }, // multipart_only, to everyone
+  "POST /uploads/s3/multipart": { access: "self", body: { filename: "x.png", type: "image/png" } },
+  "GET /uploads/s3/multipart/:uploadId/:partNumber": { access: "upload" },
+  "GET /uploads/s3/multipart/:uploadId": { access: "upload" },
+  "POST /uploads/s3/multipart/:uploadId/complete": { access: "upload", body: { parts: [{ PartNumber: 1, ETag: '"x"' }] } },
+  "DELETE /uploads/s3/multipart/:uploadId": { access: "upload" },
+  "GET /uploads/c/:capability/s3/params": { access: "capability" },
+  "POST /uploads/c/:capability/s3/multipart": { access: "capability", body: { filename: "x.png", type: "image/png" } },
+  "GET /uploads/c/:capability/s3/multipart/:uploadId/:partNumber": { access: "capability" },
+  "GET /uploads/c/:capability/s3/multipart/:uploadId": { access: "capability" },
+  "POST /uploads/c/:capability/s3/multipart/:uploadId/complete": { access: "capability", body: { parts: [{ PartNumber: 1, ETag: '"x"' }] } },
+  "DELETE /uploads/c/:capability/s3/multipart/:uploadId": { access: "capability" },
 };
 
 const routeTable = [...new Set(inspectRoutes(routes).filter((r) => !r.isMiddleware).map((r) => `${r.method} ${r.path}`))];
-const protectedRoutes = routeTable.filter((route) => expectations[route] && expectations[route].access !== "public");
+const protectedRoutes = routeTable.filter((route) => expectations[route] && !["public", "capability"].includes(expectations[route].access));
 
 describe("authorisation matrix, generated from the app's route table", () => {
   let owner: SignedIn;
@@ -76,6 +94,7 @@ describe("authorisation matrix, generated from the app's route table", () => {
   let shareToken: string;
   let albumId: string;
   let albumShareId: string;
+  let upload: { key: string; uploadId: string };
   const tokens: Record<string, () => string | undefined> = {};
 
   beforeAll(async () => {
@@ -87,6 +106,7 @@ describe("authorisation matrix, generated from the app's route table", () => {
     albumId = (await (await app("/albums", json({ name: "the owner's album" }, { headers: bearer(owner.accessToken) }))).json<{ id: string }>()).id;
     await app(`/albums/${albumId}/images`, json({ ids: [imageId] }, { headers: bearer(owner.accessToken) }));
     albumShareId = (await (await app(`/albums/${albumId}/shares`, json({ expires_in: 3600 }, { headers: bearer(owner.accessToken) }))).json<{ id: string }>()).id;
+    upload = await (await app("/uploads/s3/multipart", json({ filename: "mine.png", type: "image/png" }, { headers: bearer(owner.accessToken) }))).json();
     const gone = await app("/auth/me", json({ password: deleted.user.password }, { method: "DELETE", headers: bearer(deleted.accessToken) }));
     expect(gone.status).toBe(204);
     const holder = { userId: owner.user.id, sessionId: crypto.randomUUID(), tokenVersion: 0 };
@@ -102,12 +122,16 @@ describe("authorisation matrix, generated from the app's route table", () => {
   function call(route: string, token: string | undefined) {
     const [method, template] = route.split(" ");
     const onAlbum = template.startsWith("/albums/");
-    const path = template
-      .replace(":id", onAlbum ? albumId : imageId)
+    const onUpload = template.startsWith("/uploads/");
+    const path = `${template
+      .replace(":capability", "not-a-capability")
+      .replace(":uploadId", encodeURIComponent(upload.uploadId))
+      .replace(":partNumber", "1")
+      .replace(":id", onUpload ? (upload.key.split("/").at(-1) ?? "") : onAlbum ? albumId : imageId)
       .replace(":shareId", onAlbum ? albumShareId : shareId)
       .replace(":token", shareToken)
       .replace(":imageId", imageId)
-      .replace("*", "gallery");
+      .replace("*", "gallery")}${template.includes(":uploadId") ? `?${new URLSearchParams({ key: upload.key })}` : ""}`;
     const body = withIds(expectations[route]?.body);
     const headers: Record<string, string> = token ? bearer(token) : {};
     if (route.endsWith("/images/upload")) {
@@ -166,9 +190,26 @@ describe("authorisation matrix, generated from the app's route table", () => {
     expect((await app(`/images/${imageId}`, { headers: bearer(owner.accessToken) })).status).toBe(200);
   });
 
+  it.each(protectedRoutes.filter((route) => expectations[route].access === "upload"))("%s with another user's token: 404 upload_not_found, and the owner's upload is untouched", async (route) => {
+    const res = await call(route, other.accessToken);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ code: "upload_not_found" });
+    const parts = await app(`/uploads/s3/multipart/${encodeURIComponent(upload.uploadId)}?${new URLSearchParams({ key: upload.key })}`, { headers: bearer(owner.accessToken) });
+    expect(parts.status).toBe(200);
+  });
+
+  it.each(routeTable.filter((route) => expectations[route]?.access === "capability"))("%s with a forged capability: 401 invalid_capability, bearer token or not", async (route) => {
+    for (const token of [undefined, owner.accessToken]) {
+      const res = await call(route, token);
+      expect(res.status).toBe(401);
+      expect(res.headers.get("cache-control")).toBe("no-store");
+      expect(await res.json()).toMatchObject({ code: "invalid_capability" });
+    }
+  });
+
   it.each(protectedRoutes.filter((route) => expectations[route].access === "self" && route.startsWith("GET ")))("%s with another user's token shows only that user's data", async (route) => {
     const res = await call(route, other.accessToken);
-    expect(res.status).toBe(200);
+    expect(res.status).toBe(expectations[route].answers ?? 200);
     const text = await res.text();
     for (const secret of [owner.user.id, owner.user.email, imageId]) expect(text).not.toContain(secret);
   });
