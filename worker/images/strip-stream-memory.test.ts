@@ -5,76 +5,10 @@ import { hashInPassing } from "./hash-in-passing";
 import type { ImageFormat } from "./sniff";
 import { stripMetadata } from "./strip";
 import { stripMetadataStream } from "./strip-stream";
+import { generated, held, type Part, scanTile, VirtualFile } from "./stream-test-helpers";
 
 const MiB = 1024 * 1024;
 const fileSize = 100 * MiB;
-
-/**
- * A file that exists only as parts: bytes held as they are, or generated runs
- * (scan data, IDAT chunks) made on demand from a 64 KiB tile. Never built whole.
- */
-type Part = { length: number; fill(offset: number, into: Uint8Array, at: number, count: number): void };
-
-const held = (bytes: Uint8Array): Part => ({ length: bytes.length, fill: (offset, into, at, count) => into.set(bytes.subarray(offset, offset + count), at) });
-
-function generated(length: number, tile: Uint8Array): Part {
-  return {
-    length,
-    fill(offset, into, at, count) {
-      for (let done = 0; done < count; ) {
-        const from = (offset + done) % tile.length;
-        const n = Math.min(count - done, tile.length - from);
-        into.set(tile.subarray(from, from + n), at + done);
-        done += n;
-      }
-    },
-  };
-}
-
-class VirtualFile {
-  readonly size: number;
-  private readonly starts: number[] = [];
-
-  constructor(private readonly parts: Part[]) {
-    let at = 0;
-    for (const part of parts) {
-      this.starts.push(at);
-      at += part.length;
-    }
-    this.size = at;
-  }
-
-  read(offset: number, length: number): Uint8Array {
-    const out = new Uint8Array(length);
-    let i = this.partAt(offset);
-    for (let done = 0; done < length; i++) {
-      const within = offset + done - this.starts[i];
-      const count = Math.min(length - done, this.parts[i].length - within);
-      this.parts[i].fill(within, out, done, count);
-      done += count;
-    }
-    return out;
-  }
-
-  private partAt(offset: number): number {
-    let low = 0;
-    let high = this.starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >>> 1;
-      if (this.starts[mid] <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return low;
-  }
-}
-
-/** 64 KiB of scan-like data: random, every 0xFF stuffed (FF 00) or a restart marker, never ending in FF. */
-function scanTile(): Uint8Array {
-  const tile = crypto.getRandomValues(new Uint8Array(65521));
-  for (let i = 0; i < tile.length; i++) if (tile[i] === 0xff) tile[++i] = i % 3 === 0 ? 0xd0 + (i % 8) : 0;
-  if (tile[tile.length - 1] === 0xff) tile[tile.length - 1] = 0x12;
-  return tile;
-}
 
 /**
  * Hands out what is asked and keeps count: the largest read, and how far reading

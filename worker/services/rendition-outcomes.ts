@@ -41,6 +41,9 @@ export function store(deps: RenditionDeps, claimed: ClaimedRendition, kind: Rend
   );
 }
 
+/** Done: no error, no lease, nothing due. */
+const settledDone = { renditionsStatus: "done", renditionsError: null, renditionsLeaseUntil: null, renditionsNextAttemptAt: null } as const;
+
 export async function complete(deps: RenditionDeps, claimed: ClaimedRendition, made: { display: Rendition; thumb: Rendition }) {
   const { display, thumb } = made;
   // Rows from before renditions hold the stored size; the display rendition shows how it is turned.
@@ -48,10 +51,7 @@ export async function complete(deps: RenditionDeps, claimed: ClaimedRendition, m
   const [row] = await deps.db
     .update(images)
     .set({
-      renditionsStatus: "done",
-      renditionsError: null,
-      renditionsLeaseUntil: null,
-      renditionsNextAttemptAt: null,
+      ...settledDone,
       thumbKey: renditionKey(claimed.key, "thumb"),
       thumbSize: thumb.bytes.length,
       thumbWidth: thumb.width,
@@ -83,10 +83,7 @@ export async function showOriginal(deps: RenditionDeps, claimed: ClaimedRenditio
   await deps.db
     .update(images)
     .set({
-      renditionsStatus: "done",
-      renditionsError: null,
-      renditionsLeaseUntil: null,
-      renditionsNextAttemptAt: null,
+      ...settledDone,
       thumbKey: key,
       thumbSize: size,
       thumbWidth: width,
