@@ -117,11 +117,13 @@ describe("the timeline", () => {
     const { user } = await newSignedInUser();
     const plan = await testDb().batch([
       testDb().execute(sql`set local enable_seqscan = off`),
+      // A few rows make a bitmap scan and a sort look as cheap to the planner; the question is whether the index gives the order.
+      testDb().execute(sql`set local enable_bitmapscan = off`),
       testDb().execute(sql`explain select id from images where user_id = ${user.id}
         and (timeline_at, id) < (${new Date().toISOString()}::timestamp, ${crypto.randomUUID()}::uuid)
         order by timeline_at desc, id desc limit 51`),
     ]);
-    const lines = plan[1].rows.map((row) => Object.values(row).join(" ")).join("\n");
+    const lines = plan[2].rows.map((row) => Object.values(row).join(" ")).join("\n");
     expect(lines).toContain("images_user_timeline_idx");
     expect(lines).not.toMatch(/\bSort\b/);
   });
