@@ -23,10 +23,10 @@ export interface ImageList {
 
 /**
  * The listing's own order (timeline_at desc, then id desc): the capture time as its wall clock
- * reads, else the upload's in UTC. Uploads finish in any order, so this visit's are placed by it
- * too, not by when they arrived.
+ * reads, else the upload's in UTC to the millisecond (uploads a second apart keep their order).
+ * Uploads finish in any order, so this visit's are placed by it too, not by when they arrived.
  */
-const timelineKey = (image: ImageView) => (image.taken_at ?? image.created_at).slice(0, 19);
+const timelineKey = (image: ImageView) => (image.taken_at ? image.taken_at.slice(0, 19) : image.created_at.slice(0, 23));
 const byTimeline = (a: ImageView, b: ImageView) => {
   const [ka, kb] = [timelineKey(a), timelineKey(b)];
   if (ka !== kb) return ka < kb ? 1 : -1;
