@@ -70,6 +70,7 @@ export async function createDirectUpload(deps: Deps, user: Pick<User, "id" | "ke
   const id = crypto.randomUUID();
   const key = `incoming/${user.id}/${id}`;
   const fileName = sanitizeFileName(input.filename, input.type.split("/")[1] ?? "img");
+  const captured = browserCaptureTime(input);
   const s3UploadId = await createMultipartUpload(deps, key, { contentType: input.type, fileName });
   await deps.db.insert(directUploads).values({
     id,
@@ -81,8 +82,8 @@ export async function createDirectUpload(deps: Deps, user: Pick<User, "id" | "ke
     declaredSize: input.size ?? null,
     keepMetadata: input.keepMetadata ?? user.keepMetadata,
     noAi: user.neverSendToAi || input.noAi === true,
-    browserTakenAt: browserCaptureTime(input)?.local ?? null,
-    browserTakenAtOffset: browserCaptureTime(input)?.offsetMinutes ?? null,
+    browserTakenAt: captured?.local ?? null,
+    browserTakenAtOffset: captured?.offsetMinutes ?? null,
     strippedInBrowser: input.strippedInBrowser ? input.strippedInBrowser.split(",").map((name) => name.trim()).filter(Boolean).slice(0, 50) : null,
   });
   return { key, uploadId: s3UploadId };
