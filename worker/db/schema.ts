@@ -132,6 +132,18 @@ export const images = pgTable(
     displaySize: integer(),
     displayWidth: integer(),
     displayHeight: integer(),
+    /** The owner's star. */
+    favorite: boolean().notNull().default(false),
+    /**
+     * In the trash since then: gone from every listing, album and share at once, purged
+     * TRASH_DAYS later. Its objects move under trash/ right after this is set.
+     */
+    deletedAt: timestamp({ withTimezone: true }),
+    /**
+     * The objects are under trash/ (moved after deletedAt was set): until then the sweep finishes
+     * the move. Cleared before a restore moves them back, so a restore cut short is redone by it.
+     */
+    objectsInTrash: boolean().notNull().default(false),
     search: tsvector().generatedAlwaysAs(
       sql`setweight(to_tsvector('english', coalesce(description, '')), 'A')
         || setweight(to_tsvector('english', immutable_array_to_string(tags, ' ')), 'A')
@@ -142,10 +154,18 @@ export const images = pgTable(
   },
   (t) => [
     uniqueIndex("images_key_key").on(t.key),
-    uniqueIndex("images_user_sha256_key").on(t.userId, t.sha256),
+    // A trashed copy does not count: the same bytes uploaded again are a new image.
+    uniqueIndex("images_user_sha256_key").on(t.userId, t.sha256).where(sql`${t.deletedAt} is null`),
     // NULLS FIRST is what ORDER BY … DESC means: any other null order and Postgres sorts instead of scanning.
-    index("images_user_created_idx").on(t.userId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
-    index("images_user_timeline_idx").on(t.userId, t.timelineAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    // Partial: listings only ever read the library, so trashed rows never cost a listing a thing.
+    index("images_user_created_idx").on(t.userId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()).where(sql`${t.deletedAt} is null`),
+    index("images_user_timeline_idx").on(t.userId, t.timelineAt.desc().nullsFirst(), t.id.desc().nullsFirst()).where(sql`${t.deletedAt} is null`),
+    index("images_user_favorite_idx")
+      .on(t.userId, t.timelineAt.desc().nullsFirst(), t.id.desc().nullsFirst())
+      .where(sql`${t.favorite} and ${t.deletedAt} is null`),
+    // The trash page (newest deletion first) and the sweep's purge and unfinished moves.
+    index("images_user_trash_idx").on(t.userId, t.deletedAt.desc().nullsFirst(), t.id.desc().nullsFirst()).where(sql`${t.deletedAt} is not null`),
+    index("images_trash_due_idx").on(t.deletedAt).where(sql`${t.deletedAt} is not null`),
     index("images_analysis_due_idx").on(t.analysisStatus, t.nextAttemptAt),
     index("images_search_idx").using("gin", t.search),
     // Search matches inside file names ("0010" finds DSCN0010.jpg): ILIKE '%…%' served by trigrams (pg_trgm, migration 0007).
