@@ -68,15 +68,17 @@ export interface OpenPage {
  * own: a page on another origin would have to ask CORS for it, and the API never allows it.
  */
 export async function openPage(
-  viewport: { width: number; height: number },
+  viewport: { width: number; height: number; deviceScaleFactor?: number },
   colorScheme: "light" | "dark" = "light",
   opts: { ownAddress?: boolean } = {},
 ): Promise<OpenPage> {
   const { server, browser, originalFrontend } = await startApp();
   // Each test is someone at an address of their own: the per-address limits on sign-in (20 a minute)
   // apply to each, not to the whole suite's sign-ins from 127.0.0.1 (worker/test checks the limits).
+  const { deviceScaleFactor, ...size } = viewport;
   const context = await browser.newContext({
-    viewport,
+    viewport: size,
+    deviceScaleFactor,
     colorScheme,
     baseURL: server.url,
     reducedMotion: "reduce",

@@ -10,7 +10,7 @@ import { uploadThroughForm } from "./upload-form";
  * closed whatever happens.
  */
 export async function asUserWithFiles(
-  viewport: { width: number; height: number },
+  viewport: { width: number; height: number; deviceScaleFactor?: number },
   files: FilePayload[],
   run: (opened: OpenPage & { user: ReturnType<typeof newUser> }) => Promise<void>,
 ) {

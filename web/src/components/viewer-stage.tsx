@@ -37,6 +37,7 @@ export function ViewerStage(props: { image: ImageView; zoom: Zoom; onSwipe: (ste
     <div
       ref={stage}
       class="viewer-stage"
+      style={{ "--ratio": String(props.image.width / props.image.height) }}
       data-zoomed={props.zoom.zoomed() ? "" : undefined}
       onWheel={(event) => {
         event.preventDefault();

@@ -149,7 +149,7 @@ export default function Viewer(props: ViewerProps) {
         <p class="visually-hidden" aria-live="polite">
           {position() && `${image()?.file_name ?? ""}, ${position()}`}
         </p>
-        <div class="viewer-body">
+        <div class="viewer-body" data-panel={panelOpen() ? "" : undefined}>
           <Show
             when={image()}
             fallback={
