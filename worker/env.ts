@@ -22,6 +22,7 @@ declare global {
       IMAGES_MAX_INPUT_BYTES?: string;
       IMAGES_MAX_INPUT_PIXELS?: string;
       IMAGES_MAX_INPUT_SIDE?: string;
+      TRASH_DAYS?: string;
     }
   }
 }
@@ -82,6 +83,8 @@ const configSchema = v.object({
   MAX_UPLOAD_BYTES: integer(10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
   MAX_DIRECT_UPLOAD_BYTES: integer(100 * 1024 * 1024, 1024, 5 * 1024 * 1024 * 1024),
   FILE_URL_TTL: integer(900, 60, 604_800),
+  /** How long a deleted image stays in the trash before the sweep deletes it for good. */
+  TRASH_DAYS: integer(30, 1, 3650),
   // What the Images binding reads, decided before it is called (services/images-input.ts). The defaults
   // are production's Cloudflare Images: HEIC yes, AVIF only on Enterprise plans, up to 100 MB,
   // 100 megapixels and 12,000 px a side. The local binding (sharp) reads more, so tests use these too.

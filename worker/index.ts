@@ -13,6 +13,7 @@ import { uploadRoutes } from "./routes/uploads";
 import { originalApi, originalShapes } from "./routes/legacy";
 import { sharedPage } from "./routes/shared-page";
 import { consumeJobs } from "./jobs/consume-jobs";
+import { trashRoutes } from "./routes/trash";
 import { runScheduledSweep } from "./services/sweep";
 import { buildDeps } from "./deps";
 
@@ -28,6 +29,7 @@ export const routes = app
   .route("/", originalShapes)
   .route("/images", imageRoutes)
   .route("/albums", albumRoutes)
+  .route("/trash", trashRoutes)
   .route("/uploads", uploadRoutes)
   .route("/s", sharedPage)
   .route("/api/v2", originalApi);

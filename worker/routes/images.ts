@@ -12,7 +12,7 @@ import { shareInput } from "./share-input";
 import { requireCaller, withUser } from "../middleware/auth";
 import { limitAnalyses } from "../middleware/rate-limit";
 import { requestReanalysis } from "../services/analysis-requests";
-import { deleteOwnImage, getOwnImage, listImages } from "../services/image-queries";
+import { getOwnImage, listImages, trashOwnImage } from "../services/image-queries";
 import { storeUploadsOf } from "../services/image-batch";
 import { toImageView } from "../services/image-view";
 import { listTimelineMonths } from "../services/timeline";
@@ -32,8 +32,9 @@ const imagePatchInput = v.strictObject(
     description: v.optional(boundedText(limits.description)),
     alt_text: v.optional(boundedText(limits.altText)),
     tags: v.optional(v.pipe(v.array(boundedText(limits.tagLength), "must be a list of words"), v.maxLength(limits.tags, `may hold at most ${limits.tags} tags`))),
+    favorite: v.optional(v.boolean("must be true or false")),
   },
-  "only no_ai, description, alt_text and tags can be changed",
+  "only no_ai, description, alt_text, tags and favorite can be changed",
 );
 
 export const imageRoutes = new Hono<AppEnv>()
@@ -50,6 +51,7 @@ export const imageRoutes = new Hono<AppEnv>()
       tag: query.tag || undefined,
       q: query.q || undefined,
       from: query.from,
+      favorite: query.favorite,
     });
     const views = await Promise.all(page.images.map((image) => toImageView(c.var.deps, image)));
     return c.json({ images: views, next_cursor: page.nextCursor }, 200);
@@ -91,6 +93,6 @@ export const imageRoutes = new Hono<AppEnv>()
     return c.redirect(url, 302);
   })
   .delete("/:id", withUser, async (c) => {
-    await deleteOwnImage(c.var.deps, c.var.user.id, c.req.param("id"));
+    await trashOwnImage(c.var.deps, c.var.user.id, c.req.param("id"));
     return c.body(null, 204);
   });

@@ -4,12 +4,12 @@ import type { Config } from "../env";
 import { bucketUrl } from "../services/object-store";
 
 /** Paths the API owns (/api is the original system's /api/v2): an unknown one there is a JSON 404, never HTML. */
-const apiPrefixes = ["/api", "/auth", "/images", "/albums", "/healthz", "/s"];
+const apiPrefixes = ["/api", "/auth", "/images", "/albums", "/trash", "/healthz", "/s"];
 
 const isApiPath = (path: string) => apiPrefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
 
 /** The SPA's own pages (the routes in web/src/index.tsx): index.html for any GET. */
-const pagePaths = [/^\/$/, /^\/login$/, /^\/signup$/, /^\/gallery$/, /^\/account$/, /^\/i\/[^/]+$/, /^\/a$/, /^\/a\/[^/]+$/, /^\/a\/[^/]+\/i\/[^/]+$/];
+const pagePaths = [/^\/$/, /^\/login$/, /^\/signup$/, /^\/gallery$/, /^\/gallery\/(?:favourites|trash)$/, /^\/account$/, /^\/i\/[^/]+$/, /^\/a$/, /^\/a\/[^/]+$/, /^\/a\/[^/]+\/i\/[^/]+$/];
 
 const isPagePath = (path: string) => pagePaths.some((page) => page.test(path));
 

@@ -1,10 +1,11 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Deps } from "../deps";
 import { images, type User } from "../db/schema";
 import { type ZipEntry, zipArchive, zipLimits } from "../lib/zip";
 import { ZipNames } from "../lib/zip-names";
 import { accountDocument } from "./account-export";
 import { archiveTooLarge, imageEntry } from "./image-download";
+import { inLibrary } from "./image-queries";
 import { toImageView } from "./image-view";
 
 /** Room per image for its headers, its name twice and its record in export.json. */
@@ -21,7 +22,7 @@ export async function exportAccountZip(deps: Deps, user: User) {
   const [totals] = await deps.db
     .select({ images: sql<number>`count(*)::int`, bytes: sql<number>`coalesce(sum(${images.size}), 0)::float8` })
     .from(images)
-    .where(eq(images.userId, user.id));
+    .where(and(eq(images.userId, user.id), inLibrary));
   if (totals.images + 2 > zipLimits.entries || totals.bytes + totals.images * overheadPerImage + 1024 * 1024 > zipLimits.bytes) {
     throw archiveTooLarge("This account's export");
   }

@@ -55,7 +55,7 @@ async function albumsOf(deps: Pick<Deps, "db">, userId: string) {
       name: albums.name,
       coverImageId: albums.coverImageId,
       createdAt: albums.createdAt,
-      imageIds: sql<string[]>`coalesce(array_agg(${albumImages.imageId} order by ${albumImages.addedAt}, ${albumImages.imageId}) filter (where ${albumImages.imageId} is not null), '{}')`,
+      imageIds: sql<string[]>`coalesce(array_agg(${albumImages.imageId} order by ${albumImages.addedAt}, ${albumImages.imageId}) filter (where ${albumImages.imageId} in (select id from images where deleted_at is null)), '{}')`,
     })
     .from(albums)
     .leftJoin(albumImages, eq(albumImages.albumId, albums.id))

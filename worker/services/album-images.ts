@@ -15,7 +15,7 @@ export async function addImagesToAlbum(deps: Pick<Deps, "db">, userId: string, a
   const candidates = uuidsAmong(ids);
   const owned = candidates.length
     ? await deps.db.execute<{ id: string }>(sql`
-        with owned as (select id from ${images} where user_id = ${userId} and id = any(${sql.param(candidates)}::uuid[])),
+        with owned as (select id from ${images} where user_id = ${userId} and id = any(${sql.param(candidates)}::uuid[]) and deleted_at is null),
         added as (
           insert into ${albumImages} (album_id, image_id) select ${album.id}, id from owned
           on conflict do nothing returning image_id

@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Deps } from "../deps";
 import { type Album, albumImages, images } from "../db/schema";
-import { imageColumns } from "./image-queries";
+import { imageColumns, inLibrary } from "./image-queries";
 import { toImageView } from "./image-view";
 
 /**
@@ -20,28 +20,30 @@ export async function toAlbumViews(deps: Pick<Deps, "config" | "db" | "s3">, use
     })
     .from(albumImages)
     .innerJoin(images, eq(images.id, albumImages.imageId))
-    .where(inArray(albumImages.albumId, ids))
+    .where(and(inArray(albumImages.albumId, ids), inLibrary))
     .groupBy(albumImages.albumId);
   const statsOf = new Map(stats.map((row) => [row.albumId, row]));
   // A chosen cover is kept only while it is in the album: removing it from the album clears it.
-  const coverIdOf = (album: Album) => album.coverImageId ?? statsOf.get(album.id)?.firstImageId ?? null;
-  const coverIds = [...new Set(found.map(coverIdOf).filter((id): id is string => id !== null))];
+  // One in the trash is passed over (and comes back with a restore).
+  const firstOf = (album: Album) => statsOf.get(album.id)?.firstImageId ?? null;
+  const coverIds = [...new Set(found.flatMap((album) => [album.coverImageId, firstOf(album)]).filter((id): id is string => id !== null))];
   const covers = coverIds.length
     ? await deps.db
         .select(imageColumns)
         .from(images)
-        .where(and(eq(images.userId, userId), inArray(images.id, coverIds)))
+        .where(and(eq(images.userId, userId), inArray(images.id, coverIds), inLibrary))
     : [];
   const coverViews = new Map(await Promise.all(covers.map(async (image) => [image.id, await toImageView(deps, image)] as const)));
   return found.map((album) => {
-    const coverId = coverIdOf(album);
+    const chosen = album.coverImageId && coverViews.get(album.coverImageId);
+    const first = firstOf(album);
     return {
       id: album.id,
       name: album.name,
       image_count: statsOf.get(album.id)?.count ?? 0,
       /** The owner's choice; null when the album shows its first image. */
       cover_image_id: album.coverImageId,
-      cover: (coverId && coverViews.get(coverId)) || null,
+      cover: chosen || (first && coverViews.get(first)) || null,
       created_at: album.createdAt.toISOString(),
       updated_at: album.updatedAt.toISOString(),
     };

@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Deps } from "../deps";
 import { images, type Image } from "../db/schema";
 import { ownerAllowsAi } from "./analysis";
@@ -55,6 +55,7 @@ export async function resetAnalysis(deps: Pick<Deps, "db">, userId: string, id: 
         eq(images.id, id),
         eq(images.userId, userId),
         eq(images.noAi, false),
+        isNull(images.deletedAt),
         ownerAllowsAi,
         inArray(images.analysisStatus, ["pending", "done", "failed", "skipped"]),
         reanalysisLeft,

@@ -60,7 +60,7 @@ export const ownerAllowsAi = sql`not exists (select 1 from ${users} where ${user
 /** Images kept from the AI, by their own flag or their owner's account, are never claimable, whichever path asks. */
 function claimable(at: string) {
   return sql`(
-    ${images.noAi} = false and ${ownerAllowsAi} and (
+    ${images.noAi} = false and ${images.deletedAt} is null and ${ownerAllowsAi} and (
       ${images.analysisStatus} = 'pending'
       or (${images.analysisStatus} = 'processing' and ${images.leaseUntil} < ${at}::timestamptz)
       or (${images.analysisStatus} = 'failed' and ${images.nextAttemptAt} <= ${at}::timestamptz and ${images.analysisAttempts} < ${maxAttempts})

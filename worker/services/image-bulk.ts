@@ -7,7 +7,7 @@ import { addImagesToAlbum, removeImagesFromAlbum } from "./album-images";
 import type { Owner } from "./analysis-requests";
 import { imageNotFound } from "./image-queries";
 import { updateImage } from "./image-edits";
-import { deleteOwnImages } from "./image-deletion";
+import { trashOwnImages } from "./image-deletion";
 
 export type BulkAction =
   | { action: "delete"; ids: string[] }
@@ -39,9 +39,9 @@ export async function runBulkAction(deps: Deps, owner: Owner, input: BulkAction,
   }
 }
 
-/** Through the one deletion every path shares (rows, then originals and renditions); unknown ids fail. */
+/** To the trash, as DELETE /images/:id does; unknown ids (and images already in the trash) fail. */
 async function deleteImages(deps: Deps, userId: string, ids: string[]): Promise<ItemResult[]> {
-  const gone = await deleteOwnImages(deps, userId, ids);
+  const gone = await trashOwnImages(deps, userId, ids);
   return distinctIds(ids).map((id) => (gone.has(id.toLowerCase()) ? itemOk(id) : itemFailed(id, imageNotFound())));
 }
 

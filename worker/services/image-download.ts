@@ -5,7 +5,7 @@ import { AppError } from "../lib/errors";
 import { distinctIds, uuidsAmong } from "../lib/item-results";
 import { type ZipEntry, zipArchive, zipLength, zipLimits } from "../lib/zip";
 import { ZipNames } from "../lib/zip-names";
-import { imageColumns } from "./image-queries";
+import { imageColumns, inLibrary } from "./image-queries";
 import { openObject } from "./object-store";
 
 export const archiveTooLarge = (what: string) =>
@@ -22,7 +22,7 @@ export async function downloadImages(deps: Pick<Deps, "config" | "db" | "s3">, u
     ? await deps.db
         .select(imageColumns)
         .from(images)
-        .where(and(eq(images.userId, userId), inArray(images.id, wanted)))
+        .where(and(eq(images.userId, userId), inArray(images.id, wanted), inLibrary))
     : [];
   const missing = distinctIds(ids).length - rows.length;
   if (missing > 0) throw new AppError(404, "image_not_found", `${missing} of these images do not exist (any more); nothing was downloaded`);

@@ -4,13 +4,14 @@ import type { Deps } from "../deps";
 import { images, type Image } from "../db/schema";
 import { sanitizeAnswer } from "../lib/ai-text";
 import { accountKeepsFromAi, allowedAgain, sendAnalysisJob, type Owner } from "./analysis-requests";
-import { imageColumns, imageNotFound, getOwnImage } from "./image-queries";
+import { imageColumns, imageNotFound, getOwnImage, inLibrary } from "./image-queries";
 
 export interface ImagePatch {
   no_ai?: boolean;
   description?: string;
   alt_text?: string;
   tags?: string[];
+  favorite?: boolean;
 }
 
 /** Stored AI output, cleared when an image is withdrawn from the AI. */
@@ -52,6 +53,7 @@ export async function updateImage(
   if (patch.no_ai === true && !current.noAi) Object.assign(changes, { noAi: true, ...clearedAnalysis });
   const allowing = patch.no_ai === false && current.noAi;
   if (allowing) Object.assign(changes, await allowedAgain(deps, current, spendUserBudget));
+  if (patch.favorite !== undefined && patch.favorite !== current.favorite) changes.favorite = patch.favorite;
   const edited = patch.description !== undefined || patch.alt_text !== undefined || patch.tags !== undefined;
   if (edited) {
     const clean = sanitizeAnswer({
@@ -71,7 +73,7 @@ export async function updateImage(
   const [image] = await deps.db
     .update(images)
     .set(changes)
-    .where(and(eq(images.id, id), eq(images.userId, userId)))
+    .where(and(eq(images.id, id), eq(images.userId, userId), inLibrary))
     .returning(imageColumns);
   if (!image) throw imageNotFound();
   if (allowing && options.analyseNow !== false) await sendAnalysisJob(deps, image);

@@ -1,16 +1,19 @@
-import { and, desc, eq, getTableColumns, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, isNull, sql, type SQL } from "drizzle-orm";
 import type { Deps } from "../deps";
 import { albumImages, images, type Image } from "../db/schema";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { AppError } from "../lib/errors";
 import { isUuid } from "../lib/text";
-import { deleteOwnImages } from "./image-deletion";
+import { trashOwnImages } from "./image-deletion";
 import { searchFor } from "./image-search";
 import { ownerId, readAs, type Owner } from "./caller";
 
 const { search: _search, ...columns } = getTableColumns(images);
 /** Every column but the search vector, which only the database needs. */
 export const imageColumns = columns;
+
+/** Images in the library, not in the trash: every listing, album, share and job reads only these. */
+export const inLibrary = isNull(images.deletedAt);
 
 export const imageNotFound = () => new AppError(404, "image_not_found", "No such image");
 
@@ -24,6 +27,8 @@ export interface ListQuery {
   from?: string;
   /** Only the images of this album (one of the user's: the caller checks). */
   albumId?: string;
+  /** Only the owner's starred images. */
+  favorite?: boolean;
 }
 
 /**
@@ -32,10 +37,11 @@ export interface ListQuery {
  * (rank, created_at, id). The rank is an integer (searchFor's score) so the cursor carries it exactly.
  */
 export async function listImages(deps: Pick<Deps, "db">, owner: Owner, query: ListQuery) {
-  const filters: (SQL | undefined)[] = [eq(images.userId, ownerId(owner))];
+  const filters: (SQL | undefined)[] = [eq(images.userId, ownerId(owner)), inLibrary];
   const search = query.q ? searchFor(query.q) : undefined;
   const rank = search?.score ?? sql<number>`0`;
   if (search) filters.push(search.where);
+  if (query.favorite !== undefined) filters.push(eq(images.favorite, query.favorite));
   if (query.tag) filters.push(sql`${images.tags} @> array[${query.tag}]::text[]`);
   if (query.albumId) filters.push(sql`exists (select 1 from ${albumImages} where ${albumImages.albumId} = ${query.albumId} and ${albumImages.imageId} = ${images.id})`);
   const fromEnd = query.from && periodEnd(query.from);
@@ -95,14 +101,14 @@ const invalidCursor = () => new AppError(400, "invalid_cursor", "cursor is not o
 /** Ownership is part of the query: another user's image and a malformed id are both 404. */
 export async function getOwnImage(deps: Pick<Deps, "db">, owner: Owner, id: string): Promise<Image> {
   if (!isUuid(id)) throw imageNotFound();
-  const [row] = await readAs(owner, deps.db.select(imageColumns).from(images).where(and(eq(images.id, id), eq(images.userId, ownerId(owner)))));
+  const [row] = await readAs(owner, deps.db.select(imageColumns).from(images).where(and(eq(images.id, id), eq(images.userId, ownerId(owner)), inLibrary)));
   if (!row) throw imageNotFound();
   return row;
 }
 
-/** Row first, then its objects (original and renditions): a failed object delete is queued for the sweep, never a dangling row. */
-export async function deleteOwnImage(deps: Deps, userId: string, id: string) {
+/** Moves one image of the library to the trash (trashOwnImages); 404 for anything else, a trashed image included. */
+export async function trashOwnImage(deps: Deps, userId: string, id: string) {
   if (!isUuid(id)) throw imageNotFound();
-  const gone = await deleteOwnImages(deps, userId, [id]);
+  const gone = await trashOwnImages(deps, userId, [id]);
   if (!gone.size) throw imageNotFound();
 }

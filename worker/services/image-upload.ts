@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type { Deps } from "../deps";
 import { images, type Image, type MetadataStatus, type User } from "../db/schema";
 import type { Config } from "../env";
@@ -176,7 +176,8 @@ export async function findBySha256(deps: Pick<Deps, "db">, userId: string, diges
     const [row] = await deps.db
       .select(imageColumns)
       .from(images)
-      .where(and(eq(images.userId, userId), eq(images.sha256, digest)));
+      // A copy in the trash does not count: the same bytes uploaded again are a new image in the library.
+      .where(and(eq(images.userId, userId), eq(images.sha256, digest), isNull(images.deletedAt)));
     return row;
   } catch (error) {
     throw databaseUnavailable(error);

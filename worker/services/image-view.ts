@@ -35,6 +35,8 @@ export async function toImageView(deps: Pick<Deps, "config" | "s3">, image: Imag
     /** "removed", "none_found" or "kept" (by the owner's choice); null for images stored before it was recorded. */
     metadata_status: image.metadataStatus,
     no_ai: image.noAi,
+    /** The owner's star. */
+    favorite: image.favorite,
     created_at: image.createdAt.toISOString(),
     /**
      * When the photo was taken, as the camera's clock showed it: "2024-05-06T07:08:09", with

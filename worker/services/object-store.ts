@@ -116,6 +116,24 @@ export async function deleteObject(deps: StoreDeps, key: string) {
   if (!res.ok && res.status !== 404) throw new Error(`S3 DELETE answered ${res.status}`);
 }
 
+/**
+ * Copies an object within the bucket (server side, nothing passes through the worker); false
+ * when the source is missing, which a move redone after a crash meets for what it already moved.
+ */
+export async function copyObject(deps: StoreDeps, from: string, to: string): Promise<boolean> {
+  const source = `/${deps.config.S3_BUCKET_NAME}/${from.split("/").map(encodeRfc3986).join("/")}`;
+  const res = await deps.s3
+    .fetch(objectUrl(deps.config, to), { method: "PUT", headers: { "x-amz-copy-source": source }, signal: AbortSignal.timeout(requestTimeoutMs) })
+    .catch((error: unknown) => {
+      throw storageUnavailable(error);
+    });
+  // S3 may answer 200 with an <Error> body when a copy fails after it started.
+  const body = await res.text();
+  if (res.status === 404) return false;
+  if (!res.ok || body.includes("<Error>")) throw storageUnavailable(new Error(`S3 COPY answered ${res.status}`));
+  return true;
+}
+
 /** A GET URL valid for FILE_URL_TTL seconds; X-Amz-Expires is set before signing (aws4fetch defaults to 24 h). */
 export async function presignGet(deps: StoreDeps, key: string, now = Date.now()) {
   return { url: await presign(deps, key, now, deps.config.FILE_URL_TTL), expiresAt: new Date(now + deps.config.FILE_URL_TTL * 1000) };

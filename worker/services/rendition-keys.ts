@@ -14,10 +14,11 @@ export const renditionKey = (originalKey: string, kind: RenditionKind) => `${ren
 /** Both rendition keys of an original, made or not: deleting a missing object is fine. */
 export const renditionKeys = (originalKey: string) => [renditionKey(originalKey, "thumb"), renditionKey(originalKey, "display")];
 
-/** The original a rendition belongs to; any other key is its own original. */
+/** The original a rendition belongs to, in the library or the trash (trash/<key>); any other key is its own original. */
 export function originalKeyOf(key: string): string {
-  const match = /^renditions\/(.+)\.(?:thumb|display)\.webp$/.exec(key);
-  return match ? match[1] : key;
+  const inLibrary = key.startsWith("trash/") ? key.slice("trash/".length) : key;
+  const match = /^renditions\/(.+)\.(?:thumb|display)\.webp$/.exec(inLibrary);
+  return match ? match[1] : inLibrary;
 }
 
 type ShareableImage = Pick<

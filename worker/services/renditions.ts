@@ -35,8 +35,9 @@ function claimable(at: string, by: "id" | "sweep") {
     by === "id"
       ? sql`${images.renditionsStatus} = 'pending'`
       : sql`${images.renditionsStatus} = 'pending' and (${images.renditionsLeaseUntil} is not null or ${images.createdAt} < ${at}::timestamptz - ${`${uploadGraceMs} milliseconds`}::interval)`;
+  // A trashed image's objects are moving (or moved) under trash/: nothing is made for it.
   return sql`(
-    (${images.renditionsLeaseUntil} is null or ${images.renditionsLeaseUntil} < ${at}::timestamptz) and (
+    ${images.deletedAt} is null and (${images.renditionsLeaseUntil} is null or ${images.renditionsLeaseUntil} < ${at}::timestamptz) and (
       (${pending})
       or (${images.renditionsStatus} = 'failed' and ${images.renditionsNextAttemptAt} <= ${at}::timestamptz and ${images.renditionsAttempts} < ${maxAttempts})
     )

@@ -2,7 +2,7 @@ import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import type { Deps } from "../deps";
 import { albumImages, albums, images, shares } from "../db/schema";
 import { isUuid } from "../lib/text";
-import { imageColumns } from "./image-queries";
+import { imageColumns, inLibrary } from "./image-queries";
 import { shareObjectFor, shareThumbFor } from "./rendition-keys";
 import { isShareToken, isTicketFor, issueTicket, readTicket } from "./share-tickets";
 import { hashOpaqueToken } from "./tokens";
@@ -43,7 +43,7 @@ export async function openShare(deps: Deps, token: string) {
   if (!opened) return undefined;
   const secret = deps.config.JWT_SECRET_KEY;
   if (opened.imageId) {
-    const [image] = await deps.db.select(imageColumns).from(images).where(eq(images.id, opened.imageId));
+    const [image] = await deps.db.select(imageColumns).from(images).where(and(eq(images.id, opened.imageId), inLibrary));
     if (!image) return undefined;
     return { kind: "image" as const, image, ticket: issueTicket(secret, opened.id, opened.views, imageTicketSeconds) };
   }
@@ -51,12 +51,16 @@ export async function openShare(deps: Deps, token: string) {
   // The album's name, size and newest pictures in one request, not three in a row.
   const [[album], [counted], shown] = await deps.db.batch([
     deps.db.select({ name: albums.name }).from(albums).where(eq(albums.id, opened.albumId)),
-    deps.db.select({ count: sql<number>`count(*)::int` }).from(albumImages).where(eq(albumImages.albumId, opened.albumId)),
+    deps.db
+      .select({ count: sql<number>`count(*)::int` })
+      .from(albumImages)
+      .innerJoin(images, eq(images.id, albumImages.imageId))
+      .where(and(eq(albumImages.albumId, opened.albumId), inLibrary)),
     deps.db
       .select(imageColumns)
       .from(albumImages)
       .innerJoin(images, eq(images.id, albumImages.imageId))
-      .where(eq(albumImages.albumId, opened.albumId))
+      .where(and(eq(albumImages.albumId, opened.albumId), inLibrary))
       .orderBy(desc(images.timelineAt), desc(images.id))
       .limit(sharedAlbumLimit),
   ]);
@@ -85,7 +89,7 @@ export async function openSharedImage(deps: Deps, token: string, ticketText: str
     .select({ id: shares.id, views: shares.views, image: imageColumns })
     .from(shares)
     .innerJoin(images, eq(images.id, shares.imageId))
-    .where(and(eq(shares.tokenHash, hashOpaqueToken(token)), isLive()));
+    .where(and(eq(shares.tokenHash, hashOpaqueToken(token)), isLive(), inLibrary));
   if (!row || !isTicketFor(deps.config.JWT_SECRET_KEY, ticket, row)) return undefined;
   return shareObjectFor(row.image);
 }
@@ -102,7 +106,7 @@ export async function openSharedAlbumImage(deps: Deps, token: string, imageId: s
     .from(shares)
     .innerJoin(albumImages, eq(albumImages.albumId, shares.albumId))
     .innerJoin(images, eq(images.id, albumImages.imageId))
-    .where(and(eq(shares.tokenHash, hashOpaqueToken(token)), isLive(), eq(albumImages.imageId, imageId)));
+    .where(and(eq(shares.tokenHash, hashOpaqueToken(token)), isLive(), eq(albumImages.imageId, imageId), inLibrary));
   if (!row || !isTicketFor(deps.config.JWT_SECRET_KEY, ticket, row)) return undefined;
   return size === "thumb" ? shareThumbFor(row.image) : shareObjectFor(row.image);
 }

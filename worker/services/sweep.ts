@@ -6,6 +6,8 @@ import { sweepLoginThrottles } from "./login-throttle";
 import { removeOrphanObjects, retryPendingDeletions } from "./object-cleanup";
 import { renditionsPrefix } from "./rendition-keys";
 import { makeDueRenditions } from "./renditions";
+import { finishUnfinishedTrashMoves, purgeExpiredTrash } from "./trash";
+import { trashPrefix } from "./trash-objects";
 
 /** The cron entry point: each task runs even if another fails, and reports what it did. */
 export async function runScheduledSweep(deps: Deps, now: Date) {
@@ -17,6 +19,9 @@ export async function runScheduledSweep(deps: Deps, now: Date) {
     loginThrottles: () => sweepLoginThrottles(deps),
     orphanRenditions: () => removeOrphanObjects(deps, now, renditionsPrefix),
     directUploads: () => sweepDirectUploads(deps, now),
+    trashMoves: () => finishUnfinishedTrashMoves(deps, now),
+    trashPurge: () => purgeExpiredTrash(deps, now),
+    orphanTrash: () => removeOrphanObjects(deps, now, trashPrefix),
   };
   const report: Record<string, number | string> = {};
   for (const [name, task] of Object.entries(tasks)) {

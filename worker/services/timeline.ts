@@ -1,7 +1,8 @@
-import { desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import type { Deps } from "../deps";
 import { images } from "../db/schema";
 import { ownerId, readAs, type Owner } from "./caller";
+import { inLibrary } from "./image-queries";
 
 /**
  * The owner's months with images, newest first, each with how many it holds: the index
@@ -14,7 +15,7 @@ export async function listTimelineMonths(deps: Pick<Deps, "db">, owner: Owner) {
     deps.db
       .select({ month, count: sql<number>`count(*)::int` })
       .from(images)
-      .where(eq(images.userId, ownerId(owner)))
+      .where(and(eq(images.userId, ownerId(owner)), inLibrary))
       .groupBy(month)
       .orderBy(desc(month)),
   );

@@ -124,7 +124,7 @@ describe("albums", () => {
     expect(await (await patch(null)).json()).toMatchObject({ cover_image_id: null, cover: { id: newer.id } });
   });
 
-  it("keeps an image in several albums; deleting the image takes it out of all of them", async () => {
+  it("keeps an image in several albums; trashing the image takes it out of all of them, deleting it for good forgets it", async () => {
     const { accessToken } = await newSignedInUser();
     const image = await uploadOk(accessToken, { bytes: await makePng(8, 8, [7, 7, 7]) });
     const first = await newAlbum(accessToken, "one");
@@ -133,6 +133,10 @@ describe("albums", () => {
     await change(accessToken, "POST", second.id, [image.id]);
     await app(`/albums/${first.id}`, json({ cover_image_id: image.id }, { method: "PATCH", headers: bearer(accessToken) }));
     expect((await app(`/images/${image.id}`, { method: "DELETE", headers: bearer(accessToken) })).status).toBe(204);
+    // In the trash it still belongs to them (a restore brings it back where it was), but nothing shows it.
+    expect(await album(accessToken, first.id)).toMatchObject({ image_count: 0, cover: null, cover_image_id: image.id });
+    expect(await album(accessToken, second.id)).toMatchObject({ image_count: 0, cover: null });
+    expect((await app(`/trash/${image.id}`, { method: "DELETE", headers: bearer(accessToken) })).status).toBe(204);
     for (const { id } of [first, second]) expect(await album(accessToken, id)).toMatchObject({ image_count: 0, cover: null, cover_image_id: null });
   });
 

@@ -50,6 +50,12 @@ const expectations: Record<string, { access: Access; body?: unknown; answers?: n
   "GET /images/:id": { access: "image" },
   "GET /images/:id/file": { access: "image" },
   "DELETE /images/:id": { access: "image" },
+  // The trash (routes/trash.ts): the owner's image is in the library, so only a trashed one of the caller's own could match.
+  "GET /trash": { access: "self" },
+  "DELETE /trash": { access: "self" },
+  "POST /trash/restore": { access: "images", body: { ids: ["<image>"] } },
+  "POST /trash/:id/restore": { access: "image" },
+  "DELETE /trash/:id": { access: "image" },
   // The original system's contract (routes/legacy.ts).
   "POST /api/v2/auth/register": { access: "public" },
   "POST /api/v2/auth/login": { access: "public" },

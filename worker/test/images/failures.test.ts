@@ -1,6 +1,7 @@
 import { AwsClient } from "aws4fetch";
 import { describe, expect, inject, it } from "vitest";
 import { removeOrphanObjects, retryPendingDeletions } from "../../services/object-cleanup";
+import { finishUnfinishedTrashMoves } from "../../services/trash";
 import { app, bearer, newSignedInUser, testDeps } from "../helpers";
 import { dbFault, s3Fault, storedObjects, upload, uploadOk } from "../image-helpers";
 import { makePng } from "../images";
@@ -76,7 +77,7 @@ describe("nothing lost, nothing orphaned", () => {
     expect(await storedObjects(prefix)).toEqual([]);
   });
 
-  it("a failed object delete still removes the image, and the sweep removes the object", async () => {
+  it("an object move cut short still trashes the image, and the sweep finishes the move", async () => {
     const { user, accessToken } = await newSignedInUser();
     const prefix = `users/${user.id}/`;
     const image = await uploadOk(accessToken, { bytes: await makePng(8, 8, green) });
@@ -84,8 +85,9 @@ describe("nothing lost, nothing orphaned", () => {
     expect((await app(`/images/${image.id}`, { method: "DELETE", headers: bearer(accessToken) })).status).toBe(204);
     expect(await listIds(accessToken)).toEqual([]);
     expect(await storedObjects(prefix)).toHaveLength(1);
-    await retryDeletions(prefix);
+    await finishUnfinishedTrashMoves(testDeps(), new Date(Date.now() + 5 * 60_000));
     expect(await storedObjects(prefix)).toEqual([]);
+    expect(await storedObjects(`trash/${prefix}`)).toHaveLength(1);
   });
 
   it("the orphan scan removes objects without a row once they are an hour old, and keeps the rest", async () => {

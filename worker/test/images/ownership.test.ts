@@ -29,22 +29,25 @@ describe("image ownership", () => {
 });
 
 describe("DELETE /images/:id", () => {
-  it("removes the row and the object", async () => {
+  it("moves the image to the trash: 404 from then on, its object out of the library and its URL answering 404", async () => {
     const { user, accessToken } = await newSignedInUser();
     const image = await uploadOk(accessToken, { bytes: await makePng(8, 8, [9, 9, 9]) });
     const res = await app(`/images/${image.id}`, { method: "DELETE", headers: bearer(accessToken) });
     expect(res.status).toBe(204);
     expect((await app(`/images/${image.id}`, { headers: bearer(accessToken) })).status).toBe(404);
     expect(await storedObjects(`users/${user.id}/`)).toEqual([]);
+    expect(await storedObjects(`trash/users/${user.id}/`)).toHaveLength(1);
     expect((await fetch(image.file_url)).status).toBe(404);
   });
 
-  it("deleting the account removes every image and object", async () => {
+  it("deleting the account removes every image and object, those in the trash too", async () => {
     const { user, accessToken } = await newSignedInUser();
     await uploadOk(accessToken, { bytes: await makePng(8, 8, [9, 9, 9]) });
-    await uploadOk(accessToken, { bytes: await makePng(8, 8, [9, 9, 8]) });
+    const trashed = await uploadOk(accessToken, { bytes: await makePng(8, 8, [9, 9, 8]) });
+    expect((await app(`/images/${trashed.id}`, { method: "DELETE", headers: bearer(accessToken) })).status).toBe(204);
     const res = await app("/auth/me", { method: "DELETE", headers: { ...bearer(accessToken), "content-type": "application/json" }, body: JSON.stringify({ password: user.password }) });
     expect(res.status).toBe(204);
     expect(await storedObjects(`users/${user.id}/`)).toEqual([]);
+    expect(await storedObjects(`trash/users/${user.id}/`)).toEqual([]);
   });
 });

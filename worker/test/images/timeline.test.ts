@@ -119,12 +119,28 @@ describe("the timeline", () => {
       testDb().execute(sql`set local enable_seqscan = off`),
       // A few rows make a bitmap scan and a sort look as cheap to the planner; the question is whether the index gives the order.
       testDb().execute(sql`set local enable_bitmapscan = off`),
-      testDb().execute(sql`explain select id from images where user_id = ${user.id}
+      // The listing reads only the library (deleted_at is null): the index is partial on it.
+      testDb().execute(sql`explain select id from images where user_id = ${user.id} and deleted_at is null
         and (timeline_at, id) < (${new Date().toISOString()}::timestamp, ${crypto.randomUUID()}::uuid)
         order by timeline_at desc, id desc limit 51`),
     ]);
     const lines = plan[2].rows.map((row) => Object.values(row).join(" ")).join("\n");
     expect(lines).toContain("images_user_timeline_idx");
+    expect(lines).not.toMatch(/\bSort\b/);
+  });
+
+  it.each([
+    ["the favourites", sql`favorite and deleted_at is null`, "images_user_favorite_idx", sql`timeline_at desc, id desc`],
+    ["the trash", sql`deleted_at is not null`, "images_user_trash_idx", sql`deleted_at desc, id desc`],
+  ])("reads %s' order straight from its own partial index, without sorting", async (_, where, index, order) => {
+    const { user } = await newSignedInUser();
+    const plan = await testDb().batch([
+      testDb().execute(sql`set local enable_seqscan = off`),
+      testDb().execute(sql`set local enable_bitmapscan = off`),
+      testDb().execute(sql`explain select id from images where user_id = ${user.id} and ${where} order by ${order} limit 51`),
+    ]);
+    const lines = plan[2].rows.map((row) => Object.values(row).join(" ")).join("\n");
+    expect(lines).toContain(index);
     expect(lines).not.toMatch(/\bSort\b/);
   });
 });

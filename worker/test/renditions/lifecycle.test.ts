@@ -125,7 +125,7 @@ describe("rendition retries, backfill and clean-up", () => {
   it.each([
     ["DELETE /images/:id", (token: string, id: string) => app(`/images/${id}`, { method: "DELETE", headers: bearer(token) })],
     ["a bulk delete", (token: string, id: string) => app("/images/bulk", json({ action: "delete", ids: [id] }, { headers: bearer(token) }))],
-  ])("%s deletes the image's renditions: gone from the bucket, and their signed URLs stop answering", async (_path, remove) => {
+  ])("%s moves the image's renditions to the trash: out of the library, and their signed URLs stop answering", async (_path, remove) => {
     const { user, accessToken } = await newSignedInUser();
     const uploaded = await uploadOk(accessToken, { bytes: await quadrantPng(120, 90) });
     const { thumb_url, display_url } = await renditionsReach(accessToken, uploaded.id, ["done"]);
@@ -134,6 +134,7 @@ describe("rendition retries, backfill and clean-up", () => {
     expect((await remove(accessToken, uploaded.id)).ok).toBe(true);
     expect(await storedObjects(`renditions/users/${user.id}/`)).toEqual([]);
     expect(await storedObjects(`users/${user.id}/`)).toEqual([]);
+    expect(await storedObjects(`trash/renditions/users/${user.id}/`)).toHaveLength(2);
     for (const url of [thumb_url, display_url]) expect((await fetch(url ?? "")).status).toBe(404);
   });
 
