@@ -1,5 +1,24 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { unstable_readConfig } from "wrangler";
+
+/**
+ * wrangler.toml's queue consumers with no batch window: deployed, a consumer waits up to
+ * max_batch_timeout (1 s) to fill a batch, which in tests only adds a second to every job of the
+ * upload → renditions → analysis chain a test waits for. Sizes, retries and dead letters stay.
+ */
+const queueConsumers = Object.fromEntries(
+  unstable_readConfig({ config: "./wrangler.toml" }).queues.consumers?.map((consumer) => [
+    consumer.queue,
+    {
+      maxBatchSize: consumer.max_batch_size,
+      maxBatchTimeout: 0,
+      maxRetries: consumer.max_retries,
+      retryDelay: consumer.retry_delay,
+      deadLetterQueue: consumer.dead_letter_queue,
+    },
+  ]) ?? [],
+);
 
 export default defineConfig({
   plugins: [
@@ -11,7 +30,7 @@ export default defineConfig({
       // plugin rethrows rejected waitUntil promises.
       verbose: false,
       // A short Gemini timeout keeps the timeout-fault tests quick.
-      miniflare: { bindings: { ...inject("workerVars"), GEMINI_TIMEOUT_MS: "2000" } },
+      miniflare: { bindings: { ...inject("workerVars"), GEMINI_TIMEOUT_MS: "2000" }, queueConsumers },
     })),
   ],
   test: {
