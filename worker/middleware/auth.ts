@@ -58,15 +58,18 @@ export const withUser = createMiddleware<AppEnv & { Variables: { caller: Caller;
  * The direct-upload routes: the bearer token, or an upload capability in the path
  * (`/uploads/c/:capability/…`, for Uppy's Companion mode, which sends no Authorization). Either
  * way the user, token version and session are checked on every call, so signing out or changing
- * the password ends a capability at once.
+ * the password ends a capability at once: as under requireCaller, the check rides with the
+ * route's own query (one request to the database, not two: D1 in docs/performance.md), or is made
+ * alone when the request read nothing.
  */
-export const requireUploader = createMiddleware<AppEnv & { Variables: { user: User } }>((c, next) =>
+export const requireUploader = createMiddleware<AppEnv & { Variables: { caller: Caller } }>((c, next) =>
   keepOutOfCaches(c, async () => {
     const capability = c.req.param("capability");
     const caller = capability
       ? new Caller(c.var.deps, await verifyUploadCapability(c.var.deps.config.JWT_SECRET_KEY, capability))
       : await callerOf(c.req, c.var.deps);
-    c.set("user", await caller.user());
+    c.set("caller", caller);
     await next();
+    if (!caller.checked) await caller.confirm();
   }),
 );

@@ -6,11 +6,16 @@ const css =
   "body{margin:0;min-height:100vh;display:grid;place-items:center;background:#111;color:#eee;font:16px system-ui,sans-serif}" +
   "img{max-width:100vw;max-height:90vh;object-fit:contain}p{margin:1rem;text-align:center}" +
   "body.album{display:block;padding:1rem}h1{margin:0 0 .25rem;font-size:1.5rem}.album p{margin:0 0 1rem;text-align:left;color:#bbb}" +
-  ".pictures{list-style:none;margin:0;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(9rem,1fr));gap:.25rem}" +
-  ".pictures a{display:block;aspect-ratio:1;background:#222}.pictures img{width:100%;height:100%;object-fit:cover}";
+  // Justified rows, as in the app (styles.css, .grid.justified): each picture's basis is its shape
+  // (--r) times the row height and it grows in that proportion; the filler keeps the last row short.
+  ".pictures{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:.25rem;--h:clamp(6.5rem,24vw,12rem)}" +
+  '.pictures::after{content:"";flex-grow:1000000}.pictures li{--r:1;flex:var(--r) 1 calc(var(--r)*var(--h));min-width:0}' +
+  ".pictures a{display:block;aspect-ratio:var(--r);background:#222}.pictures img{display:block;width:100%;height:100%;object-fit:cover}";
 
-function page(status: 200 | 404, head: string, body: string, bodyClass = "") {
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">${head}<style>${css}</style></head><body${bodyClass ? ` class="${bodyClass}"` : ""}>${body}</body></html>`;
+/** `pageCss` is added to the style sheet, whose hash the CSP names (no style attributes: they would need 'unsafe-inline'). */
+function page(status: 200 | 404, head: string, body: string, bodyClass = "", pageCss = "") {
+  const style = css + pageCss;
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">${head}<style>${style}</style></head><body${bodyClass ? ` class="${bodyClass}"` : ""}>${body}</body></html>`;
   return new Response(html, {
     status,
     headers: {
@@ -19,7 +24,7 @@ function page(status: 200 | 404, head: string, body: string, bodyClass = "") {
       "referrer-policy": "no-referrer",
       "x-content-type-options": "nosniff",
       "x-robots-tag": "noindex",
-      "content-security-policy": `default-src 'none'; img-src 'self'; style-src ${styleHashSource(css)}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+      "content-security-policy": `default-src 'none'; img-src 'self'; style-src ${styleHashSource(style)}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
     },
   });
 }
@@ -70,5 +75,12 @@ export function albumPage(name: string, total: number, pictures: AlbumPicture[])
   const first = pictures[0];
   const head = titles(title) + (first ? ogImage(escapeHtml(first.displaySrc), first.thumb, escapeHtml(first.altText || "Shared image")) : "");
   const empty = pictures.length === 0 ? "<p>This album has no pictures to show.</p>" : "";
-  return page(200, head, `<h1>${title}</h1><p>${count}</p>${empty}<ul class="pictures">${items}</ul>`, "album");
+  return page(200, head, `<h1>${title}</h1><p>${count}</p>${empty}<ul class="pictures">${items}</ul>`, "album", shapes(pictures.map((picture) => picture.thumb)));
+}
+
+/** Each picture's shape for the justified rows, by position, within the app's bounds (image-card.tsx's tileStyle). */
+function shapes(sizes: Shown[]) {
+  return sizes
+    .map(({ width, height }, index) => `.pictures li:nth-child(${index + 1}){--r:${Math.min(4, Math.max(0.4, width / height)).toFixed(4)}}`)
+    .join("");
 }

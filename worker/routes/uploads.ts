@@ -67,7 +67,7 @@ const companionRoutes = new Hono<AppEnv>()
   })
   .post("/s3/multipart", jsonBody(), validate("json", createInput), async (c) => {
     const input = c.req.valid("json");
-    const upload = await createDirectUpload(c.var.deps, c.var.user, {
+    const upload = await createDirectUpload(c.var.deps, await c.var.caller.user(), {
       filename: input.filename,
       type: input.type,
       size: input.size ?? input.metadata?.size,
@@ -80,23 +80,23 @@ const companionRoutes = new Hono<AppEnv>()
     return c.json(upload, 200);
   })
   .get("/s3/multipart/:uploadId/:partNumber", validate("query", keyQuery), async (c) => {
-    const signed = await signDirectUploadPart(c.var.deps, c.var.user.id, c.req.valid("query").key, c.req.param("uploadId"), Number(c.req.param("partNumber")));
+    const signed = await signDirectUploadPart(c.var.deps, c.var.caller, c.req.valid("query").key, c.req.param("uploadId"), Number(c.req.param("partNumber")));
     return c.json(signed, 200);
   })
   .get("/s3/multipart/:uploadId", validate("query", keyQuery), async (c) =>
-    c.json(await listDirectUploadParts(c.var.deps, c.var.user.id, c.req.valid("query").key, c.req.param("uploadId")), 200),
+    c.json(await listDirectUploadParts(c.var.deps, c.var.caller, c.req.valid("query").key, c.req.param("uploadId")), 200),
   )
   .post("/s3/multipart/:uploadId/complete", validate("query", keyQuery), jsonBody(512 * 1024), validate("json", completeInput), async (c) => {
-    const done = await completeDirectUpload(c.var.deps, c.var.user.id, c.req.valid("query").key, c.req.param("uploadId"), c.req.valid("json").parts);
+    const done = await completeDirectUpload(c.var.deps, c.var.caller, c.req.valid("query").key, c.req.param("uploadId"), c.req.valid("json").parts);
     return c.json(done, 200);
   })
   .delete("/s3/multipart/:uploadId", validate("query", keyQuery), async (c) => {
-    await abortDirectUpload(c.var.deps, c.var.user.id, c.req.valid("query").key, c.req.param("uploadId"));
+    await abortDirectUpload(c.var.deps, c.var.caller, c.req.valid("query").key, c.req.param("uploadId"));
     return c.body(null, 204);
   });
 
 export const uploadRoutes = new Hono<AppEnv>()
   .route("/c/:capability", companionRoutes)
   .post("/capability", requireCaller, async (c) => c.json(await issueUploadEndpoint(c.var.deps, c.var.caller), 201))
-  .get("/:id", requireCaller, async (c) => c.json(await getDirectUpload(c.var.deps, c.var.caller.userId, c.req.param("id")), 200))
+  .get("/:id", requireCaller, async (c) => c.json(await getDirectUpload(c.var.deps, c.var.caller, c.req.param("id")), 200))
   .route("/", companionRoutes);

@@ -5,7 +5,7 @@ import { AppError } from "../lib/errors";
 import { sanitizeFileName } from "../lib/file-name";
 import { isUuid } from "../lib/text";
 import { isPlausible } from "../images/capture-time";
-import type { Caller } from "./caller";
+import { ownerId, readAs, type Caller, type Owner } from "./caller";
 import {
   abortMultipartUpload,
   completeMultipartUpload,
@@ -89,32 +89,42 @@ export async function createDirectUpload(deps: Deps, user: Pick<User, "id" | "ke
   return { key, uploadId: s3UploadId };
 }
 
-/** The caller's own upload with this key and bucket upload id; anyone else's, or a wrong pair, is 404. */
-async function ownUpload(deps: Pick<Deps, "db">, userId: string, key: string, s3UploadId: string): Promise<DirectUpload> {
-  const [row] = await deps.db
-    .select()
-    .from(directUploads)
-    .where(and(eq(directUploads.userId, userId), eq(directUploads.key, key), eq(directUploads.s3UploadId, s3UploadId)));
+/** What the routes naming an upload need of its row. */
+const uploadState = { id: directUploads.id, status: directUploads.status, declaredSize: directUploads.declaredSize };
+type UploadState = Pick<DirectUpload, keyof typeof uploadState>;
+
+/**
+ * The caller's own upload with this key and bucket upload id; anyone else's, or a wrong pair, is
+ * 404. A Caller's token check is sent with it (one request to the database).
+ */
+async function ownUpload(deps: Pick<Deps, "db">, owner: Owner, key: string, s3UploadId: string): Promise<UploadState> {
+  const [row] = await readAs(
+    owner,
+    deps.db
+      .select(uploadState)
+      .from(directUploads)
+      .where(and(eq(directUploads.userId, ownerId(owner)), eq(directUploads.key, key), eq(directUploads.s3UploadId, s3UploadId))),
+  );
   if (!row) throw uploadNotFound();
   return row;
 }
 
-function stillUploading(row: DirectUpload) {
+function stillUploading(row: UploadState) {
   if (row.status !== "uploading") throw new AppError(409, "upload_not_in_progress", `This upload is ${row.status}`);
 }
 
-export async function signDirectUploadPart(deps: Deps, userId: string, key: string, s3UploadId: string, partNumber: number) {
+export async function signDirectUploadPart(deps: Deps, owner: Owner, key: string, s3UploadId: string, partNumber: number) {
   if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > maxParts) {
     throw new AppError(400, "invalid_request", `partNumber must be a whole number from 1 to ${maxParts}`, { field: "partNumber" });
   }
-  const row = await ownUpload(deps, userId, key, s3UploadId);
+  const row = await ownUpload(deps, owner, key, s3UploadId);
   stillUploading(row);
   return { url: await presignUploadPart(deps, key, s3UploadId, partNumber, partUrlSeconds), expires: partUrlSeconds };
 }
 
 /** What already arrived: the client sends only the parts missing. */
-export async function listDirectUploadParts(deps: Deps, userId: string, key: string, s3UploadId: string): Promise<StoredPart[]> {
-  const row = await ownUpload(deps, userId, key, s3UploadId);
+export async function listDirectUploadParts(deps: Deps, owner: Owner, key: string, s3UploadId: string): Promise<StoredPart[]> {
+  const row = await ownUpload(deps, owner, key, s3UploadId);
   stillUploading(row);
   const parts = await listParts(deps, key, s3UploadId);
   if (!parts) throw uploadNotFound();
@@ -128,12 +138,12 @@ export async function listDirectUploadParts(deps: Deps, userId: string, key: str
  */
 export async function completeDirectUpload(
   deps: Deps,
-  userId: string,
+  owner: Owner,
   key: string,
   s3UploadId: string,
   parts: { PartNumber: number; ETag: string }[],
 ) {
-  const row = await ownUpload(deps, userId, key, s3UploadId);
+  const row = await ownUpload(deps, owner, key, s3UploadId);
   const answer = { location: `/uploads/${row.id}`, key, upload_id: row.id };
   if (row.status === "processing" || row.status === "done") return answer;
   stillUploading(row);
@@ -160,8 +170,8 @@ export async function completeDirectUpload(
 }
 
 /** AbortMultipartUpload: its parts go. Aborting twice is fine; a completed upload is no longer abortable. */
-export async function abortDirectUpload(deps: Deps, userId: string, key: string, s3UploadId: string) {
-  const row = await ownUpload(deps, userId, key, s3UploadId);
+export async function abortDirectUpload(deps: Deps, owner: Owner, key: string, s3UploadId: string) {
+  const row = await ownUpload(deps, owner, key, s3UploadId);
   if (row.status === "aborted") return;
   stillUploading(row);
   await abortMultipartUpload(deps, key, s3UploadId);
@@ -169,9 +179,9 @@ export async function abortDirectUpload(deps: Deps, userId: string, key: string,
 }
 
 /** GET /uploads/:id: where an upload is, and the image it became. */
-export async function getDirectUpload(deps: Pick<Deps, "db">, userId: string, id: string) {
+export async function getDirectUpload(deps: Pick<Deps, "db">, owner: Owner, id: string) {
   if (!isUuid(id)) throw uploadNotFound();
-  const [row] = await deps.db.select().from(directUploads).where(and(eq(directUploads.id, id), eq(directUploads.userId, userId)));
+  const [row] = await readAs(owner, deps.db.select().from(directUploads).where(and(eq(directUploads.id, id), eq(directUploads.userId, ownerId(owner)))));
   if (!row) throw uploadNotFound();
   return {
     id: row.id,

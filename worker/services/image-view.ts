@@ -49,12 +49,15 @@ export async function toImageView(deps: Pick<Deps, "config" | "s3">, image: Imag
     /** When file_url stops working; so do thumb_url and display_url when signed `fresh`. */
     file_url_expires_at: expiresAt.toISOString(),
     /**
-     * WebP, at most 480 px (thumb) and 2,048 px (display) a side; for a format browsers show that the
+     * WebP, at most 720 px (thumb; 480 px before December 2026) and 2,048 px (display) a side; for a format browsers show that the
      * Images binding does not read (AVIF), both are the stored original, stripped on upload. Null
      * until renditions_status is done.
      */
     thumb_url: thumbUrl,
     display_url: displayUrl,
+    /** The renditions' own widths, from their records: thumbs made before the bound rose to 720 px are 480 px. Null until made. */
+    thumb_width: ready ? image.thumbWidth : null,
+    display_width: ready ? image.displayWidth : null,
     renditions_status: image.renditionsStatus,
     /** Why renditions are failed or unsupported, a code (e.g. "unsupported_format", "side_too_long"); null otherwise. */
     renditions_error: image.renditionsStatus === "done" ? null : image.renditionsError,

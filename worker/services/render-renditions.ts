@@ -4,10 +4,12 @@ import type { RenditionKind } from "./rendition-keys";
 /**
  * The two renditions every image gets, both WebP with the EXIF orientation applied and no
  * metadata at all (the binding writes none into WebP): `display` for the image page and
- * shares, `thumb` for gallery tiles (480 px covers a 177 px tile at up to 2.7× density).
+ * shares, `thumb` for gallery tiles. The grid's rows are about 104 px tall on a phone, so a
+ * 3:2 tile is ~160 px wide, 480 device px at 3×, and rows stretch to fill: 720 px keeps such
+ * tiles off the display copy (it was 480 px; older thumbs keep their recorded size).
  * Neither is ever larger than the image itself (fit "scale-down").
  */
-const renditionBounds: Record<RenditionKind, number> = { display: 2048, thumb: 480 };
+const renditionBounds: Record<RenditionKind, number> = { display: 2048, thumb: 720 };
 
 export interface Rendition {
   bytes: Uint8Array;

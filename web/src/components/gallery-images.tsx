@@ -11,6 +11,7 @@ import { MonthJump, Timeline } from "./timeline";
 
 // The selection bar (and its album picker) loads with the first selection: the first load stays under 30 KiB.
 const BulkActions = lazy(() => import("./bulk-actions"));
+const RowSize = lazy(() => import("./row-size"));
 
 /**
  * The gallery's images: by date (timeline) unless searching, which keeps its best-match order
@@ -51,9 +52,12 @@ export function GalleryImages(props: { filter: GalleryFilter }) {
 
   return (
     <>
-      <Show when={byDate() && (months()?.length ?? 0) > 1}>
-        <MonthJump list={list} months={months() ?? []} />
-      </Show>
+      <div class="grid-tools">
+        <Show when={byDate() && (months()?.length ?? 0) > 1}>
+          <MonthJump list={list} months={months() ?? []} />
+        </Show>
+        <RowSize />
+      </div>
       <Show when={byDate() && list.images().length > 0} fallback={<ImageGrid filter={props.filter} list={list} selectable opensViewer />}>
         <Timeline list={list} />
         <MoreImages list={list} />

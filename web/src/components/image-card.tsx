@@ -3,7 +3,7 @@ import type { ImageView } from "../lib/api-shapes";
 import { freshest, refreshExpiredUrl, watchImage } from "../lib/live-images";
 import { onViewerLinkClick, viewerLinkState } from "../lib/viewer-list";
 import { AnalysisBadge } from "./analysis-badge";
-import { NoPreview, renditionWidth } from "./no-preview";
+import { NoPreview } from "./no-preview";
 
 /** A tile's part in a selection (the gallery's); without it the tile is a plain link. */
 export interface CardSelection {
@@ -15,9 +15,36 @@ export interface CardSelection {
 
 const longPressMs = 500;
 
+/** Where the photo size chosen in row-size.tsx is kept; it applies before the first tile is laid out (the control loads later). */
+export const rowScaleKey = "grid-row-scale";
+document.documentElement.style.setProperty("--row-scale", localStorage.getItem(rowScaleKey) || "1");
+
+/** A tile's shape in the justified rows: the photo's own, short of extremes (a panorama would be a sliver). */
+export const tileStyle = (image: ImageView) => ({ "--ratio": String(Math.min(4, Math.max(0.4, image.width / image.height))) });
+
 /**
- * A gallery tile: a fixed square box (its colour shows while the thumb arrives), the thumb
- * rendition, or the display one on a screen dense enough to need it. `opensViewer` opens the
+ * A tile's picture: the thumb only. It is 720 px (480 before December 2026) and rows are ~104 px
+ * tall on a phone, so a 3× screen has what it needs; listing the 2,048 px display copy too let
+ * the browser fetch it for any tile a little wider than the thumb (3.37 MB for 26 tiles).
+ */
+export function TileImage(props: { image: ImageView; src: string }) {
+  return (
+    <img
+      src={props.src}
+      alt={props.image.alt_text ?? ""}
+      width={props.image.width}
+      height={props.image.height}
+      loading="lazy"
+      decoding="async"
+      draggable={false}
+      onError={() => void refreshExpiredUrl(props.image)}
+    />
+  );
+}
+
+/**
+ * A gallery tile in justified rows: a box of the photo's shape (its colour shows while the thumb
+ * arrives), then the thumb rendition. `opensViewer` opens the
  * image in the viewer over the list (same URL, /i/:id), not on its own page.
  */
 export function ImageCard(props: { image: ImageView; selection?: CardSelection; opensViewer?: boolean }) {
@@ -27,7 +54,7 @@ export function ImageCard(props: { image: ImageView; selection?: CardSelection; 
   let longPressed = false;
   const endPress = () => clearTimeout(pressTimer);
   return (
-    <li class="card" data-status={image().analysis_status} data-selected={props.selection?.selected ? "" : undefined}>
+    <li class="card" style={tileStyle(image())} data-status={image().analysis_status} data-selected={props.selection?.selected ? "" : undefined}>
       <Show when={props.selection}>
         {(selection) => (
           <input
@@ -71,20 +98,7 @@ export function ImageCard(props: { image: ImageView; selection?: CardSelection; 
       >
         <span class="thumb">
           <Show when={image().thumb_url} fallback={<NoPreview image={image()} />}>
-            {(thumb) => (
-              <img
-                src={thumb()}
-                srcset={`${thumb()} ${renditionWidth(image(), 480)}w, ${image().display_url} ${renditionWidth(image(), 2048)}w`}
-                sizes="(max-width: 30rem) 50vw, 12rem"
-                alt={image().alt_text ?? ""}
-                width={image().width}
-                height={image().height}
-                loading="lazy"
-                decoding="async"
-                draggable={false}
-                onError={() => void refreshExpiredUrl(image())}
-              />
-            )}
+            {(thumb) => <TileImage image={image()} src={thumb()} />}
           </Show>
         </span>
         <span class="card-name">{image().file_name}</span>

@@ -55,7 +55,7 @@ export function ImageGrid(props: ImageGridProps) {
           </Show>
         </div>
       </Show>
-      <ul class="grid" aria-label="Images" aria-busy={list.loading()}>
+      <ul class="grid justified" aria-label="Images" aria-busy={list.loading()}>
         <For each={list.images()}>
           {(image) => <ImageCard image={image} selection={props.selectable ? cardSelection(image, order) : undefined} opensViewer={props.opensViewer} />}
         </For>

@@ -31,7 +31,3 @@ export function NoPreview(props: { image: ImageView; children?: JSX.Element }) {
     </span>
   );
 }
-
-/** A rendition's width: the image's, scaled down to the worker's bound for it (thumb 480, display 2,048 px). */
-export const renditionWidth = (image: ImageView, longestSide: number) =>
-  Math.round(image.width * Math.min(1, longestSide / Math.max(image.width, image.height)));

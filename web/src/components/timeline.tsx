@@ -16,7 +16,7 @@ function distinct<T>(items: readonly T[], key: (item: T) => string): string[] {
 }
 
 /**
- * The gallery by date: month and day headers, newest first, each day a grid of tiles. Keyed by
+ * The gallery by date: month and day headers, newest first, each day its own justified rows. Keyed by
  * strings so a new page adds sections without rebuilding the tiles already shown.
  */
 export function Timeline(props: { list: ImageList }) {
@@ -54,7 +54,7 @@ function Day(props: { day: string; images: ImageView[]; order: () => string[] })
       <h3 id={id} class="day-head">
         <time datetime={props.day}>{dayName(props.day)}</time>
       </h3>
-      <ul class="grid" aria-labelledby={id}>
+      <ul class="grid justified" aria-labelledby={id}>
         <For each={props.images}>{(image) => <ImageCard image={image} selection={cardSelection(image, props.order)} opensViewer />}</For>
       </ul>
     </div>

@@ -2,7 +2,9 @@ import { A, createAsync, useAction, useParams } from "@solidjs/router";
 import { createSignal, For, lazy, mapArray, onCleanup, Show } from "solid-js";
 import { AlbumTitle } from "../components/album-title";
 import { FormAlert } from "../components/form-alert";
+import { TileImage, tileStyle } from "../components/image-card";
 import { NoPreview } from "../components/no-preview";
+import RowSize from "../components/row-size";
 import { chooseCover, getAlbum, getAlbumImages, removeFromAlbum } from "../lib/albums";
 import type { ImageView } from "../lib/api-shapes";
 import { usePageTitle } from "../lib/page-title";
@@ -56,14 +58,15 @@ export default function Album() {
           </p>
         </div>
       </Show>
-      <ul class="grid album-images" aria-label="Images in this album" aria-busy={pages().at(-1)?.() === undefined}>
+      <RowSize />
+      <ul class="grid justified album-images" aria-label="Images in this album" aria-busy={pages().at(-1)?.() === undefined}>
         <For each={images()}>
           {(image) => (
-            <li class="card" data-cover={isCover(image)}>
+            <li class="card" style={tileStyle(image)} data-cover={isCover(image)}>
               <a href={imagePath(image.id)} class="card-link" state={viewerLinkState} noScroll onClick={onViewerLinkClick}>
                 <span class="thumb">
                   <Show when={image.thumb_url} fallback={<NoPreview image={image} />}>
-                    {(thumb) => <img src={thumb()} alt={image.alt_text ?? ""} width={image.width} height={image.height} loading="lazy" decoding="async" />}
+                    {(thumb) => <TileImage image={image} src={thumb()} />}
                   </Show>
                 </span>
                 <span class="card-name">{image.file_name}</span>

@@ -5,7 +5,7 @@ import { ConfirmDialog } from "../components/confirm-dialog";
 import { ImageDates } from "../components/image-dates";
 import { ImageText } from "../components/image-text";
 import { NoAiSwitch } from "../components/no-ai-switch";
-import { NoPreview, renditionWidth } from "../components/no-preview";
+import { NoPreview } from "../components/no-preview";
 import { ShareLinks } from "../components/share-links";
 import { ApiError } from "../lib/api";
 import type { ImageView } from "../lib/api-shapes";
@@ -90,11 +90,11 @@ function ImageSheet(props: { image: ImageView }) {
           {(display) => (
             <img
               src={display()}
-              srcset={`${image().thumb_url} ${renditionWidth(image(), 480)}w, ${display()} ${renditionWidth(image(), 2048)}w`}
+              srcset={`${image().thumb_url} ${image().thumb_width}w, ${display()} ${image().display_width}w`}
               sizes="(min-width: 56rem) 60vw, 100vw"
               alt={image().alt_text || `${image().file_name} (no description yet)`}
-              width={renditionWidth(image(), 2048)}
-              height={Math.round((renditionWidth(image(), 2048) * image().height) / image().width)}
+              width={image().width}
+              height={image().height}
             />
           )}
         </Show>

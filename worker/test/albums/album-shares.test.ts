@@ -74,6 +74,20 @@ describe("album share links", () => {
     }
   });
 
+  it("lays the pictures out in justified rows, each in its own shape, under the page's style hash", async () => {
+    const { share } = await sharedAlbum();
+    const res = await visit(share.url);
+    const html = await res.text();
+    const style = /<style>(.*?)<\/style>/.exec(html)?.[1] ?? "";
+    expect(style).toContain(".pictures{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap");
+    // 30×20 and 20×30: a landscape and a portrait, never squares.
+    const shapes = [...style.matchAll(/\.pictures li:nth-child\((\d)\)\{--r:([\d.]+)\}/g)].map((m) => [Number(m[1]), m[2]]);
+    expect(shapes.map(([n]) => n)).toEqual([1, 2]);
+    expect(shapes.map(([, r]) => r).sort()).toEqual(["0.6667", "1.5000"]);
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(style)));
+    expect(res.headers.get("content-security-policy")).toContain(`style-src 'sha256-${btoa(String.fromCharCode(...digest))}'`);
+  });
+
   it("counts one view for the page, however many pictures it loads", async () => {
     const { owner, album, share } = await sharedAlbum({ expires_in: 3600, max_views: 1 });
     const html = await (await visit(share.url)).text();

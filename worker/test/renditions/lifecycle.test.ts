@@ -90,7 +90,7 @@ describe("rendition retries, backfill and clean-up", () => {
     await worker.scheduled({ scheduledTime: Date.now(), cron: "* * * * *", noRetry() {} }, env, ctx);
     await waitOnExecutionContext(ctx);
     expect(await getImage(accessToken, uploaded.id)).toMatchObject({ renditions_status: "done", width: 450, height: 600 });
-    expect(await row(uploaded.id)).toMatchObject({ displayWidth: 450, displayHeight: 600, thumbWidth: 360, thumbHeight: 480 });
+    expect(await row(uploaded.id)).toMatchObject({ displayWidth: 450, displayHeight: 600, thumbWidth: 450, thumbHeight: 600 });
     expect((await s3Requests(`users/${user.id}/`)).slice(readsBefore.length).map((r) => r.method)).toEqual(["GET"]);
   });
 

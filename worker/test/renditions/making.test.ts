@@ -38,12 +38,14 @@ describe("renditions through the Images binding", () => {
     expect(uploaded).toMatchObject({ width, height, renditions_status: "pending", thumb_url: null, display_url: null });
 
     const image = await renditionsReach(accessToken, uploaded.id, ["done"]);
-    for (const [url, max] of [[image.display_url, 2048], [image.thumb_url, 480]] as const) {
+    for (const [url, max] of [[image.display_url, 2048], [image.thumb_url, 720]] as const) {
       const { bytes, headers } = await download(url);
       expect(headers.get("content-type")).toBe("image/webp");
       expect(webpChunks(bytes).filter((chunk) => !["VP8 ", "VP8L", "VP8X", "ALPH"].includes(chunk)), "metadata chunks").toEqual([]);
       const pixels = await pixelsOf(bytes);
       expectWithin(pixels, { width, height }, max);
+      // The grid's srcset describes each rendition by the width the view reports.
+      expect(pixels.width).toBe(url === image.thumb_url ? image.thumb_width : image.display_width);
       if (quadrants) expectQuadrants(pixels, quadrantColours);
     }
   });
@@ -57,7 +59,7 @@ describe("renditions through the Images binding", () => {
     expect(uploaded).toMatchObject(shown);
 
     const image = await renditionsReach(accessToken, uploaded.id, ["done"]);
-    for (const [url, max] of [[image.display_url, 2048], [image.thumb_url, 480]] as const) {
+    for (const [url, max] of [[image.display_url, 2048], [image.thumb_url, 720]] as const) {
       const pixels = await pixelsOf((await download(url)).bytes);
       expectWithin(pixels, shown, max);
       expectQuadrants(pixels, shownQuadrants[orientation].map((stored) => quadrantColours[stored]));
@@ -70,7 +72,7 @@ describe("renditions through the Images binding", () => {
     const uploaded = await uploadOk(accessToken, { bytes: png });
     expect(uploaded).toMatchObject({ width: 450, height: 600 });
     const image = await renditionsReach(accessToken, uploaded.id, ["done"]);
-    expectWithin(await pixelsOf((await download(image.thumb_url)).bytes), { width: 450, height: 600 }, 480);
+    expectWithin(await pixelsOf((await download(image.thumb_url)).bytes), { width: 450, height: 600 }, 720);
   });
 
   it("makes them from the stored original, read once by the job, and stores them immutable next to it", async () => {
