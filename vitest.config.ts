@@ -7,8 +7,16 @@ import { unstable_readConfig } from "wrangler";
  * max_batch_timeout (1 s) to fill a batch, which in tests only adds a second to every job of the
  * upload → renditions → analysis chain a test waits for. Sizes, retries and dead letters stay.
  */
+interface QueueConsumer {
+  queue: string;
+  max_batch_size?: number;
+  max_retries?: number;
+  retry_delay?: number;
+  dead_letter_queue?: string;
+}
+const consumers: QueueConsumer[] = unstable_readConfig({ config: "./wrangler.toml" }).queues.consumers ?? [];
 const queueConsumers = Object.fromEntries(
-  unstable_readConfig({ config: "./wrangler.toml" }).queues.consumers?.map((consumer) => [
+  consumers.map((consumer) => [
     consumer.queue,
     {
       maxBatchSize: consumer.max_batch_size,
@@ -17,7 +25,7 @@ const queueConsumers = Object.fromEntries(
       retryDelay: consumer.retry_delay,
       deadLetterQueue: consumer.dead_letter_queue,
     },
-  ]) ?? [],
+  ]),
 );
 
 export default defineConfig({
