@@ -14,10 +14,12 @@ const SignUp = lazy(() => import("./pages/sign-up").then((page) => ({ default: p
 const Account = lazy(() => import("./pages/account").then((page) => ({ default: page.Account })));
 const Albums = lazy(() => import("./pages/albums"));
 const Album = lazy(() => import("./pages/album"));
+const Favourites = lazy(() => import("./pages/favourites"));
+const Trash = lazy(() => import("./pages/trash"));
 
 void restoreSession();
 
-// Page paths never reuse the API's prefixes (/auth, /images, /albums, /s, /healthz): those always reach the Worker.
+// Page paths never reuse the API's prefixes (/auth, /images, /albums, /trash, /s, /healthz): those always reach the Worker (so the trash page is /bin).
 render(
   () => (
     <Router root={App}>
@@ -29,6 +31,8 @@ render(
         <Route path="/a" component={Albums} />
         <Route path={["/a/:id", "/a/:id/i/:imageId"]} component={Album} />
         <Route path="/account" component={Account} />
+        <Route path="/favourites" component={Favourites} />
+        <Route path="/bin" component={Trash} />
       </Route>
       <Route path="*" component={NotFound} />
     </Router>

@@ -9,7 +9,7 @@ const apiPrefixes = ["/api", "/auth", "/images", "/albums", "/trash", "/healthz"
 const isApiPath = (path: string) => apiPrefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
 
 /** The SPA's own pages (the routes in web/src/index.tsx): index.html for any GET. */
-const pagePaths = [/^\/$/, /^\/login$/, /^\/signup$/, /^\/gallery$/, /^\/gallery\/(?:favourites|trash)$/, /^\/account$/, /^\/i\/[^/]+$/, /^\/a$/, /^\/a\/[^/]+$/, /^\/a\/[^/]+\/i\/[^/]+$/];
+const pagePaths = [/^\/$/, /^\/login$/, /^\/signup$/, /^\/gallery$/, /^\/favourites$/, /^\/bin$/, /^\/account$/, /^\/i\/[^/]+$/, /^\/a$/, /^\/a\/[^/]+$/, /^\/a\/[^/]+\/i\/[^/]+$/];
 
 const isPagePath = (path: string) => pagePaths.some((page) => page.test(path));
 

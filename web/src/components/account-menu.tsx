@@ -35,6 +35,9 @@ export function AccountMenu(props: { user: PublicUser }) {
         <a href="/account" onClick={close}>
           Account settings
         </a>
+        <a href="/bin" onClick={close}>
+          Trash
+        </a>
         <button
           type="button"
           onClick={() => {

@@ -14,6 +14,9 @@ export function AppHeader() {
           <>
             <SearchBox />
             <nav aria-label="Sections">
+              <a href="/favourites" class="nav-link">
+                Favourites
+              </a>
               <a href="/a" class="nav-link">
                 Albums
               </a>

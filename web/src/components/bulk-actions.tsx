@@ -6,6 +6,7 @@ import { getImage, getImagePage, getTimeline } from "../lib/images";
 import { forget } from "../lib/live-images";
 import { clearSelection, keepSelected, selectedIds } from "../lib/selection";
 import { saveBlob } from "../lib/save-blob";
+import { offerUndo } from "./undo-bar";
 import { forgetUpload } from "../lib/uploads";
 import { AlbumPicker } from "./album-picker";
 import { ConfirmDialog } from "./confirm-dialog";
@@ -16,7 +17,7 @@ type BulkAction = BulkInput extends infer Input ? (Input extends unknown ? Omit<
 const plural = (count: number, one: string) => `${count} ${one}${count === 1 ? "" : "s"}`;
 
 function doneWord(action: BulkAction, albumName: string): string {
-  if (action.action === "delete") return "deleted";
+  if (action.action === "delete") return "moved to the trash";
   if (action.action === "set_no_ai") return action.no_ai ? "kept from the AI" : "allowed to go to the AI";
   return `added to “${albumName}”`;
 }
@@ -41,10 +42,12 @@ export default function BulkActions(props: { images: Accessor<ImageView[]> }) {
       const outcome = await runBulk({ ...action, ids } as BulkInput);
       const failed = outcome.results.filter((result) => result.status === "failed");
       if (action.action === "delete") {
-        for (const result of outcome.results.filter((each) => each.status === "ok")) {
-          forget(result.id);
-          forgetUpload(result.id);
+        const trashed = outcome.results.filter((each) => each.status === "ok").map((each) => each.id);
+        for (const id of trashed) {
+          forget(id);
+          forgetUpload(id);
         }
+        if (trashed.length) offerUndo({ ids: trashed, what: trashed.length === 1 ? `“${nameOf(trashed[0])}”` : plural(trashed.length, "image") });
       }
       const why = failed.map((result) => `${nameOf(result.id)} (${"message" in result ? result.message : "failed"})`).join(", ");
       setSummary(`${plural(outcome.summary.succeeded, "image")} ${doneWord(action, albumName)}${failed.length ? `, ${failed.length} failed: ${why}` : "."}`);
@@ -108,8 +111,8 @@ export default function BulkActions(props: { images: Accessor<ImageView[]> }) {
       </section>
       <ConfirmDialog
         open={confirming()}
-        title={`Delete ${plural(count(), "image")}?`}
-        confirmLabel="Delete"
+        title={`Move ${plural(count(), "image")} to the trash?`}
+        confirmLabel="Move to trash"
         pending={busy()}
         onClose={() => setConfirming(false)}
         onConfirm={() => {
@@ -117,7 +120,7 @@ export default function BulkActions(props: { images: Accessor<ImageView[]> }) {
           void run({ action: "delete" });
         }}
       >
-        <p>The selected images and their descriptions are removed for good.</p>
+        <p>They leave your library, albums and share links now. You can restore them from the trash for 30 days; then they are deleted for good.</p>
       </ConfirmDialog>
       <AlbumPicker
         open={picking()}

@@ -3,6 +3,7 @@ import type { ImageView } from "../lib/api-shapes";
 import { freshest, refreshExpiredUrl, watchImage } from "../lib/live-images";
 import { onViewerLinkClick, viewerLinkState } from "../lib/viewer-list";
 import { AnalysisBadge } from "./analysis-badge";
+import { FavoriteStar } from "./favorite-star";
 import { NoPreview } from "./no-preview";
 
 /** A tile's part in a selection (the gallery's); without it the tile is a plain link. */
@@ -106,6 +107,7 @@ export function ImageCard(props: { image: ImageView; selection?: CardSelection; 
           <AnalysisBadge status={image().analysis_status} />
         </Show>
       </a>
+      <FavoriteStar image={image()} />
     </li>
   );
 }

@@ -1,6 +1,7 @@
 import type { ImageView } from "../lib/api-shapes";
 import { formatBytes } from "../lib/format";
 import { AnalysisBadge } from "./analysis-badge";
+import { FavoriteStar } from "./favorite-star";
 import { ImageDates } from "./image-dates";
 import { ImageText } from "./image-text";
 
@@ -9,9 +10,12 @@ export function ViewerPanel(props: { image: ImageView; headingId: string }) {
   const image = () => props.image;
   return (
     <aside class="viewer-panel" aria-label="Details">
-      <h2 id={props.headingId} class="file-name">
-        {image().file_name}
-      </h2>
+      <div class="viewer-title">
+        <h2 id={props.headingId} class="file-name">
+          {image().file_name}
+        </h2>
+        <FavoriteStar image={image()} />
+      </div>
       <dl class="facts">
         <ImageDates image={image()} />
         <dt>Size</dt>

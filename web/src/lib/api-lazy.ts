@@ -56,3 +56,15 @@ export const createAlbumShare = async (albumId: string, input: ShareInput) =>
 export async function revokeAlbumShare(albumId: string, shareId: string) {
   await client.albums[":id"].shares[":shareId"].$delete({ param: { ...album(albumId), shareId: encodeURIComponent(shareId) } });
 }
+
+/** The trash, most recently deleted first, with when each goes for good. */
+export const listTrash = async (cursor: string) => (await client.trash.$get({ query: { limit: "60", cursor: cursor || undefined } })).json();
+
+/** Back from the trash; each image succeeds or fails on its own (read `summary.failed`). */
+export const restoreFromTrash = async (ids: string[]) => (await client.trash.restore.$post({ json: { ids } })).json();
+
+export async function deleteForever(id: string) {
+  await client.trash[":id"].$delete({ param: { id: encodeURIComponent(id) } });
+}
+
+export const emptyTrash = async () => (await client.trash.$delete()).json();

@@ -141,10 +141,17 @@ export async function exportAccount() {
   return { name: attachmentName(res, "image-service-export.json"), blob: await res.blob() };
 }
 
-export async function listImages(filter: { q?: string; tag?: string; cursor?: string; limit?: number; from?: string }) {
-  const { q, tag, cursor, limit, from } = filter;
+export async function listImages(filter: { q?: string; tag?: string; cursor?: string; limit?: number; from?: string; favorite?: boolean }) {
+  const { q, tag, cursor, limit, from, favorite } = filter;
   const res = await client.images.$get({
-    query: { q: q || undefined, tag: tag || undefined, cursor: cursor || undefined, limit: limit?.toString(), from: (!cursor && from) || undefined },
+    query: {
+      q: q || undefined,
+      tag: tag || undefined,
+      cursor: cursor || undefined,
+      limit: limit?.toString(),
+      from: (!cursor && from) || undefined,
+      favorite: favorite ? "true" : undefined,
+    },
   });
   const body = await res.json();
   // The original API's bare array answers only ?format=array, which is never sent from here.
@@ -166,6 +173,7 @@ export async function downloadImages(ids: string[]) {
 
 export const getImage = async (id: string) => (await client.images[":id"].$get({ param: image(id) })).json();
 
+/** To the trash: restorable (api-lazy.ts's trash calls) until the sweep deletes it for good. */
 export async function deleteImage(id: string) {
   await client.images[":id"].$delete({ param: image(id) });
 }

@@ -51,7 +51,7 @@ export function createImageList(filter: Accessor<GalleryFilter>): ImageList {
     const loaded = pages().flatMap((page) => page()?.images ?? []);
     const searching = Boolean(filter().q);
     const oldestLoaded = loaded.at(-1)?.timeline_date ?? "";
-    const recent = searching || filter().tag || from() ? [] : recentUploads().filter((image) => !lastPage()?.next_cursor || image.timeline_date >= oldestLoaded);
+    const recent = searching || filter().tag || filter().favorite || from() ? [] : recentUploads().filter((image) => !lastPage()?.next_cursor || image.timeline_date >= oldestLoaded);
     const seen = new Set<string>();
     const shown: ImageView[] = [];
     for (const image of [...recent, ...loaded]) {

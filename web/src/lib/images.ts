@@ -1,12 +1,13 @@
-import { action, query, redirect, revalidate } from "@solidjs/router";
+import { action, query, revalidate } from "@solidjs/router";
 import * as api from "./api";
 import type { ImagePatch } from "./api-shapes";
-import { fetchImages, forget } from "./live-images";
-import { forgetUpload } from "./uploads";
+import { fetchImages } from "./live-images";
 
 export interface GalleryFilter {
   q: string;
   tag: string;
+  /** Only starred images (the Favourites view). */
+  favorite?: boolean;
 }
 
 const pageSize = 24;
@@ -21,13 +22,6 @@ export const getImagePage = query(
 export const getTimeline = query(async () => (await api.getTimeline()).months, "timeline");
 
 export const getImage = query((id: string) => fetchImages(() => api.getImage(id), (image) => [image]), "image");
-
-export const deleteImage = action(async (id: string) => {
-  await api.deleteImage(id);
-  forget(id);
-  forgetUpload(id);
-  throw redirect("/", { revalidate: getImagePage.key });
-}, "deleteImage");
 
 export const retryAnalysis = action(async (id: string) => {
   await api.analyzeImage(id);

@@ -1,4 +1,4 @@
-import { createAsync, revalidate, useAction, useParams, useSubmission } from "@solidjs/router";
+import { action, createAsync, redirect, revalidate, useAction, useParams, useSubmission } from "@solidjs/router";
 import { createEffect, createSignal, ErrorBoundary, onCleanup, Show } from "solid-js";
 import { AnalysisBadge } from "../components/analysis-badge";
 import { ConfirmDialog } from "../components/confirm-dialog";
@@ -7,12 +7,23 @@ import { ImageText } from "../components/image-text";
 import { NoAiSwitch } from "../components/no-ai-switch";
 import { NoPreview } from "../components/no-preview";
 import { ShareLinks } from "../components/share-links";
-import { ApiError } from "../lib/api";
+import { offerUndo } from "../components/undo-bar";
+import { ApiError, deleteImage as trashImage } from "../lib/api";
 import type { ImageView } from "../lib/api-shapes";
 import { formatBytes, formatDate } from "../lib/format";
-import { deleteImage, getImage, retryAnalysis } from "../lib/images";
-import { freshest, watchImage } from "../lib/live-images";
+import { getImage, getImagePage, retryAnalysis } from "../lib/images";
+import { forget, freshest, watchImage } from "../lib/live-images";
+import { forgetUpload } from "../lib/uploads";
 import { usePageTitle } from "../lib/page-title";
+
+/** To the trash, with an "Undo" offered over the gallery it returns to. */
+const deleteImage = action(async (id: string, name: string) => {
+  await trashImage(id);
+  forget(id);
+  forgetUpload(id);
+  offerUndo({ ids: [id], what: `“${name}”` });
+  throw redirect("/", { revalidate: getImagePage.key });
+}, "deleteImage");
 
 /** The analysis error is a code; say what it means. */
 function failureText(code: string | null): string {
@@ -163,13 +174,16 @@ function ImageSheet(props: { image: ImageView }) {
       </div>
       <ConfirmDialog
         open={confirming()}
-        title="Delete this image?"
-        confirmLabel={removal.pending ? "Deleting…" : "Delete"}
+        title="Move this image to the trash?"
+        confirmLabel={removal.pending ? "Moving…" : "Move to trash"}
         pending={removal.pending}
         onClose={() => setConfirming(false)}
-        onConfirm={() => void remove(image().id).catch(() => setConfirming(false))}
+        onConfirm={() => void remove(image().id, image().file_name).catch(() => setConfirming(false))}
       >
-        <p>“{image().file_name}” and its description are removed for good.</p>
+        <p>
+          “{image().file_name}” leaves your library, albums and share links now. You can restore it from the trash for 30 days; then it is
+          deleted for good.
+        </p>
       </ConfirmDialog>
     </article>
   );
