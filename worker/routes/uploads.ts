@@ -67,7 +67,7 @@ const companionRoutes = new Hono<AppEnv>()
   })
   .post("/s3/multipart", jsonBody(), validate("json", createInput), async (c) => {
     const input = c.req.valid("json");
-    const upload = await createDirectUpload(c.var.deps, await c.var.caller.user(), {
+    const upload = await createDirectUpload(c.var.deps, c.var.caller, {
       filename: input.filename,
       type: input.type,
       size: input.size ?? input.metadata?.size,

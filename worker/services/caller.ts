@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Deps } from "../deps";
 import { users, type User } from "../db/schema";
@@ -56,7 +56,16 @@ export class Caller {
     if (holder.length === 0) throw invalidToken();
   }
 
-  /** The token's user id if the token is still good: sent alone (confirm) or with a read (read). */
+  /**
+   * The token's user id while the token is still good, else null, as a subquery: a write whose
+   * NOT NULL owner column takes it carries the check itself (no row when the token is not good).
+   */
+  idWhileGood(): SQL {
+    this.#checked = true;
+    return sql`(${this.#holder()})`;
+  }
+
+  /** The token's user id if the token is still good: sent alone (confirm), with a read (read) or in a write (idWhileGood). */
   #holder() {
     return this.deps.db.select({ id: users.id }).from(users).where(this.#holds());
   }
