@@ -20,6 +20,21 @@ export interface AccessClaims {
   jti: string;
 }
 
+/**
+ * The HMAC key for a secret, imported once per isolate: given the secret as a string, hono imports
+ * it again for every token it signs or verifies (D1 in docs/performance.md). Only a secret or two
+ * (during a rotation) is ever in use.
+ */
+const hmacKeys = new Map<string, CryptoKey>();
+async function hmacKey(secret: string): Promise<CryptoKey> {
+  const cached = hmacKeys.get(secret);
+  if (cached) return cached;
+  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+  if (hmacKeys.size >= 4) hmacKeys.clear();
+  hmacKeys.set(secret, key);
+  return key;
+}
+
 export async function issueAccessToken(
   secret: string,
   holder: { userId: string; sessionId: string; tokenVersion: number },
@@ -38,7 +53,7 @@ export async function issueAccessToken(
       typ: "access",
       tv: holder.tokenVersion,
     },
-    secret,
+    await hmacKey(secret),
     "HS256",
   );
 }
@@ -64,7 +79,7 @@ async function verifyHolderToken(secret: string, token: string, kind: keyof type
   const { aud, typ: expectedTyp, ttlSeconds } = holderTokens[kind];
   let payload: Record<string, unknown>;
   try {
-    payload = await verify(token, secret, { alg: "HS256", iss: issuer, aud });
+    payload = await verify(token, await hmacKey(secret), { alg: "HS256", iss: issuer, aud });
   } catch (error) {
     return error instanceof JwtTokenExpired ? "expired" : undefined;
   }
@@ -98,7 +113,7 @@ export async function issueUploadCapability(secret: string, holder: AccessClaims
   const { aud, typ, ttlSeconds } = holderTokens.upload;
   const iat = Math.floor(now / 1000);
   const payload = { iss: issuer, aud, sub: holder.sub, sid: holder.sid, tv: holder.tv, iat, exp: iat + ttlSeconds, jti: crypto.randomUUID(), typ };
-  return { token: await sign(payload, secret, "HS256"), expiresAt: new Date((iat + ttlSeconds) * 1000) };
+  return { token: await sign(payload, await hmacKey(secret), "HS256"), expiresAt: new Date((iat + ttlSeconds) * 1000) };
 }
 
 /** Refused as an access token (another audience and typ), and an access token is refused here. */
