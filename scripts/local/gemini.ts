@@ -110,7 +110,7 @@ async function generateContent(
 ): Promise<void> {
   const clientGone = abortWhenClosed(res);
   const body = await readBody(req);
-  const request = body ? parseGenerateRequest(body) : undefined;
+  const request = body ? await parseGenerateRequest(body) : undefined;
   const keyHeader = req.headers["x-goog-api-key"];
   const entry = context.requests.record({
     model: call.model,

@@ -1,5 +1,4 @@
 import { ascii, u16be, u16le, u32be, u32le } from "./bytes";
-import type { ImageFormat } from "./sniff";
 
 /** What the codecs need of an EXIF block: its byte order, the orientation, and whether it holds more. */
 export interface ExifSummary {
@@ -40,50 +39,10 @@ export function readExif(tiff: Uint8Array): ExifSummary | undefined {
 }
 
 /** EXIF orientation 1–8; anything else (absent, unreadable, out of range) is 1, as viewers treat it. */
-export function exifOrientation(bytes: Uint8Array, format: ImageFormat): number {
-  return orientationOf(findExif(bytes, format));
-}
-
-/** exifOrientation's answer for the TIFF block findExif found (or did not). */
+/** The orientation an EXIF TIFF block gives (1 when there is none, or none in range). */
 export function orientationOf(tiff: Uint8Array | undefined): number {
   const orientation = tiff ? readExif(tiff)?.orientation : undefined;
   return orientation !== undefined && orientation >= 1 && orientation <= 8 ? orientation : 1;
-}
-
-/** The TIFF block of the first EXIF a viewer would read: JPEG APP1, PNG eXIf (any case), WebP EXIF. */
-export function findExif(bytes: Uint8Array, format: ImageFormat): Uint8Array | undefined {
-  if (format === "jpeg") return findJpegExif(bytes);
-  if (format === "png") return findPngExif(bytes);
-  if (format === "webp") return findWebpExif(bytes);
-  return undefined;
-}
-
-function findJpegExif(bytes: Uint8Array): Uint8Array | undefined {
-  for (let at = 2; at + 4 <= bytes.length && bytes[at] === 0xff; ) {
-    const marker = bytes[at + 1];
-    if (marker === 0xda || marker === 0xd9) return undefined; // pixels start: no metadata past here
-    const end = at + 2 + u16be(bytes, at + 2);
-    // "Exif\0" then a pad byte that writers do not all set to zero.
-    if (marker === 0xe1 && ascii(bytes, at + 4, 5) === "Exif\0") return bytes.subarray(at + 10, Math.min(end, bytes.length));
-    at = end;
-  }
-  return undefined;
-}
-
-function findPngExif(bytes: Uint8Array): Uint8Array | undefined {
-  for (let at = 8; at + 12 <= bytes.length; at += 12 + u32be(bytes, at)) {
-    if (ascii(bytes, at + 4).toLowerCase() === "exif") return withoutExifHeader(bytes.subarray(at + 8, at + 8 + u32be(bytes, at)));
-  }
-  return undefined;
-}
-
-function findWebpExif(bytes: Uint8Array): Uint8Array | undefined {
-  for (let at = 12; at + 8 <= bytes.length; ) {
-    const size = u32le(bytes, at + 4);
-    if (ascii(bytes, at) === "EXIF") return withoutExifHeader(bytes.subarray(at + 8, at + 8 + size));
-    at += 8 + size + (size & 1);
-  }
-  return undefined;
 }
 
 /** The PNG and WebP specs store bare TIFF, but some writers keep JPEG's "Exif\0\0" prefix. */

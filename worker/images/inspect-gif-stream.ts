@@ -9,7 +9,7 @@ import { passSubBlocks } from "./strip-gif-stream";
 const noMetadata = { orientation: 1, blocks: {} };
 
 /**
- * readGif (headers.ts) over ranged reads: block by block to the trailer, sub-block
+ * GIF's size reader: block by block to the trailer, sub-block
  * chains followed (and so read) but not held; the first frame can grow the size.
  */
 export async function walkGifForInspection(input: Cursor): Promise<Walked> {

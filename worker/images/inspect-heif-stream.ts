@@ -2,17 +2,17 @@ import { type Problem, cutOff, fourcc, isProblem, u32be } from "./bytes";
 import { malformedBox, readHeifOrientation, readHeifSize } from "./heif";
 import { type Walked, held } from "./inspect-walk";
 import { type ItemRange, heifItemBlocks, locateHeifItems } from "./metadata-blocks";
-import { asciiBytes } from "./rebuild";
+import { asciiBytes } from "./strip-rules";
 import type { Cursor } from "./stream-cursor";
 import { maxHeldBox } from "./strip-heif-stream";
 
 const types = { meta: fourcc("meta"), mdat: fourcc("mdat") };
 
 /**
- * readHeifSize, readHeifOrientation and findHeifItems (heif.ts, metadata-blocks.ts) for
- * a file read in ranges. Every top-level box header is read, as walkBoxes checks them
- * all, and nothing else but meta (held whole, up to maxHeldBox, as the stripper holds
- * it) and the Exif and XMP items' bytes. Those readers then run unchanged on a stand-in
+ * HEIF's size, orientation and Exif and XMP items (heif.ts, metadata-blocks.ts), for a
+ * file read in ranges. Every top-level box header is read, as walkBoxes checks them
+ * all, and nothing else but meta (held whole; over ranged reads up to maxHeldBox, as the
+ * stripper holds it) and the Exif and XMP items' bytes. The readers run on a stand-in
  * for the file: meta as it is, and an empty mdat box where the file has one (they ask
  * only whether it does), before meta if meta ends the file (a box overrunning its
  * parent there is "cut off", elsewhere "corrupt"), after it otherwise. Item offsets
@@ -28,7 +28,7 @@ export async function walkHeifForInspection(input: Cursor): Promise<Walked> {
     const box = await topLevelBox(input);
     if (isProblem(box)) return box;
     if (box.type === types.meta && !meta && !metaTooLarge) {
-      if (box.end - at > maxHeldBox) metaTooLarge = true;
+      if (input.cannotHold(box.end - at, maxHeldBox)) metaTooLarge = true;
       else meta = { bytes: await held(input, at, box.end), endsFile: box.end === input.size };
     }
     if (box.type === types.mdat) hasMdat = true;

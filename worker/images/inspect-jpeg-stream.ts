@@ -8,11 +8,11 @@ import { Planner } from "./stream-output";
 import { copyEntropyCodedData, countRun } from "./strip-jpeg-stream";
 
 /**
- * readJpeg (headers.ts) over ranged reads, segment by segment: where a scan's coded
+ * JPEG's size reader, segment by segment: where a scan's coded
  * data ends, and so whether EOI, further JPEGs (MPF previews, Ultra HDR gain maps) or
  * other data follow, is known only by reading all of it, so all of it is read, a read
- * at a time, and none of it held. Then, from the first read kept aside, findJpegExif's
- * and findJpegXmp's walk (metadata-blocks.ts), which stops at the first scan.
+ * at a time, and none of it held. Then, from the first read kept aside, the walk to
+ * the EXIF and XMP segments, which stops at the first scan.
  */
 export async function walkJpegForInspection(input: Cursor): Promise<Walked> {
   const head = input.fork(0); // the first read: the metadata walk rarely leaves it
@@ -76,9 +76,9 @@ async function readOneJpeg(input: Cursor, start: number): Promise<{ size: ImageS
 const exifHeader = "Exif\0";
 
 /**
- * findJpegExif and findJpegXmp, which follow the same chain of segment lengths from
- * offset 2 (not readJpeg's: they take a fill byte or a standalone marker for a marker
- * with a length, and may then land anywhere), each stopping at its own find.
+ * The first EXIF and XMP segments, found by following the chain of segment lengths from
+ * offset 2 (not the size reader's: it takes a fill byte or a standalone marker for a
+ * marker with a length, and may then land anywhere), each search stopping at its own find.
  */
 async function readJpegMetadata(input: Cursor): Promise<Metadata> {
   let exif: Uint8Array | undefined;

@@ -7,11 +7,10 @@ import type { Cursor } from "./stream-cursor";
 import { maxHeldBlock } from "./stream-output";
 
 /**
- * readPng (headers.ts) over ranged reads: chunk headers only, IDAT skipped, to IEND.
- * On the way, what findPngExif and findPngXmp (exif.ts, metadata-blocks.ts) return,
- * which in a file readPng accepts is the first EXIF chunk (any case) and the first
- * iTXt with the XMP keyword before IEND: an EXIF chunk is held whole (up to
- * maxHeldBlock, as the stripper holds it), XMP up to the reader's own cap.
+ * PNG's size reader: chunk headers only, IDAT skipped, to IEND. On the way, the first
+ * EXIF chunk (any case) and the first iTXt with the XMP keyword before IEND: an EXIF
+ * chunk is held whole (over ranged reads, up to maxHeldBlock, as the stripper holds
+ * it), XMP up to maxBlockBytes.
  */
 export async function walkPngForInspection(input: Cursor): Promise<Walked> {
   if (input.size < 33) return cutOff; // signature + IHDR chunk
@@ -30,7 +29,7 @@ export async function walkPngForInspection(input: Cursor): Promise<Walked> {
     const type = ascii(header, 4);
     if (!exifFound && type.toLowerCase() === "exif") {
       exifFound = true;
-      exif = length > maxHeldBlock ? { tooLarge: maxHeldBlock } : withoutExifHeader(await held(input, at + 8, at + 8 + length));
+      exif = input.cannotHold(length, maxHeldBlock) ? { tooLarge: maxHeldBlock } : withoutExifHeader(await held(input, at + 8, at + 8 + length));
     }
     if (!xmp && type === "iTXt") xmp = await readXmpChunk(input, at + 8, at + 8 + length);
     if (type === "IEND") {
@@ -44,10 +43,10 @@ export async function walkPngForInspection(input: Cursor): Promise<Walked> {
   return cutOff;
 }
 
-/** findPngXmp on an iTXt chunk's data: undefined if its keyword is not XMP's (the search goes on), else what it returns. */
+/** An iTXt chunk's XMP: undefined if its keyword is not XMP's (the search goes on), else the packet (none if compressed). */
 async function readXmpChunk(input: Cursor, start: number, end: number): Promise<{ packet?: Uint8Array } | undefined> {
   input.seek(start);
-  const head = await input.peek(pngXmpKeyword.length + 1); // as findPngXmp, past a short chunk's end
+  const head = await input.peek(pngXmpKeyword.length + 1); // past a short chunk's end too
   if (ascii(head, 0, pngXmpKeyword.length) !== pngXmpKeyword) return undefined;
   if (head[pngXmpKeyword.length] !== 0) return {}; // compressed
   let text = start + pngXmpKeyword.length + 2; // compression flag and method

@@ -2,8 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ascii, concat, u32be, u32le } from "../test/bytes";
 import { makeHeifWithMetadata, xmpPacket } from "../test/heif-images";
 import { exifTiff, makeJpeg, makeJpegWithMetadata, makePngWithMetadata, makeWebpWithMetadata, pngChunk } from "../test/images";
-import { inspectImage } from "./codec";
-import { inspectObject } from "./inspect-stream";
+import { inspectImage } from "./inspect-stream";
 import { testNow, withMetaLast } from "./inspect-test-helpers";
 import { type Part, VirtualFile, generated, held, scanTile } from "./stream-test-helpers";
 
@@ -38,15 +37,15 @@ class CountingReader {
 
 /**
  * The big file made of `parts`; `model` is the same file with its bulk (scan data,
- * IDAT, mdat) cut to a sample, which inspectImage reads whole: its answer is the one.
+ * IDAT, mdat) cut to a sample, held in memory: its answer is the one.
  */
 async function inspectBig(parts: Part[], model: Uint8Array, blockSize?: number) {
   const file = new VirtualFile(parts);
   expect(file.size).toBeGreaterThan(99 * MiB);
-  const expected = inspectImage(model, testNow);
+  const expected = await inspectImage(model, testNow);
   expect(expected.ok).toBe(true);
   const reader = new CountingReader(file);
-  expect(await inspectObject({ size: file.size, read: reader.read }, testNow, { blockSize })).toStrictEqual(expected);
+  expect(await inspectImage({ size: file.size, read: reader.read }, testNow, { blockSize })).toStrictEqual(expected);
   return reader;
 }
 
@@ -57,7 +56,7 @@ function jpegAroundScan(jpeg: Uint8Array) {
   return { head: jpeg.subarray(0, sos + 2 + ((jpeg[sos + 2] << 8) | jpeg[sos + 3])), eoi: new Uint8Array([0xff, 0xd9]) };
 }
 
-describe("inspectObject holds a few MiB of a 100 MiB file, never the file (issue 22)", () => {
+describe("inspectImage holds a few MiB of a 100 MiB file, never the file (issue 22)", () => {
   it.each([undefined, MiB])("reads a 100 MiB JPEG (EXIF, XMP, IPTC, a 100 MiB scan, an appended preview) once, front to back, in reads of %s bytes", async (blockSize) => {
     const { head, eoi } = jpegAroundScan(makeJpegWithMetadata(64, 48, { exif }));
     const preview = makeJpeg(16, 16, [1, 2, 3]);

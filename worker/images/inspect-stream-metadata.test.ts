@@ -8,15 +8,15 @@ import {
 } from "../test/images";
 import { jpegSegment } from "../test/jpeg-encoder";
 import { makeGifWithMetadata, makeJpegWithOddExifHeader, makeJpegWithThumbnails, makeJpegWithTrailingPreview, makePngWithOddChunks } from "../test/metadata-images";
-import { inspectImage, stripMetadata } from "./codec";
-import { inspectObject } from "./inspect-stream";
+import { inspectImage } from "./inspect-stream";
 import { expectInspectedAsWhole, testNow, withMetaLast } from "./inspect-test-helpers";
 import type { ImageFormat } from "./sniff";
+import { stripMetadata } from "./strip-stream";
 import { maxHeldBlock } from "./stream-output";
 import { rangedOver } from "./stream-test-helpers";
 import { maxHeldBox } from "./strip-heif-stream";
 
-/** codec.test.ts's and capture-time.test.ts's images (orientation, size as shown, capture time), over ranged reads. */
+/** orientation.test.ts's and capture-time.test.ts's images (orientation, size as shown, capture time), over ranged reads. */
 
 type Make = () => Uint8Array | Promise<Uint8Array>;
 
@@ -88,7 +88,7 @@ const turnedAndDated: [string, Make][] = [
 
 const fixtureFormats: Record<string, ImageFormat> = { jpg: "jpeg", png: "png", webp: "webp", gif: "gif", heic: "heic", avif: "avif" };
 
-describe("inspectObject: orientation, size as shown and capture time as inspectImage reads them", () => {
+describe("inspectImage over ranged reads: orientation, size as shown and capture time as read from the bytes in memory", () => {
   it.each(turnedAndDated)("for %s", async (_name, make) => {
     expect((await expectInspectedAsWhole(await make())).ok).toBe(true);
   });
@@ -98,7 +98,7 @@ describe("inspectObject: orientation, size as shown and capture time as inspectI
     const whole = await expectInspectedAsWhole(bytes);
     if (!whole.ok) throw new Error(whole.message);
     if (extension !== "gif") expect(whole.image.capturedAt?.local.toISOString()).toBe("2024-05-06T07:08:09.000Z");
-    const stripped = stripMetadata(bytes, fixtureFormats[extension]);
+    const stripped = await stripMetadata(bytes, fixtureFormats[extension]);
     if (!stripped.ok) throw new Error(stripped.message);
     await expectInspectedAsWhole(stripped.bytes);
   });
@@ -116,20 +116,20 @@ function heifWithMetaOver(size: number) {
   return grown;
 }
 
-describe("inspectObject: where it differs from inspectImage, by design", () => {
+describe("inspectImage over ranged reads: where it differs from the bytes in memory, by design", () => {
   const bigExif = concat([exifTiff({ orientation: 6 }), new Uint8Array(maxHeldBlock)]);
   it.each([
     ["a PNG whose EXIF chunk is over 1 MiB", pngWith(pngChunk("eXIf", bigExif))],
     ["a WebP whose EXIF chunk is over 1 MiB", () => makeWebpWithMetadata(8, 8, { exif: bigExif })],
     ["a HEIC whose meta is over 4 MiB", () => heifWithMetaOver(maxHeldBox)],
     ["an AVIF whose ftyp is over 1 MiB", () => concat([isoBox("ftyp", ascii("avif"), u32be(0), new Uint8Array(maxHeldBlock).fill(0x61)), avifWithBrands("avif", []).subarray(16)])],
-  ] as [string, Make][])("refuses %s, a block the stripper would not hold either, as unsupported (inspectImage reads it)", async (_name, make) => {
+  ] as [string, Make][])("refuses %s, a block the stripper would not hold either, as unsupported (held in memory, it is read)", async (_name, make) => {
     const bytes = await make();
-    expect(inspectImage(bytes, testNow).ok).toBe(true);
-    expect(await inspectObject(rangedOver(bytes), testNow)).toEqual({ ok: false, reason: "unsupported", message: expect.stringMatching(/^This (PNG|WebP|HEIC|file) .* too large to read while streaming \(over [14] MiB\)\.$/) });
+    expect((await inspectImage(bytes, testNow)).ok).toBe(true);
+    expect(await inspectImage(rangedOver(bytes), testNow)).toEqual({ ok: false, reason: "unsupported", message: expect.stringMatching(/^This (PNG|WebP|HEIC|file) .* too large to read while streaming \(over [14] MiB\)\.$/) });
   });
 
-  it("still gives inspectImage's refusal for such a file that does not add up", async () => {
+  it("still gives the in-memory refusal for such a file that does not add up", async () => {
     const png = await pngWith(pngChunk("eXIf", bigExif))();
     await expectInspectedAsWhole(png.subarray(0, -1), testNow, [undefined]);
     await expectInspectedAsWhole(concat([png, new Uint8Array([1])]), testNow, [undefined]);
@@ -139,6 +139,6 @@ describe("inspectObject: where it differs from inspectImage, by design", () => {
     const bytes = makeJpegWithMetadata(16, 16, { exif: exifTiff({ orientation: 6 }) });
     let reads = 0;
     const object = { size: bytes.length, read: async (offset: number, length: number) => (reads++ > 0 ? Promise.reject(new Error("S3 503")) : bytes.slice(offset, offset + length)) };
-    await expect(inspectObject(object, testNow, { blockSize: 64 })).rejects.toThrow("S3 503");
+    await expect(inspectImage(object, testNow, { blockSize: 64 })).rejects.toThrow("S3 503");
   });
 });

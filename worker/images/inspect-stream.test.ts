@@ -6,7 +6,7 @@ import {
 } from "../test/images";
 import { expectInspectedAsWhole } from "./inspect-test-helpers";
 
-/** sniff.test.ts's images, each inspected over ranged reads as inspectImage inspects it whole. */
+/** sniff.test.ts's images, each inspected over ranged reads as it is inspected in memory. */
 
 const red: [number, number, number] = [220, 30, 30];
 type Make = () => Uint8Array | Promise<Uint8Array>;
@@ -111,13 +111,13 @@ const hostile: [string, Make][] = [
   }],
   ["a HEIF box overrunning its parent", () => concat([isoBox("ftyp", ascii("avif"), u32be(0)), isoBox("meta", new Uint8Array(4), u32be(100), ascii("iprp")), isoBox("mdat")])],
   ["a HEIF box without a size", () => concat([isoBox("ftyp", ascii("avif"), u32be(0)), isoBox("meta", new Uint8Array(4), isoBox("iprp", isoBox("ipco"))), isoBox("mdat")])],
-  ["a HEIF whose meta ends the file, its last child overrunning it", () => concat([isoBox("ftyp", ascii("avif"), u32be(0)), isoBox("mdat"), isoBox("meta", new Uint8Array(4), u32be(100), ascii("iprp"))])],
+  ["a HEIF whose meta ends the file, its last child overrunning it", async () => concat([isoBox("ftyp", ascii("avif"), u32be(0)), isoBox("mdat"), isoBox("meta", new Uint8Array(4), u32be(100), ascii("iprp"))])],
   ["an AVIF whose 64-bit mdat size overruns", () => concat([makeAvif(40, 30).subarray(0, -40), u32be(1), ascii("mdat"), u32be(1), u32be(0), randomBytes(32)])],
   ["a HEIF without meta", () => concat([isoBox("ftyp", ascii("heic"), u32be(0)), isoBox("mdat", randomBytes(9))])],
   ["a HEIF without mdat", () => makeAvif(40, 30).subarray(0, -40)],
 ];
 
-describe("inspectObject: inspectImage's answer over ranged reads, for sniff.test.ts's files", () => {
+describe("inspectImage over ranged reads: the in-memory answer, for sniff.test.ts's files", () => {
   it.each(samples)("for %s", async (_name, make) => {
     expect((await expectInspectedAsWhole(await make())).ok).toBe(true);
   });
@@ -126,11 +126,11 @@ describe("inspectObject: inspectImage's answer over ranged reads, for sniff.test
     await expectInspectedAsWhole(avifWithBrands(major, compatible));
   });
 
-  it.each(notImages)("refuses %s as inspectImage does", async (_name, make) => {
+  it.each(notImages)("refuses %s as it does in memory", async (_name, make) => {
     expect((await expectInspectedAsWhole(await make())).ok).toBe(false);
   });
 
-  it.each(realFormats)("for every prefix of a %s, refused as inspectImage refuses it", async (_name, make) => {
+  it.each(realFormats)("for every prefix of a %s, refused as in memory", async (_name, make) => {
     const bytes = await make();
     for (let length = 0; length <= bytes.length; length++) await expectInspectedAsWhole(truncate(bytes, length), undefined, [7, undefined]);
   });

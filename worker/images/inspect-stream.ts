@@ -1,25 +1,40 @@
 import { ascii, isProblem, u32be } from "./bytes";
-import { type InspectResult, inspectImage, inspected } from "./codec";
+import { type CaptureTime, readCaptureTime } from "./capture-time";
 import { walkGifForInspection } from "./inspect-gif-stream";
 import { walkHeifForInspection } from "./inspect-heif-stream";
 import { walkJpegForInspection } from "./inspect-jpeg-stream";
 import { walkPngForInspection } from "./inspect-png-stream";
 import type { Walked } from "./inspect-walk";
+import type { MetadataBlocks } from "./metadata-blocks";
 import { walkWebpForInspection } from "./inspect-webp-stream";
-import { type ImageFormat, detectFormat, formatLabel, refusedAs, sizedAs } from "./sniff";
-import { Cursor } from "./stream-cursor";
+import { type ImageFormat, type SniffedImage, detectFormat, formatLabel, refusedAs, sizedAs } from "./sniff";
+import type { Cursor } from "./stream-cursor";
 import { maxHeldBlock } from "./stream-output";
-import type { RangedObject, StreamOptions } from "./strip-stream";
+import { type ImageSource, type StreamOptions, cursorOver } from "./strip-stream";
 
 /**
- * inspectImage (codec.ts) for objects too big to hold: the same answer, field for
- * field and refusal for refusal, from ranged reads. Each format's walk
- * (inspect-*-stream.ts) follows its size reader step by step, reading chunk and box
- * headers and skipping the rest where the format allows (PNG, WebP, HEIF), all of a
- * JPEG or GIF where it does not (only reading every byte finds where a scan or a
- * sub-block chain ends); the metadata blocks it holds are the ones inspectImage reads.
- * At most a read or two (blockSize each) and the blocks are held at a time.
+ * The one inspector, for objects in the bucket (ranged reads) and bytes in memory alike:
+ * type (from the bytes alone), stored size, orientation and capture time. Each format's
+ * walk (inspect-*-stream.ts) follows its size reader step by step, reading chunk and box
+ * headers and skipping the rest where the format allows (PNG, WebP, HEIF), all of a JPEG
+ * or GIF where it does not (only reading every byte finds where a scan or a sub-block
+ * chain ends), and holds only the EXIF and XMP blocks. Over ranged reads, at most a read
+ * or two (blockSize each) and those blocks are held at a time.
  */
+
+export interface InspectedImage extends SniffedImage {
+  /** EXIF orientation 1–8 (HEIF's irot/imir translated): how the stored pixels are turned for display. */
+  orientation: number;
+  /** The size as shown, orientation applied: stored width and height swap for orientations 5–8. */
+  displayWidth: number;
+  displayHeight: number;
+  /** When the photo was taken, from EXIF or XMP (read before stripping removes them); undefined when unknown or implausible. */
+  capturedAt?: CaptureTime;
+}
+
+export type InspectResult =
+  | { ok: true; image: InspectedImage }
+  | { ok: false; reason: "empty" | "unsupported" | "truncated" | "corrupt"; message: string };
 
 /** Reads are few and large: a Worker's subrequests are counted, and a 100 MiB JPEG is read whole. */
 const defaultBlockSize = 4 * 1024 * 1024;
@@ -36,14 +51,13 @@ const walks: Record<ImageFormat, (input: Cursor) => Promise<Walked>> = {
 type Refusal = Extract<InspectResult, { ok: false }>;
 
 /**
- * What inspectImage(the object's bytes, now) answers, but for a block it would have
- * to hold that is past what the streaming stripper holds (an EXIF chunk over 1 MiB,
- * HEIF's meta over 4 MiB, an ftyp over 1 MiB): that file is refused as unsupported.
- * A read that fails rejects.
+ * Refuses what does not add up; and, over ranged reads, a block it would have to hold
+ * that is past what the streaming stripper holds (an EXIF chunk over 1 MiB, HEIF's meta
+ * over 4 MiB, an ftyp over 1 MiB), as unsupported. A read that fails rejects.
  */
-export async function inspectObject(object: RangedObject, now = new Date(), options: StreamOptions = {}): Promise<InspectResult> {
-  if (object.size === 0) return inspectImage(new Uint8Array(0), now);
-  const input = Cursor.ranged(object.size, object.read, options.blockSize ?? defaultBlockSize);
+export async function inspectImage(object: ImageSource, now = new Date(), options: StreamOptions = {}): Promise<InspectResult> {
+  const input = cursorOver(object, options.blockSize ?? defaultBlockSize);
+  if (input.size === 0) return { ok: false, reason: "empty", message: "The file is empty." };
   const format = await detect(input);
   if (typeof format !== "string") return format;
   const walked = await walks[format](input);
@@ -66,7 +80,7 @@ async function detect(input: Cursor): Promise<ImageFormat | Refusal> {
   const mayBeHeif = format === "avif" || format === "heic" || typeof format !== "string";
   if (mayBeHeif && head.length >= 12 && ascii(head, 4) === "ftyp") {
     const brandsEnd = Math.min(input.size, Math.max(16, u32be(head, 0)));
-    if (brandsEnd > maxHeldBlock) return tooLarge("file declares a file-type box", maxHeldBlock);
+    if (input.cannotHold(brandsEnd, maxHeldBlock)) return tooLarge("file declares a file-type box", maxHeldBlock);
     format = detectFormat(await input.peek(brandsEnd));
   }
   return typeof format === "string" ? format : { ok: false, reason: "unsupported", message: format.unsupported };
@@ -78,3 +92,11 @@ const tooLarge = (what: string, limit: number): Refusal => ({
   reason: "unsupported",
   message: `This ${what} too large to read while streaming (over ${limit / (1024 * 1024)} MiB).`,
 });
+
+/** The image, its orientation and its EXIF and XMP blocks, as InspectedImage. */
+function inspected(image: SniffedImage, orientation: number, blocks: MetadataBlocks, now: Date): InspectedImage {
+  const { width, height } = image;
+  const turned = orientation >= 5;
+  const capturedAt = readCaptureTime(blocks, now);
+  return { ...image, orientation, displayWidth: turned ? height : width, displayHeight: turned ? width : height, ...(capturedAt ? { capturedAt } : {}) };
+}

@@ -1,20 +1,19 @@
 import { expect } from "vitest";
-import { type InspectResult, inspectImage } from "./codec";
-import { inspectObject } from "./inspect-stream";
+import { type InspectResult, inspectImage } from "./inspect-stream";
 import { rangedOver } from "./stream-test-helpers";
 
 /**
- * For the streaming inspector's tests only: inspectObject over ranged reads of
- * bytes, checked against inspectImage's answer for the same bytes.
+ * For the inspector's tests only: inspectImage over ranged reads of bytes,
+ * checked against its answer for the same bytes held in memory.
  */
 
 export const testNow = new Date("2026-06-01T12:00:00Z");
 
-/** inspectObject at read sizes from 1 byte up (the default last) equals inspectImage, field for field; returns that answer. */
+/** inspectImage at read sizes from 1 byte up (the default last) equals its answer in memory, field for field; returns that answer. */
 export async function expectInspectedAsWhole(bytes: Uint8Array, now = testNow, blockSizes: (number | undefined)[] = [1, 7, 512, undefined]): Promise<InspectResult> {
-  const whole = inspectImage(bytes, now);
+  const whole = await inspectImage(bytes, now);
   for (const blockSize of blockSizes) {
-    expect(await inspectObject(rangedOver(bytes), now, { blockSize }), `read size ${blockSize ?? "default"}`).toStrictEqual(whole);
+    expect(await inspectImage(rangedOver(bytes), now, { blockSize }), `read size ${blockSize ?? "default"}`).toStrictEqual(whole);
   }
   return whole;
 }

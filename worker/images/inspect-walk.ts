@@ -3,23 +3,22 @@ import type { MetadataBlocks } from "./metadata-blocks";
 import type { Cursor } from "./stream-cursor";
 
 /**
- * What the streaming inspector's walks (inspect-*-stream.ts) hand back: each follows
- * its format's size reader in headers.ts or heif.ts step by step over a Cursor, and
- * reads what the metadata finders would read, holding only the blocks they return.
+ * What the inspector's walks (inspect-*-stream.ts) hand back: each reads its format's
+ * structure over a Cursor for the size, holding only the EXIF and XMP blocks.
  */
 
-/** What inspectImage reads besides the size: the orientation, and the EXIF and XMP blocks findMetadataBlocks returns. */
+/** What inspectImage reads besides the size: the orientation, and the EXIF and XMP blocks. */
 export interface Metadata {
   orientation: number;
   blocks: MetadataBlocks;
 }
 
-/** A block inspectImage would read whole that is over `limit` bytes: refused rather than held. */
+/** A block to read whole that is over `limit` bytes, over ranged reads: refused rather than held. */
 export interface TooLarge {
   tooLarge: number;
 }
 
-/** The size reader accepted the file's structure; `metadata` is asked only if sniffImage accepts the size too. */
+/** The size reader accepted the file's structure; `metadata` is asked only if sizedAs accepts the size too. */
 interface Sized {
   size: ImageSize;
   metadata(): Promise<Metadata | TooLarge>;

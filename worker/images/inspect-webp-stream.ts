@@ -7,11 +7,10 @@ import type { Cursor } from "./stream-cursor";
 import { maxHeldBlock } from "./stream-output";
 
 /**
- * readWebp (headers.ts) over ranged reads: the chunk headers to the RIFF end, each
- * chunk's body skipped, then the first chunk's bitstream header, which the first read
- * holds. On the way, what findWebpExif and findWebpXmp return, which in a file
- * readWebp accepts is the first top-level EXIF and XMP chunk: EXIF held whole (up to
- * maxHeldBlock, as the stripper holds it), XMP up to the reader's own cap.
+ * WebP's size reader: the chunk headers to the RIFF end, each chunk's body skipped,
+ * then the first chunk's bitstream header, which the first read holds. On the way,
+ * the first top-level EXIF and XMP chunks: EXIF held whole (over ranged reads, up to
+ * maxHeldBlock, as the stripper holds it), XMP up to maxBlockBytes.
  */
 export async function walkWebpForInspection(input: Cursor): Promise<Walked> {
   const head = (await input.peek(30)).slice(); // RIFF header, the first chunk's header, and what readWebpBitstreamSize reads after it
@@ -30,7 +29,7 @@ export async function walkWebpForInspection(input: Cursor): Promise<Walked> {
     const type = ascii(header, 0);
     if (type === "EXIF" && !exifFound) {
       exifFound = true;
-      exif = size > maxHeldBlock ? { tooLarge: maxHeldBlock } : withoutExifHeader(await held(input, at + 8, at + 8 + size));
+      exif = input.cannotHold(size, maxHeldBlock) ? { tooLarge: maxHeldBlock } : withoutExifHeader(await held(input, at + 8, at + 8 + size));
     } else if (type === "XMP " && !xmpFound) {
       xmpFound = true;
       xmp = size > 0 ? await held(input, at + 8, at + 8 + Math.min(size, maxBlockBytes)) : undefined;

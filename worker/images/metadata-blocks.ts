@@ -1,8 +1,6 @@
-import { ascii, fourcc, u32be, u32le } from "./bytes";
-import { findExif } from "./exif";
+import { fourcc, u32be } from "./bytes";
 import { type Box, walkBoxes } from "./heif";
 import { readItemInfos, readItemLocations } from "./heif-items";
-import type { ImageFormat } from "./sniff";
 
 /**
  * Where a file keeps its EXIF (a TIFF block) and its XMP packet, for readers of
@@ -17,66 +15,9 @@ export interface MetadataBlocks {
 export const maxBlockBytes = 1024 * 1024;
 export const xmpJpegHeader = "http://ns.adobe.com/xap/1.0/\0";
 
-export function findMetadataBlocks(bytes: Uint8Array, format: ImageFormat): MetadataBlocks {
-  if (format === "heic" || format === "avif") return findHeifItems(bytes);
-  return { exif: findExif(bytes, format), xmp: findXmp(bytes, format) };
-}
-
-function findXmp(bytes: Uint8Array, format: ImageFormat): Uint8Array | undefined {
-  if (format === "jpeg") return findJpegXmp(bytes);
-  if (format === "png") return findPngXmp(bytes);
-  if (format === "webp") return findWebpXmp(bytes);
-  return undefined;
-}
-
-function findJpegXmp(bytes: Uint8Array): Uint8Array | undefined {
-  for (let at = 2; at + 4 <= bytes.length && bytes[at] === 0xff; ) {
-    const marker = bytes[at + 1];
-    if (marker === 0xda || marker === 0xd9) return undefined;
-    const end = at + 2 + ((bytes[at + 2] << 8) | bytes[at + 3]);
-    if (marker === 0xe1 && ascii(bytes, at + 4, xmpJpegHeader.length) === xmpJpegHeader) {
-      return capped(bytes, at + 4 + xmpJpegHeader.length, Math.min(end, bytes.length));
-    }
-    at = end;
-  }
-  return undefined;
-}
-
 export const pngXmpKeyword = "XML:com.adobe.xmp\0";
 
-/** iTXt with keyword "XML:com.adobe.xmp", uncompressed (a compressed one would need inflating: skipped). */
-function findPngXmp(bytes: Uint8Array): Uint8Array | undefined {
-  for (let at = 8; at + 12 <= bytes.length; at += 12 + u32be(bytes, at)) {
-    const start = at + 8;
-    const end = Math.min(start + u32be(bytes, at), bytes.length);
-    if (ascii(bytes, at + 4) !== "iTXt" || ascii(bytes, start, pngXmpKeyword.length) !== pngXmpKeyword) continue;
-    let text = start + pngXmpKeyword.length;
-    if (bytes[text] !== 0) return undefined; // compressed
-    text += 2; // compression flag and method
-    for (let nul = 0; nul < 2 && text < end; text++) if (bytes[text] === 0) nul++; // language tag, translated keyword
-    return capped(bytes, text, end);
-  }
-  return undefined;
-}
-
-function findWebpXmp(bytes: Uint8Array): Uint8Array | undefined {
-  for (let at = 12; at + 8 <= bytes.length; ) {
-    const size = u32le(bytes, at + 4);
-    if (ascii(bytes, at) === "XMP ") return capped(bytes, at + 8, Math.min(at + 8 + size, bytes.length));
-    at += 8 + size + (size & 1);
-  }
-  return undefined;
-}
-
 const fourccs = { meta: fourcc("meta"), iinf: fourcc("iinf"), iloc: fourcc("iloc"), idat: fourcc("idat"), exif: fourcc("Exif"), mime: fourcc("mime") };
-
-/** HEIC/AVIF: the Exif item and the XMP (`mime`, application/rdf+xml) item, from mdat or meta's idat. */
-function findHeifItems(bytes: Uint8Array): MetadataBlocks {
-  const located = locateHeifItems(bytes, bytes.length);
-  if (!located) return {};
-  const read = (ranges: ItemRange[] | undefined) => ranges?.map((range) => bytes.subarray(range.start, range.end));
-  return heifItemBlocks(read(located.exif), read(located.xmp));
-}
 
 /** Where an item's bytes are: a range of the file (iloc's file offsets), or of `bytes` (meta's idat). */
 export interface ItemRange {
@@ -86,8 +27,8 @@ export interface ItemRange {
 }
 
 /**
- * findHeifItems' first half, for a file of `fileSize` bytes whose first top-level meta is the
- * first in `bytes` (the whole file, or meta held alone: inspect-heif-stream.ts): where the
+ * For a file of `fileSize` bytes whose first top-level meta is the first in `bytes`
+ * (meta held alone: inspect-heif-stream.ts): where the
  * Exif and XMP items' bytes are, each at most maxBlockBytes. Undefined: no tables to read.
  */
 export function locateHeifItems(bytes: Uint8Array, fileSize: number): { exif?: ItemRange[]; xmp?: ItemRange[] } | undefined {
@@ -119,7 +60,7 @@ export function locateHeifItems(bytes: Uint8Array, fileSize: number): { exif?: I
   return { exif: exifItem && itemRanges(exifItem.id), xmp: xmpItem && itemRanges(xmpItem.id) };
 }
 
-/** findHeifItems' second half: the blocks, from the bytes of the ranges locateHeifItems gave. */
+/** The blocks, from the bytes of the ranges locateHeifItems gave. */
 export function heifItemBlocks(exif: Uint8Array[] | undefined, xmp: Uint8Array[] | undefined): MetadataBlocks {
   return { exif: exif && tiffOfExifItem(joinedParts(exif)), xmp: xmp && joinedParts(xmp) };
 }
@@ -137,10 +78,6 @@ function firstChild(bytes: Uint8Array, parent: { start: number; end: number }, t
     if (boxType === type) found ??= { type, start, end };
   });
   return problem ? undefined : found;
-}
-
-function capped(bytes: Uint8Array, start: number, end: number) {
-  return start < end ? bytes.subarray(start, Math.min(end, start + maxBlockBytes)) : undefined;
 }
 
 function joinedParts(parts: Uint8Array[]) {

@@ -1,6 +1,4 @@
-import { readHeifSize } from "./heif";
 import { type ImageSize, type Problem, ascii, isProblem, u32be } from "./bytes";
-import { readGif, readJpeg, readPng, readWebp } from "./headers";
 
 export type ImageFormat = "jpeg" | "png" | "webp" | "gif" | "avif" | "heic";
 
@@ -12,7 +10,7 @@ export interface SniffedImage {
   height: number;
 }
 
-export type SniffResult =
+type SniffResult =
   | { ok: true; image: SniffedImage }
   | { ok: false; reason: "empty" | "unsupported" | "truncated" | "corrupt"; message: string };
 
@@ -20,16 +18,15 @@ interface FormatInfo {
   label: string;
   contentType: string;
   extension: string;
-  read: (bytes: Uint8Array) => ImageSize | Problem;
 }
 
 const formats: Record<ImageFormat, FormatInfo> = {
-  jpeg: { label: "JPEG", contentType: "image/jpeg", extension: "jpg", read: readJpeg },
-  png: { label: "PNG", contentType: "image/png", extension: "png", read: readPng },
-  webp: { label: "WebP", contentType: "image/webp", extension: "webp", read: readWebp },
-  gif: { label: "GIF", contentType: "image/gif", extension: "gif", read: readGif },
-  avif: { label: "AVIF", contentType: "image/avif", extension: "avif", read: readHeifSize },
-  heic: { label: "HEIC", contentType: "image/heic", extension: "heic", read: readHeifSize },
+  jpeg: { label: "JPEG", contentType: "image/jpeg", extension: "jpg" },
+  png: { label: "PNG", contentType: "image/png", extension: "png" },
+  webp: { label: "WebP", contentType: "image/webp", extension: "webp" },
+  gif: { label: "GIF", contentType: "image/gif", extension: "gif" },
+  avif: { label: "AVIF", contentType: "image/avif", extension: "avif" },
+  heic: { label: "HEIC", contentType: "image/heic", extension: "heic" },
 };
 
 /** Every content type an upload can be stored as. */
@@ -38,19 +35,12 @@ export const imageContentTypes = Object.values(formats).map((format) => format.c
 const notAnImage = "Only JPEG, PNG, WebP, GIF, AVIF and HEIC images are accepted.";
 
 /**
- * Identifies an upload by its bytes alone (the file name and Content-Type are the
- * client's word) and reads its pixel size from the header. The input is hostile:
- * this never throws, and a file that is cut short or carries data past its end is
- * refused rather than guessed at.
+ * An upload is identified by its bytes alone (the file name and Content-Type are the
+ * client's word), its pixel size read from its structure (inspect-*-stream.ts). The
+ * input is hostile: a file that is cut short or carries data past its end is refused
+ * rather than guessed at. This is the answer once `format`'s walk has read the file:
+ * the image, or why it is refused.
  */
-export function sniffImage(bytes: Uint8Array): SniffResult {
-  if (bytes.length === 0) return { ok: false, reason: "empty", message: "The file is empty." };
-  const format = detectFormat(bytes);
-  if (typeof format !== "string") return { ok: false, reason: "unsupported", message: format.unsupported };
-  return sizedAs(format, formats[format].read(bytes));
-}
-
-/** sniffImage's answer once `format`'s reader has read the file: the image, or why it is refused. */
 export function sizedAs(format: ImageFormat, size: ImageSize | Problem): SniffResult {
   const { label, contentType, extension } = formats[format];
   if (isProblem(size)) return refusedAs(format, size);

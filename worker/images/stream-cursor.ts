@@ -27,7 +27,14 @@ export class Cursor {
   private constructor(
     readonly size: number,
     private readonly supply: Supply,
+    /** The whole object is already in memory (one window over it): no block is too large to hold. */
+    private readonly holdsAll = false,
   ) {}
+
+  /** Over bytes already in memory (a proxied upload, a file in the browser): one window, no copies. */
+  static held(bytes: Uint8Array): Cursor {
+    return new Cursor(bytes.length, { ranged: true, release: async () => {}, next: async (offset) => bytes.subarray(offset) }, true);
+  }
 
   static ranged(size: number, read: RangeReader, blockSize: number): Cursor {
     return new Cursor(size, {
@@ -62,7 +69,7 @@ export class Cursor {
   /** Another cursor at `position` over the same object, sharing what is already read: ranged only. */
   fork(position: number): Cursor {
     if (!this.supply.ranged) throw new Error("A streamed object cannot be read twice.");
-    const fork = new Cursor(this.size, this.supply);
+    const fork = new Cursor(this.size, this.supply, this.holdsAll);
     fork.window = this.window;
     fork.windowStart = this.windowStart;
     fork.position = position;
@@ -98,6 +105,11 @@ export class Cursor {
       offset = 0;
     }
     return this.window.subarray(offset, offset + wanted);
+  }
+
+  /** A block of `length` bytes the walk would have to hold is over `limit`; never when the object is held already. */
+  cannotHold(length: number, limit: number): boolean {
+    return !this.holdsAll && length > limit;
   }
 
   skip(length: number): void {

@@ -1,4 +1,3 @@
-import { unreadable } from "./rebuild";
 import type { Cursor } from "./stream-cursor";
 
 /**
@@ -133,7 +132,7 @@ export class Emitter extends Output {
   }
 }
 
-/** Why a streamed file is refused: stripMetadata's `ok: false`. */
+/** Why a file's metadata cannot be stripped. */
 export type Refusal = { ok: false; message: string };
 
 /** A walk's verdict: done, with what the next pass needs to know, or refused. */
@@ -141,8 +140,11 @@ export type Walked<Plan> = { ok: true; plan: Plan } | Refusal;
 
 export const done = { ok: true, plan: undefined } as const;
 
-/** stripMetadata's own refusal, word for word. */
-export const cannotFollow = (what: string) => unreadable(what) as Refusal;
+/** A structure that does not add up: refused rather than stored with whatever it may carry. */
+export const cannotFollow = (what: string): Refusal => ({
+  ok: false,
+  message: `This ${what} file's structure could not be followed, so its metadata cannot be removed.`,
+});
 
 /** A metadata block a walk would have to hold whole, and will not past this size. */
 export const maxHeldBlock = 1024 * 1024;

@@ -1,11 +1,10 @@
 import type { ImageFormat } from "./sniff";
-import { stripMetadata } from "./strip";
-import { type RangedObject, type StripOutcome, stripMetadataInOnePass, stripMetadataStream } from "./strip-stream";
+import { type RangedObject, type StripOutcome, stripMetadata, stripMetadataInOnePass, stripMetadataStream } from "./strip-stream";
 
 /**
  * For the streaming strippers' tests only (test helpers may not live in
  * worker/test/ for this work): objects as ranged reads or streams over bytes,
- * and what the streamed strip came to, next to stripMetadata's answer.
+ * and what the streamed strip came to, next to stripMetadata's answer for the bytes in memory.
  */
 
 export const rangedOver = (bytes: Uint8Array): RangedObject => ({
@@ -42,8 +41,8 @@ export async function collect(stream: ReadableStream<Uint8Array>): Promise<Uint8
 /** What a strip came to, in stripMetadata's terms: the bytes and `removed`, or the refusal's message. */
 export type Stripped = { ok: true; bytes: Uint8Array; removed: string[] } | { ok: false; message: string };
 
-export function wholeStrip(bytes: Uint8Array, format: ImageFormat): Stripped {
-  const result = stripMetadata(bytes, format);
+export async function wholeStrip(bytes: Uint8Array, format: ImageFormat): Promise<Stripped> {
+  const result = await stripMetadata(bytes, format);
   return result.ok ? { ok: true, bytes: result.bytes, removed: result.removed } : result;
 }
 

@@ -5,7 +5,7 @@ import { type Output, type Walked, cannotFollow, done } from "./stream-output";
 import { application, droppedExtension, graphicControl, keptApplications } from "./strip-gif";
 
 /**
- * stripGif (strip-gif.ts) as a walk over a stream: block by block to the trailer,
+ * The GIF allow-list (strip-gif.ts) as a walk over a stream: block by block to the trailer,
  * each block kept or dropped as its first bytes say, its sub-blocks copied or
  * passed over as they are read.
  */
@@ -44,7 +44,7 @@ export async function walkGif(input: Cursor, out: Output): Promise<Walked<undefi
   return cannotFollow("GIF"); // no trailer
 }
 
-/** skipSubBlocks (headers.ts), copying or not: true once the zero-length terminator has gone by. */
+/** Walks a sub-block chain, copying or not: true once the zero-length terminator has gone by. */
 export async function passSubBlocks(input: Cursor, out: Output, keep: boolean): Promise<boolean> {
   let pending = 0; // bytes of the current sub-block not yet passed
   for (;;) {

@@ -1,7 +1,7 @@
 import { readItemId } from "./heif";
 import { type ItemLocation, readAssociations, readItemInfos, readItemLocations, readReferences } from "./heif-items";
 import { type Edits, type HeifTables, type Node, children, rewriteTables } from "./heif-rewrite";
-import { label, labelExif } from "./rebuild";
+import { label, labelExif } from "./strip-rules";
 import type { Cursor } from "./stream-cursor";
 import { type Refusal, maxHeldBlock, tooLarge } from "./stream-output";
 import { exifItem, exifTiff, itemsToDrop, keptInMeta, keptProperties, overlapCheck, type } from "./strip-heif";
@@ -61,7 +61,7 @@ export async function stripMetaModel(input: Cursor, edits: Edits, meta: Node, me
     const spans = (location?.extents ?? []).filter((extent) => extent.length > 0).map((extent) => location && locate(location, extent));
     if (what === exifItem) {
       const span = spans[0];
-      if (span && span[1] - span[0] > maxHeldBlock) return tooLarge("HEIF");
+      if (span && input.cannotHold(span[1] - span[0], maxHeldBlock)) return tooLarge("HEIF");
       const payload = span ? await input.fork(span[0]).peek(span[1] - span[0]) : new Uint8Array();
       labelExif(exifTiff(payload, [0, payload.length]), edits.removed);
     } else {

@@ -1,6 +1,6 @@
 import { u32be } from "./bytes";
 import { Edits, type Node } from "./heif-rewrite";
-import { asciiBytes, label } from "./rebuild";
+import { asciiBytes, label } from "./strip-rules";
 import type { Cursor } from "./stream-cursor";
 import { type Output, Planner, type Walked, cannotFollow, tooLarge } from "./stream-output";
 import { stripMetaModel } from "./strip-heif-meta-stream";
@@ -18,7 +18,7 @@ export const maxHeldBox = 4 * 1024 * 1024;
 const free = asciiBytes("free");
 
 /**
- * stripHeif (strip-heif.ts) as a walk over ranged reads. Stripping HEIF moves no
+ * The HEIF allow-list (strip-heif.ts) as a walk over ranged reads. Stripping HEIF moves no
  * byte and changes no length, so the file streams as it is with three kinds of
  * change laid over it: meta (read whole and stripped by the same rules, its item
  * tables rebuilt by heif-rewrite), moov (its udta/meta gone, times zeroed), other
@@ -42,12 +42,12 @@ export async function walkHeif(input: Cursor, out: Output, plan?: HeifPlan): Pro
     const length = box.end - box.from;
     const relative = { type: box.type, from: 0, start: box.start - box.from, end: length };
     if (box.type === type.meta && !meta) {
-      if (length > maxHeldBox) return tooLarge("HEIF");
+      if (input.cannotHold(length, maxHeldBox)) return tooLarge("HEIF");
       meta = { from: box.from, node: relative, bytes: plan?.meta?.bytes ?? (await input.peek(length)).slice() };
       if (plan?.meta) input.skip(length);
       await (plan?.meta ? out.add(plan.meta.bytes) : out.copy(length));
     } else if (box.type === type.moov) {
-      if (length > maxHeldBox) return tooLarge("HEIF");
+      if (input.cannotHold(length, maxHeldBox)) return tooLarge("HEIF");
       const edits = new Edits(await input.peek(length));
       if (!clearMovie(edits, relative)) return cannotFollow("HEIF");
       for (const what of edits.removed) out.removed.add(what);
@@ -55,7 +55,7 @@ export async function walkHeif(input: Cursor, out: Output, plan?: HeifPlan): Pro
       await out.add(edits.bytes);
     } else if (!keptTopLevel.has(box.type) || box.type === type.meta) {
       const headerLength = box.start - box.from;
-      const head = await input.peek(headerLength + xmpUuid.length); // as stripHeif, past a short box's end
+      const head = await input.peek(headerLength + xmpUuid.length); // past a short box's end too
       const isXmp = box.type === type.uuid && xmpUuid.every((byte, i) => head[headerLength + i] === byte);
       out.removed.add(isXmp ? label.xmp : label.other);
       const header = head.slice(0, headerLength);

@@ -1,17 +1,16 @@
 import { u16be } from "./bytes";
-import { Rebuild, keptExif, label, labelExif, startsWith } from "./rebuild";
+import { keptExif, label, labelExif, startsWith } from "./strip-rules";
 import type { Cursor } from "./stream-cursor";
 import { type Output, type Walked, cannotFollow, done } from "./stream-output";
-import { exifSegment, isCodingSegment, keepOrDrop } from "./strip-jpeg";
+import { exifSegment, isCodingSegment, otherSegment } from "./strip-jpeg";
 
 /**
- * stripJpeg (strip-jpeg.ts) as a walk over a stream: the same rules segment by
+ * The JPEG allow-list (strip-jpeg.ts) as a walk over a stream, segment by
  * segment, each segment (64 KiB at most) looked at whole, scan data copied as it
  * is read. Runs of fill bytes and the zero padding after EOI are counted, not held.
  */
 export async function walkJpeg(input: Cursor, out: Output): Promise<Walked<undefined>> {
   await out.copy(Math.min(2, input.size));
-  const decision = new SegmentDecision();
   let exifSeen = false;
   while (input.position < input.size) {
     if ((await input.peek(1))[0] !== 0xff) return cannotFollow("JPEG");
@@ -64,43 +63,17 @@ export async function walkJpeg(input: Cursor, out: Output): Promise<Walked<undef
         if (replacement) await out.add(exifSegment(replacement));
       }
     } else {
-      decision.decide(marker, body, out.removed);
-      if (decision.kept) {
+      const decision = otherSegment(marker, body, out.removed);
+      if (decision === "keep") {
         await keepMarker();
         await out.copy(length);
       } else {
         input.skip(length);
-        if (decision.replacement) await out.add(decision.replacement);
+        if (decision) await out.add(decision);
       }
     }
   }
   return cannotFollow("JPEG"); // no EOI
-}
-
-/** Catches strip-jpeg's rule for the other segments (JFIF, ICC, Adobe, the rest) so one rule serves both strippers. */
-class SegmentDecision extends Rebuild {
-  kept = false;
-  replacement: Uint8Array | undefined;
-
-  constructor() {
-    super(new Uint8Array(0));
-  }
-
-  decide(marker: number, body: Uint8Array, removed: Set<string>): void {
-    this.kept = false;
-    this.replacement = undefined;
-    this.removed.clear();
-    keepOrDrop(this, marker, body, 0, 0);
-    for (const what of this.removed) removed.add(what);
-  }
-
-  override keep(): void {
-    this.kept = true;
-  }
-
-  override add(piece: Uint8Array): void {
-    this.replacement = piece;
-  }
 }
 
 /** Moves past a run of `byte`, however long, and says how long it was. */

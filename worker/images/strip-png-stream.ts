@@ -1,6 +1,6 @@
 import { fourcc, u32be } from "./bytes";
 import { withoutExifHeader } from "./exif";
-import { keptExif, label, labelExif, startsWith } from "./rebuild";
+import { keptExif, label, labelExif, startsWith } from "./strip-rules";
 import type { Cursor } from "./stream-cursor";
 import { type Output, type Walked, cannotFollow, done, maxHeldBlock, tooLarge } from "./stream-output";
 import { asciiCaseBits, exifAnyCase, iend, kept, pngChunk, textChunks, xmpChunk } from "./strip-png";
@@ -8,7 +8,7 @@ import { asciiCaseBits, exifAnyCase, iend, kept, pngChunk, textChunks, xmpChunk 
 const xmpKeyword = "XML:com.adobe.xmp\0";
 
 /**
- * stripPng (strip-png.ts) as a walk over a stream: chunk by chunk to IEND, kept
+ * The PNG allow-list (strip-png.ts) as a walk over a stream: chunk by chunk to IEND, kept
  * chunks copied as they are read (IDAT never held), ancillary ones judged by
  * their header; only an EXIF chunk is looked at whole, up to maxHeldBlock.
  */
@@ -24,7 +24,7 @@ export async function walkPng(input: Cursor, out: Output): Promise<Walked<undefi
     if (kept.has(type)) {
       await out.copy(end - at);
     } else if ((type | asciiCaseBits) >>> 0 === exifAnyCase) {
-      if (length > maxHeldBlock) return tooLarge("PNG");
+      if (input.cannotHold(length, maxHeldBlock)) return tooLarge("PNG");
       const tiff = withoutExifHeader((await input.peek(end - at)).subarray(8, 8 + length));
       let replacement: Uint8Array | undefined;
       if (exifSeen) labelExif(tiff, out.removed);

@@ -1,6 +1,5 @@
-import { fourcc, u32be } from "./bytes";
-import { Rebuild, type StripResult, asciiBytes, keptExif, label, labelExif, startsWith, unreadable } from "./rebuild";
-import { withoutExifHeader } from "./exif";
+import { fourcc } from "./bytes";
+import { asciiBytes } from "./strip-rules";
 
 /**
  * PNG allow-list: the critical chunks, the ones that change how the pixels look
@@ -9,6 +8,7 @@ import { withoutExifHeader } from "./exif";
  * EXIF chunk, in whatever case it is spelled (readers accept any), becomes a
  * minimal eXIf keeping only the orientation. Every other chunk goes. Kept chunks
  * are copied whole: each CRC covers its own chunk only.
+ * The rules; strip-png-stream.ts walks the file by them.
  */
 export const kept = new Set(
   [
@@ -22,41 +22,6 @@ export const textChunks = new Set(["tEXt", "zTXt", "iTXt"].map(fourcc));
 export const asciiCaseBits = 0x20202020;
 export const exifAnyCase = fourcc("exif");
 export const xmpChunk = fourcc("txmp");
-
-export function stripPng(bytes: Uint8Array): StripResult {
-  const out = new Rebuild(bytes);
-  out.keep(0, 8);
-  let exifSeen = false;
-  for (let at = 8; at + 12 <= bytes.length; ) {
-    const end = at + 12 + u32be(bytes, at);
-    if (end > bytes.length) return unreadable("PNG");
-    const type = u32be(bytes, at + 4);
-    const data = bytes.subarray(at + 8, end - 4);
-    if (kept.has(type)) {
-      out.keep(at, end);
-    } else if ((type | asciiCaseBits) >>> 0 === exifAnyCase) {
-      const tiff = withoutExifHeader(data);
-      if (exifSeen) {
-        labelExif(tiff, out.removed);
-      } else {
-        exifSeen = true;
-        const replacement = keptExif(tiff, out.removed);
-        if (replacement === tiff && type === fourcc("eXIf")) out.keep(at, end);
-        else if (replacement) out.add(pngChunk("eXIf", replacement));
-      }
-    } else if (textChunks.has(type)) {
-      out.removed.add(startsWith(data, "XML:com.adobe.xmp\0") ? label.xmp : label.text);
-    } else {
-      out.removed.add((type | asciiCaseBits) >>> 0 === xmpChunk ? label.xmp : label.other);
-    }
-    if (type === iend) {
-      out.keep(end, bytes.length); // the few zero bytes of padding the upload check allows
-      return out.finish();
-    }
-    at = end;
-  }
-  return unreadable("PNG");
-}
 
 export function pngChunk(type: string, data: Uint8Array): Uint8Array {
   const chunk = new Uint8Array(12 + data.length);

@@ -1,10 +1,10 @@
 import { ascii } from "./bytes";
 import { orientationTag, readExif, tiffShort } from "./exif";
 
-/** What stripping made of a file: the bytes to store and what went, or why it could not vouch for them. */
-export type StripResult =
-  | { ok: true; bytes: Uint8Array; removed: string[] }
-  | { ok: false; message: string };
+/**
+ * What every format's allow-list shares: how `removed` names what went, and the EXIF
+ * rule (the block a viewer reads stays only as its orientation).
+ */
 
 /** The kinds of metadata `removed` names, as the image's owner reads them. */
 export const label = {
@@ -18,39 +18,6 @@ export const label = {
   text: "text metadata",
   other: "other metadata",
 } as const;
-
-export const unreadable = (what: string): StripResult => ({
-  ok: false,
-  message: `This ${what} file's structure could not be followed, so its metadata cannot be removed.`,
-});
-
-/** The output as kept input ranges and new pieces, joined with a single copy at the end. */
-export class Rebuild {
-  readonly removed = new Set<string>();
-  private readonly parts: Uint8Array[] = [];
-
-  constructor(private readonly input: Uint8Array) {}
-
-  keep(start: number, end: number): void {
-    this.parts.push(this.input.subarray(start, end));
-  }
-
-  add(piece: Uint8Array): void {
-    this.parts.push(piece);
-  }
-
-  /** The input itself when nothing was removed: `removed` is [] exactly when nothing changed. */
-  finish(): { ok: true; bytes: Uint8Array; removed: string[] } {
-    if (this.removed.size === 0) return { ok: true, bytes: this.input, removed: [] };
-    const bytes = new Uint8Array(this.parts.reduce((sum, part) => sum + part.length, 0));
-    let at = 0;
-    for (const part of this.parts) {
-      bytes.set(part, at);
-      at += part.length;
-    }
-    return { ok: true, bytes, removed: [...this.removed] };
-  }
-}
 
 /** Names what an EXIF block held, for `removed`; an unreadable block counts as camera details. */
 export function labelExif(tiff: Uint8Array, removed: Set<string>): void {

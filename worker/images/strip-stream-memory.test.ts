@@ -3,8 +3,7 @@ import { ascii, concat, u32be } from "../test/bytes";
 import { exifTiff, makeJpegWithMetadata, makePngWithMetadata, pngChunk } from "../test/images";
 import { hashInPassing } from "./hash-in-passing";
 import type { ImageFormat } from "./sniff";
-import { stripMetadata } from "./strip";
-import { stripMetadataStream } from "./strip-stream";
+import { stripMetadata, stripMetadataStream } from "./strip-stream";
 import { generated, held, type Part, scanTile, VirtualFile } from "./stream-test-helpers";
 
 const MiB = 1024 * 1024;
@@ -73,7 +72,7 @@ function indexOf(haystack: Uint8Array, needle: Uint8Array): number {
  * tail around the same body (`sample` is the body's stand-in in the model).
  */
 async function expectStreamedInBoundedMemory(format: ImageFormat, head: Uint8Array, body: Part[], tail: Uint8Array, sample: Uint8Array) {
-  const model = stripMetadata(concat([head, sample, tail]), format);
+  const model = await stripMetadata(concat([head, sample, tail]), format);
   if (!model.ok) throw new Error(model.message);
   const sampleAt = indexOf(model.bytes, sample);
   const strippedHead = model.bytes.subarray(0, sampleAt);

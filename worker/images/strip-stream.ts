@@ -8,11 +8,18 @@ import { walkPng } from "./strip-png-stream";
 import { walkWebp } from "./strip-webp-stream";
 
 /**
- * stripMetadata (strip.ts) for objects too big to hold: same allow-list, same
- * output bytes, same `removed`, for every format, with at most a read or two
- * (blockSize each) and one metadata block (1 MiB; HEIF's meta or moov, 4 MiB)
- * held at a time. Each format's walk (strip-*-stream.ts) follows its stripper
- * step by step, sharing its rules.
+ * Lossless metadata removal by allow-list, for objects in the bucket (ranged reads)
+ * and bytes in memory alike: per format, only what decodes and shows the pixels as
+ * the camera meant them stays (the coded image, colour data such as the ICC profile,
+ * transparency, animation, and the orientation); every other segment, chunk, block,
+ * box or item goes, whatever it is called. Pixels are never decoded: what stays is
+ * copied byte for byte. See each format's walk (strip-*-stream.ts) for its list.
+ *
+ * A structure that does not add up is refused (`ok: false`) rather than stored with
+ * whatever it may carry; nothing throws but a failed read, and the loops are bounded
+ * by the input's length. Over ranged reads, at most a read or two (blockSize each) and
+ * one metadata block (1 MiB; HEIF's meta or moov, 4 MiB) are held at a time, and a
+ * larger block is refused.
  */
 
 /** An object in the bucket: its length (from a HEAD) and ranged reads, every one of the same version (If-Match its ETag). */
@@ -20,6 +27,12 @@ export interface RangedObject {
   size: number;
   read: RangeReader;
 }
+
+/** An object in the bucket, or bytes already in memory (a proxied upload, a file in the browser). */
+export type ImageSource = RangedObject | Uint8Array;
+
+export const cursorOver = (source: ImageSource, blockSize: number) =>
+  source instanceof Uint8Array ? Cursor.held(source) : Cursor.ranged(source.size, source.read, blockSize);
 
 export interface StreamOptions {
   /** How much one read asks for. */
@@ -34,6 +47,23 @@ export type StripOutcome = { ok: true; length: number; removed: string[] } | Ref
 
 const defaultBlockSize = 1024 * 1024;
 
+/** What stripping made of a file: the bytes to store and what went, or why it could not vouch for them. */
+export type StripResult = { ok: true; bytes: Uint8Array; removed: string[] } | Refusal;
+
+/**
+ * stripMetadataStream's bytes, collected, for bytes in memory (a proxied upload, a file in the
+ * browser). `removed` is [] exactly when nothing changed: then the input itself comes back.
+ */
+export async function stripMetadata(bytes: Uint8Array, format: ImageFormat): Promise<StripResult> {
+  const stripped = await stripMetadataStream(bytes, format);
+  if (!stripped.ok) return stripped;
+  if (stripped.removed.length === 0) {
+    await stripped.stream.cancel();
+    return { ok: true, bytes, removed: [] };
+  }
+  return { ok: true, bytes: new Uint8Array(await new Response(stripped.stream).arrayBuffer()), removed: stripped.removed };
+}
+
 type Walk<Plan> = (input: Cursor, out: Output, plan?: Plan) => Promise<Walked<Plan>>;
 
 /**
@@ -44,7 +74,7 @@ type Walk<Plan> = (input: Cursor, out: Output, plan?: Plan) => Promise<Walked<Pl
  * writing. If that second walk finds something else (the object changed between
  * the two), the stream errors rather than end: nothing written from it may be kept.
  */
-export function stripMetadataStream(object: RangedObject, format: ImageFormat, options: StreamOptions = {}): Promise<StrippedStream> {
+export function stripMetadataStream(object: ImageSource, format: ImageFormat, options: StreamOptions = {}): Promise<StrippedStream> {
   const blockSize = options.blockSize ?? defaultBlockSize;
   const planned = <Plan>(walk: Walk<Plan>) => planThenStream(walk, object, blockSize);
   const strippers: Record<ImageFormat, () => Promise<StrippedStream>> = {
@@ -58,13 +88,13 @@ export function stripMetadataStream(object: RangedObject, format: ImageFormat, o
   return strippers[format]();
 }
 
-async function planThenStream<Plan>(walk: Walk<Plan>, object: RangedObject, blockSize: number): Promise<StrippedStream> {
-  const input = Cursor.ranged(object.size, object.read, blockSize);
+async function planThenStream<Plan>(walk: Walk<Plan>, object: ImageSource, blockSize: number): Promise<StrippedStream> {
+  const input = cursorOver(object, blockSize);
   const planner = new Planner(input);
   const walked = await walk(input, planner);
   if (!walked.ok) return walked;
   const expected = { length: planner.length, removed: [...planner.removed] };
-  const { stream, outcome } = emit(Cursor.ranged(object.size, object.read, blockSize), walk, walked.plan, expected);
+  const { stream, outcome } = emit(cursorOver(object, blockSize), walk, walked.plan, expected);
   outcome.catch(() => {}); // the stream carries the failure
   return { ok: true, stream, ...expected };
 }

@@ -1,6 +1,6 @@
 import { u32be, u32le } from "./bytes";
 import { withoutExifHeader } from "./exif";
-import { asciiBytes, keptExif, label, labelExif } from "./rebuild";
+import { asciiBytes, keptExif, label, labelExif } from "./strip-rules";
 import type { Cursor } from "./stream-cursor";
 import { type Output, type Walked, cannotFollow, maxHeldBlock, tooLarge } from "./stream-output";
 import { anmf, exifChunk, exifFlag, frameHeaderLength, kept, keptInFrame, riffChunk, vp8x, xmpChunk, xmpFlag } from "./strip-webp";
@@ -13,7 +13,7 @@ export interface WebpPlan {
 }
 
 /**
- * stripWebp (strip-webp.ts) as a walk over ranged reads: chunk by chunk, kept
+ * The WebP allow-list (strip-webp.ts) as a walk over ranged reads: chunk by chunk, kept
  * chunks copied as they are read. The RIFF size and VP8X flags at the front
  * depend on every chunk, so the first pass (which reads chunk headers only)
  * plans them and the second writes them. An ANMF frame losing chunks gets a
@@ -38,7 +38,7 @@ export async function walkWebp(input: Cursor, out: Output, plan?: WebpPlan): Pro
     } else if (type === anmf) {
       if (!(await passFrame(input, out, size, end))) return cannotFollow("WebP");
     } else if (type === exifChunk) {
-      if (size > maxHeldBlock) return tooLarge("WebP");
+      if (input.cannotHold(size, maxHeldBlock)) return tooLarge("WebP");
       const tiff = withoutExifHeader((await input.peek(8 + size)).subarray(8));
       if (exifSeen) {
         labelExif(tiff, out.removed);
@@ -63,7 +63,7 @@ export async function walkWebp(input: Cursor, out: Output, plan?: WebpPlan): Pro
   return { ok: true, plan: { length: out.length, keepsExif, changed: out.removed.size > 0 } };
 }
 
-/** stripWebp's last step, on the first 21 bytes of what it returns. */
+/** The RIFF size and VP8X flags, set on the first 21 bytes of the output. */
 function fixHeader(head: Uint8Array, riffSize: number, keepsExif: boolean): void {
   new DataView(head.buffer, head.byteOffset, head.length).setUint32(4, riffSize, true);
   if (u32be(head, 12) === vp8x && head.length > 20) head[20] = (head[20] & ~(exifFlag | xmpFlag)) | (keepsExif ? exifFlag : 0);

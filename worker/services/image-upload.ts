@@ -6,7 +6,9 @@ import { isUniqueViolation } from "../lib/db-errors";
 import { crc32 } from "../lib/crc32";
 import { AppError } from "../lib/errors";
 import { sanitizeFileName } from "../lib/file-name";
-import { type ImageFormat, type InspectedImage, inspectImage, stripMetadata } from "../images/codec";
+import { type InspectedImage, inspectImage } from "../images/inspect-stream";
+import type { ImageFormat } from "../images/sniff";
+import { stripMetadata } from "../images/strip-stream";
 import { analysisStatusFor } from "./analysis-requests";
 import { imageColumns } from "./image-queries";
 import { deleteObject, putObject } from "./object-store";
@@ -39,12 +41,12 @@ const databaseUnavailable = (cause?: unknown) =>
   });
 
 /** Every check a client can fail, before any byte is stored. */
-function inspectUpload(bytes: Uint8Array, maxBytes: number) {
+async function inspectUpload(bytes: Uint8Array, maxBytes: number) {
   if (bytes.length === 0) throw new AppError(400, "empty_file", "The file is empty");
   if (bytes.length > maxBytes) {
     throw new AppError(413, "file_too_large", `Images may be at most ${maxBytes} bytes`);
   }
-  const sniffed = inspectImage(bytes);
+  const sniffed = await inspectImage(bytes);
   if (!sniffed.ok) {
     if (sniffed.reason === "unsupported") {
       throw new AppError(415, "unsupported_type", "Only JPEG, PNG, WebP, GIF, AVIF and HEIC images are accepted");
@@ -73,8 +75,8 @@ export async function storeUpload(
   options: UploadOptions = {},
 ): Promise<StoredImage> {
   const userId = user.id;
-  const sniffed = inspectUpload(file.bytes, deps.config.MAX_UPLOAD_BYTES);
-  const stripped = removeMetadata(file.bytes, sniffed.format, options.keepMetadata ?? user.keepMetadata);
+  const sniffed = await inspectUpload(file.bytes, deps.config.MAX_UPLOAD_BYTES);
+  const stripped = await removeMetadata(file.bytes, sniffed.format, options.keepMetadata ?? user.keepMetadata);
   const bytes = stripped.bytes;
   const noAi = user.neverSendToAi || options.noAi === true;
   const digest = await sha256Hex(bytes);
@@ -156,9 +158,9 @@ export function newImageRow(
  * anything is stored or hashed, unless the owner keeps them. A file whose structure
  * the stripper cannot follow is refused rather than stored with what it may carry.
  */
-function removeMetadata(bytes: Uint8Array, format: ImageFormat, keep: boolean) {
+async function removeMetadata(bytes: Uint8Array, format: ImageFormat, keep: boolean) {
   if (keep) return { bytes, removed: [], status: "kept" as const };
-  const stripped = stripMetadata(bytes, format);
+  const stripped = await stripMetadata(bytes, format);
   if (!stripped.ok) {
     throw new AppError(422, "metadata_unreadable", `${stripped.message} Upload it with keep_metadata=true to store it as it is.`);
   }

@@ -1,7 +1,6 @@
 import type { Deps } from "../deps";
 import type { DirectUpload, MetadataStatus } from "../db/schema";
-import type { InspectedImage } from "../images/codec";
-import { inspectObject } from "../images/inspect-stream";
+import { type InspectedImage, inspectImage } from "../images/inspect-stream";
 import { type RangedObject, stripMetadataStream } from "../images/strip-stream";
 import { getObjectRange } from "./multipart-store";
 import { getObjectStream } from "./object-store";
@@ -39,7 +38,7 @@ const readBytes = 4 * 1024 * 1024;
  */
 export async function writeStrippedCopy(deps: Deps, upload: DirectUpload, object: { size: number; etag: string }): Promise<IngestedObject> {
   const ranged: RangedObject = { size: object.size, read: (offset, length) => getObjectRange(deps, upload.key, offset, length, object.etag || undefined) };
-  const inspected = await inspectObject(ranged);
+  const inspected = await inspectImage(ranged);
   if (!inspected.ok) {
     throw new IngestRefusal(inspected.reason === "unsupported" || inspected.reason === "empty" ? "unsupported_type" : `${inspected.reason}_file`, inspected.message);
   }

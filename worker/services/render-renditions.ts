@@ -1,4 +1,4 @@
-import { inspectImage } from "../images/codec";
+import { inspectImage } from "../images/inspect-stream";
 import type { RenditionKind } from "./rendition-keys";
 
 /**
@@ -58,7 +58,7 @@ export async function toWebp(images: ImagesBinding, source: ReadableStream<Uint8
     .output({ format: "image/webp", quality: 80, anim: false });
   const bytes = new Uint8Array(await new Response(result.image()).arrayBuffer());
   // The size from the WebP's own header: what was made, whatever the binding rounded.
-  const made = inspectImage(bytes);
+  const made = await inspectImage(bytes);
   if (!made.ok || made.image.format !== "webp") throw new Error(`the binding returned no WebP (${result.contentType()})`);
   return { bytes, width: made.image.width, height: made.image.height };
 }

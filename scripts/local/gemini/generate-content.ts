@@ -62,7 +62,7 @@ const faultMessages: Record<number, string> = {
 };
 
 /** Returns the request, or the message of the 400 Gemini would send. */
-export function parseGenerateRequest(raw: Buffer): GenerateRequest | string {
+export async function parseGenerateRequest(raw: Buffer): Promise<GenerateRequest | string> {
   let body: RequestBody;
   try {
     body = JSON.parse(raw.toString("utf8"));
@@ -82,7 +82,7 @@ export function parseGenerateRequest(raw: Buffer): GenerateRequest | string {
   const textParts = [...parts, ...(body.systemInstruction?.parts ?? [])];
   const config = body.generationConfig ?? {};
   return {
-    image: { bytes, mimeType: inline.mimeType, sha256: createHash("sha256").update(bytes).digest("hex"), size: readImageSize(bytes) },
+    image: { bytes, mimeType: inline.mimeType, sha256: createHash("sha256").update(bytes).digest("hex"), size: await readImageSize(bytes) },
     promptChars: textParts.reduce((sum, part) => sum + (typeof part?.text === "string" ? part.text.length : 0), 0),
     wantsJson: config.responseMimeType === "application/json",
     schema: config.responseSchema ?? config.responseJsonSchema,
@@ -140,7 +140,7 @@ export function googleError(status: number, message: string, details?: unknown[]
 }
 
 function answerText(request: GenerateRequest, breakingSchema: boolean): string {
-  const description = describeImage(readImage(request.image.bytes));
+  const description = describeImage(readImage(request.image.bytes, request.image.size));
   if (!request.wantsJson) return description.description;
   const valid = request.schema ? conformToSchema(description, request.schema) : description;
   return JSON.stringify(breakingSchema ? breakSchema(valid) : valid);

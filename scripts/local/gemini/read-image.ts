@@ -1,6 +1,6 @@
 import jpeg from "jpeg-js";
 import { PNG } from "pngjs";
-import { inspectImage } from "../../../worker/images/codec";
+import { inspectImage } from "../../../worker/images/inspect-stream";
 
 /**
  * What the offline stand-in can learn from an image without a model: its format
@@ -33,10 +33,10 @@ export class UnreadableImageError extends Error {}
 const maxSampledPixels = 20_000;
 const minColourShare = 0.1;
 
-export function readImage(bytes: Buffer): ImageFacts {
+/** `size` is readImageSize's answer for these bytes. */
+export function readImage(bytes: Buffer, size: ImageSize | undefined): ImageFacts {
   const format = detectFormat(bytes);
   if (!format) throw new UnreadableImageError("not a PNG, JPEG, GIF, WebP, AVIF or HEIC image");
-  const size = readImageSize(bytes);
   const shown = size ? { width: size.displayWidth, height: size.displayHeight } : undefined;
   try {
     if (format === "PNG" || format === "JPEG") {
@@ -50,8 +50,8 @@ export function readImage(bytes: Buffer): ImageFacts {
 }
 
 /** Read as the worker reads it: a HEIC's primary item (not its largest tile); undefined when the header cannot be read. */
-export function readImageSize(bytes: Uint8Array): ImageSize | undefined {
-  const inspected = inspectImage(bytes);
+export async function readImageSize(bytes: Uint8Array): Promise<ImageSize | undefined> {
+  const inspected = await inspectImage(bytes);
   if (!inspected.ok) return undefined;
   const { width, height, displayWidth, displayHeight } = inspected.image;
   return { width, height, displayWidth, displayHeight };

@@ -1,4 +1,5 @@
-import { inspectImage, stripMetadata } from "../../../worker/images/codec";
+import { inspectImage } from "../../../worker/images/inspect-stream";
+import { stripMetadata } from "../../../worker/images/strip-stream";
 
 export interface StrippedFile {
   blob: Blob;
@@ -15,9 +16,9 @@ export interface StrippedFile {
  */
 export async function stripInBrowser(file: Blob): Promise<StrippedFile> {
   const bytes = new Uint8Array(await file.arrayBuffer());
-  const inspected = inspectImage(bytes);
+  const inspected = await inspectImage(bytes);
   if (!inspected.ok) return { blob: file, facts: {} };
-  const stripped = stripMetadata(bytes, inspected.image.format);
+  const stripped = await stripMetadata(bytes, inspected.image.format);
   if (!stripped.ok) return { blob: file, facts: {} };
   const facts: Record<string, string> = { stripped_in_browser: stripped.removed.join(", ") };
   const taken = inspected.image.capturedAt;
