@@ -56,13 +56,21 @@ test("a user sets privacy defaults, exports the data, edits an image's text, sha
     await page.getByLabel("Expires after").selectOption({ label: "1 hour" });
     await page.getByLabel("View limit").fill("5");
     await page.getByRole("button", { name: "Create link" }).click();
-    const link = await page.getByLabel(/^New link/).inputValue();
+    const link = await page.getByLabel(/^Share link ·/).inputValue();
     assert.match(link, new RegExp(`^${baseUrl}/s/[\\w-]{43}$`));
-    await page.getByRole("button", { name: "Copy" }).click();
+    await page.getByRole("button", { name: "Copy", exact: true }).click();
     await page.getByText("Copied.").waitFor();
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link);
     await page.getByRole("list", { name: "Share links" }).getByText("0 of 5 views").waitFor();
     await screenshot(page, "desktop-detail-shared");
+
+    // Later, on another visit, the open link can be copied again from the list.
+    await page.evaluate(() => navigator.clipboard.writeText(""));
+    await page.reload();
+    await page.getByRole("list", { name: "Share links" }).getByRole("button", { name: /^Copy the link created/ }).click();
+    await page.getByText("Copied.").waitFor();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link);
+    assert.equal(await page.getByLabel(/^Share link ·/).inputValue(), link);
 
     const visitor = await page.context().newPage();
     const shared = await visitor.goto(link);

@@ -66,7 +66,7 @@ export const albumRoutes = new Hono<AppEnv>()
     const share = await createShare(c.var.deps, c.var.user.id, { kind: "album", id: c.req.param("id") }, c.req.valid("json"), new URL(c.req.url).origin);
     return c.json(share, 201);
   })
-  .get("/:id/shares", async (c) => c.json({ shares: await listShares(c.var.deps, c.var.user.id, { kind: "album", id: c.req.param("id") }) }, 200))
+  .get("/:id/shares", async (c) => c.json({ shares: await listShares(c.var.deps, c.var.user.id, { kind: "album", id: c.req.param("id") }, new URL(c.req.url).origin) }, 200))
   .delete("/:id/shares/:shareId", async (c) => {
     await revokeShare(c.var.deps, c.var.user.id, { kind: "album", id: c.req.param("id") }, c.req.param("shareId"));
     return c.body(null, 204);

@@ -78,7 +78,7 @@ export const imageRoutes = new Hono<AppEnv>()
     const share = await createShare(c.var.deps, c.var.user.id, { kind: "image", id: c.req.param("id") }, c.req.valid("json"), new URL(c.req.url).origin);
     return c.json(share, 201);
   })
-  .get("/:id/shares", withUser, async (c) => c.json({ shares: await listShares(c.var.deps, c.var.user.id, { kind: "image", id: c.req.param("id") }) }, 200))
+  .get("/:id/shares", withUser, async (c) => c.json({ shares: await listShares(c.var.deps, c.var.user.id, { kind: "image", id: c.req.param("id") }, new URL(c.req.url).origin) }, 200))
   .delete("/:id/shares/:shareId", withUser, async (c) => {
     await revokeShare(c.var.deps, c.var.user.id, { kind: "image", id: c.req.param("id") }, c.req.param("shareId"));
     return c.body(null, 204);

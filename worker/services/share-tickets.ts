@@ -5,6 +5,14 @@ const ticketPattern = /^(\d{1,12})\.(\d{1,9})\.([\w-]{43})$/;
 
 export const isShareToken = (token: string) => /^[\w-]{43}$/.test(token);
 
+/**
+ * A link's token, derived from its id under the server's secret: the database keeps only the
+ * token's hash (a copy of the table opens no link), yet the owner can copy an open link again
+ * later. After a rotation of the secret, older links still open (their hash is stored) but can no
+ * longer be shown; `shareUrl` then answers nothing.
+ */
+export const shareToken = (secret: string, shareId: string) => base64Url(keyedHash(secret, "share-link", shareId));
+
 const ticketMac = (secret: string, shareId: string, view: number, expiresAt: number) =>
   base64Url(keyedHash(secret, "share-image", shareId, String(view), String(expiresAt)));
 

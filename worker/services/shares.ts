@@ -5,7 +5,8 @@ import { AppError } from "../lib/errors";
 import { isUuid } from "../lib/text";
 import { getOwnAlbum } from "./albums";
 import { getOwnImage } from "./image-queries";
-import { newOpaqueToken } from "./tokens";
+import { shareToken } from "./share-tickets";
+import { hashOpaqueToken } from "./tokens";
 
 export const maxShareSeconds = 30 * 24 * 60 * 60;
 
@@ -13,6 +14,16 @@ export const maxShareSeconds = 30 * 24 * 60 * 60;
 export interface ShareTarget {
   kind: "image" | "album";
   id: string;
+}
+
+const isOpen = (share: Share) =>
+  share.revokedAt === null && share.expiresAt.getTime() > Date.now() && (share.maxViews === null || share.views < share.maxViews);
+
+/** The link of an open share, when its token can still be derived (see `shareToken`). */
+function shareUrl(deps: Pick<Deps, "config">, share: Share, origin: string): string | undefined {
+  if (!isOpen(share)) return undefined;
+  const token = shareToken(deps.config.JWT_SECRET_KEY, share.id);
+  return hashOpaqueToken(token) === share.tokenHash ? `${origin}/s/${token}` : undefined;
 }
 
 const shareView = (share: Share, url?: string) => ({
@@ -31,15 +42,17 @@ async function ownTarget(deps: Pick<Deps, "db">, userId: string, target: ShareTa
   return { column: shares.albumId, id: (await getOwnAlbum(deps, userId, target.id)).id };
 }
 
-/** A new link: the token goes to the owner once; the database keeps only its hash. Both kinds open at /s/<token>. */
+/** A new link; the database keeps only its token's hash. Both kinds open at /s/<token>. */
 export async function createShare(deps: Deps, userId: string, target: ShareTarget, input: { expires_in: number; max_views?: number }, origin: string) {
   const owned = await ownTarget(deps, userId, target);
-  const { token, hash } = newOpaqueToken();
+  const id = crypto.randomUUID();
+  const token = shareToken(deps.config.JWT_SECRET_KEY, id);
   const [share] = await deps.db
     .insert(shares)
     .values({
+      id,
       ...(target.kind === "image" ? { imageId: owned.id } : { albumId: owned.id }),
-      tokenHash: hash,
+      tokenHash: hashOpaqueToken(token),
       expiresAt: new Date(Date.now() + input.expires_in * 1000),
       maxViews: input.max_views ?? null,
     })
@@ -47,10 +60,11 @@ export async function createShare(deps: Deps, userId: string, target: ShareTarge
   return shareView(share, `${origin}/s/${token}`);
 }
 
-export async function listShares(deps: Deps, userId: string, target: ShareTarget) {
+/** The target's links, newest first; each open one carries its `url` again, to copy. */
+export async function listShares(deps: Deps, userId: string, target: ShareTarget, origin: string) {
   const owned = await ownTarget(deps, userId, target);
   const rows = await deps.db.select().from(shares).where(eq(owned.column, owned.id)).orderBy(desc(shares.createdAt));
-  return rows.map((share) => shareView(share));
+  return rows.map((share) => shareView(share, shareUrl(deps, share, origin)));
 }
 
 export async function revokeShare(deps: Deps, userId: string, target: ShareTarget, shareId: string) {

@@ -98,7 +98,7 @@ export function ShareLinks(props: ShareTarget) {
       <Show when={created()?.url}>
         {(url) => (
           <div class="new-link">
-            <label for="new-link">New link · it is shown only this once, so copy it now</label>
+            <label for="new-link">Share link · an open link can be copied again later from the list</label>
             <div class="copy-row">
               <input ref={link} id="new-link" readonly value={url()} onFocus={(event) => event.currentTarget.select()} />
               <button type="button" onClick={() => void copy()}>
@@ -120,6 +120,20 @@ export function ShareLinks(props: ShareTarget) {
                   Created {formatDate(share.created_at)} · {shareState(share)} · {share.views}
                   {share.max_views === null ? ` view${share.views === 1 ? "" : "s"}` : ` of ${share.max_views} views`}
                 </span>
+                <Show when={isOpen(share) && share.url}>
+                  {/* Shown in the link field first (Solid renders it at once), so a failed copy leaves it selected there. */}
+                  <button
+                    type="button"
+                    onClick={() => {
+                      setCreated(share);
+                      setCopied("");
+                      void copy();
+                    }}
+                    aria-label={`Copy the link created ${formatDate(share.created_at)}`}
+                  >
+                    Copy
+                  </button>
+                </Show>
                 <Show when={isOpen(share)}>
                   <button type="button" onClick={() => setRevoking(share)} aria-label={`Revoke the link created ${formatDate(share.created_at)}`}>
                     Revoke

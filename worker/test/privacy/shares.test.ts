@@ -166,6 +166,28 @@ describe("share links", () => {
     expect(row.tokenHash).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it("lists an open link with its URL again, to copy later, and a revoked or spent one without", async () => {
+    const { owner, image, share } = await sharedImage({ expires_in: 3600, max_views: 1 });
+    const open = await sharedImage();
+    const listed = async (id: string, token: string) =>
+      (await (await app(`/images/${id}/shares`, { headers: bearer(token) })).json<{ shares: ShareBody[] }>()).shares;
+    expect((await listed(image.id, owner.accessToken))[0].url).toBe(share.url);
+    expect((await visit(share.url)).status).toBe(200);
+    expect((await listed(image.id, owner.accessToken))[0]).not.toHaveProperty("url");
+    await app(`/images/${open.image.id}/shares/${open.share.id}`, { method: "DELETE", headers: bearer(open.owner.accessToken) });
+    expect((await listed(open.image.id, open.owner.accessToken))[0]).not.toHaveProperty("url");
+  });
+
+  it("after the server's secret is rotated, an older link still opens but is listed without a URL it can no longer derive", async () => {
+    const { owner, image, share } = await sharedImage();
+    // A link whose token was not derived under today's secret: what rotation leaves behind.
+    const token = "r".repeat(43);
+    await testDb().update(shares).set({ tokenHash: await sha256Hex(new TextEncoder().encode(token)) }).where(eq(shares.id, share.id));
+    const res = await app(`/images/${image.id}/shares`, { headers: bearer(owner.accessToken) });
+    expect((await res.json<{ shares: ShareBody[] }>()).shares[0]).not.toHaveProperty("url");
+    expect((await visit(`${new URL(share.url).origin}/s/${token}`)).status).toBe(200);
+  });
+
   it.each([[{ expires_in: 10 }], [{ expires_in: 31 * 86400 }], [{ expires_in: 60, max_views: 0 }], [{}]])("refuses %j with 400", async (body) => {
     const owner = await newSignedInUser();
     const image = await uploadOk(owner.accessToken, { bytes: await makePng(8, 8, olive) });
