@@ -6,6 +6,7 @@ import { AppError } from "../lib/errors";
 import { isUuid } from "../lib/text";
 import { trashOwnImages } from "./image-deletion";
 import { searchFor } from "./image-search";
+import { parseDateSearch } from "./search-dates";
 import { ownerId, readAs, type Owner } from "./caller";
 
 const { search: _search, ...columns } = getTableColumns(images);
@@ -21,7 +22,7 @@ export interface ListQuery {
   limit: number;
   cursor?: string;
   tag?: string;
-  /** Words to search for (see searchFor); results come best match first. */
+  /** Words to search for (see searchFor), best match first; a date among them ("beach 2019") narrows by timeline_at (parseDateSearch). */
   q?: string;
   /** "2024-05" or "2024-05-17": start at the newest image of that month or day (and go on to older ones). */
   from?: string;
@@ -38,9 +39,12 @@ export interface ListQuery {
  */
 export async function listImages(deps: Pick<Deps, "db">, owner: Owner, query: ListQuery) {
   const filters: (SQL | undefined)[] = [eq(images.userId, ownerId(owner)), inLibrary];
-  const search = query.q ? searchFor(query.q) : undefined;
+  const { words, period } = parseDateSearch(query.q ?? "");
+  // A date alone ("2019") lists its images in the timeline's order; with words, best match first.
+  const search = words ? searchFor(words) : undefined;
   const rank = search?.score ?? sql<number>`0`;
   if (search) filters.push(search.where);
+  if (period) filters.push(sql`${images.timelineAt} >= ${period.start}::timestamp and ${images.timelineAt} < ${period.end}::timestamp`);
   if (query.favorite !== undefined) filters.push(eq(images.favorite, query.favorite));
   if (query.tag) filters.push(sql`${images.tags} @> array[${query.tag}]::text[]`);
   if (query.albumId) filters.push(sql`exists (select 1 from ${albumImages} where ${albumImages.albumId} = ${query.albumId} and ${albumImages.imageId} = ${images.id})`);
