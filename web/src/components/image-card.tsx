@@ -103,7 +103,8 @@ export function ImageCard(props: { image: ImageView; selection?: CardSelection; 
           </Show>
         </span>
         <span class="card-name">{image().file_name}</span>
-        <Show when={image().analysis_status !== "done"}>
+        {/* A tile flags analysis still to come or failed; "skipped" is the owner's own choice (never send to AI) and would mark every tile. */}
+        <Show when={image().analysis_status !== "done" && image().analysis_status !== "skipped"}>
           <AnalysisBadge status={image().analysis_status} />
         </Show>
       </a>
