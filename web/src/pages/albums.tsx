@@ -20,6 +20,9 @@ export default function Albums() {
         </button>
       </form>
       <FormAlert error={creating.error} fields={["name"]} />
+      <Show when={albums() === undefined}>
+        <p class="loading">Loading albums…</p>
+      </Show>
       <Show when={albums()?.length === 0}>
         <p class="empty">No albums yet. Create one, then add images from the gallery: select them and choose “Add to album”.</p>
       </Show>
