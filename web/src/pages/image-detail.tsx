@@ -119,7 +119,11 @@ function ImageSheet(props: { image: ImageView }) {
         </h1>
         <dl class="facts">
           <dt>Size</dt>
-          <dd>{formatBytes(image().size)}</dd>
+          {/* The stored file's: smaller than the one picked when metadata was removed, which the upload list showed. */}
+          <dd>
+            {formatBytes(image().size)}
+            {image().metadata_removed.length ? " as stored, after the metadata below was removed" : ""}
+          </dd>
           <dt>Dimensions</dt>
           <dd>
             {image().width} × {image().height} px
