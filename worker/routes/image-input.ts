@@ -12,6 +12,8 @@ export const listInput = v.object({
   tag: v.optional(v.pipe(v.string(), v.trim(), v.toLowerCase(), v.maxLength(64, "must be at most 64 characters"), noNul, wellFormed)),
   q: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(200, "must be at most 200 characters"), noNul, wellFormed)),
   from: fromQuery,
+  /** A page's prev_cursor: the images just newer than it (scrolling up a timeline that started at a month). */
+  before: pageQuery.cursor,
   /** ?favorite=true: only starred images; false: only the others. */
   favorite: v.optional(v.pipe(v.picklist(["true", "false"], "must be true or false"), v.transform((flag) => flag === "true"))),
 });

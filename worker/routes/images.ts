@@ -51,10 +51,11 @@ export const imageRoutes = new Hono<AppEnv>()
       tag: query.tag || undefined,
       q: query.q || undefined,
       from: query.from,
+      before: query.before,
       favorite: query.favorite,
     });
     const views = await Promise.all(page.images.map((image) => toImageView(c.var.deps, image)));
-    return c.json({ images: views, next_cursor: page.nextCursor }, 200);
+    return c.json({ images: views, next_cursor: page.nextCursor, prev_cursor: page.prevCursor }, 200);
   })
   .get("/timeline", async (c) => c.json({ months: await listTimelineMonths(c.var.deps, c.var.caller) }, 200))
   .post("/bulk", withUser, jsonBody(), validate("json", bulkInput), async (c) => {

@@ -1,4 +1,4 @@
-import { and, desc, eq, getTableColumns, isNull, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, isNull, sql, type SQL } from "drizzle-orm";
 import type { Deps } from "../deps";
 import { albumImages, images, type Image } from "../db/schema";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
@@ -26,6 +26,8 @@ export interface ListQuery {
   q?: string;
   /** "2024-05" or "2024-05-17": start at the newest image of that month or day (and go on to older ones). */
   from?: string;
+  /** A prev_cursor: the images just newer than where it points, still newest first (a timeline scrolled up after a jump). */
+  before?: string;
   /** Only the images of this album (one of the user's: the caller checks). */
   albumId?: string;
   /** Only the owner's starred images. */
@@ -51,23 +53,49 @@ export async function listImages(deps: Pick<Deps, "db">, owner: Owner, query: Li
   const fromEnd = query.from && periodEnd(query.from);
   if (fromEnd) filters.push(sql`${images.timelineAt} < ${fromEnd}::timestamp`);
   if (query.cursor) filters.push(search ? afterRanked(query.cursor, rank) : afterInTimeline(query.cursor));
+  if (query.before) {
+    if (search || query.cursor || query.from) throw new AppError(400, "invalid_request", "before: goes alone (no cursor or from) and pages the timeline, not a search", { field: "before" });
+    filters.push(newerInTimeline(query.before));
+  }
 
+  // A before page is read nearest first (ascending, the same index backwards) and turned round.
+  const order = query.before ? [asc(images.timelineAt), asc(images.id)] : [...(search ? [desc(rank), desc(images.createdAt)] : [desc(images.timelineAt)]), desc(images.id)];
   const rows = await readAs(
     owner,
     deps.db
       .select({ ...imageColumns, rank })
       .from(images)
       .where(and(...filters))
-      .orderBy(...(search ? [desc(rank), desc(images.createdAt)] : [desc(images.timelineAt)]), desc(images.id))
+      .orderBy(...order)
       .limit(query.limit + 1),
   );
+  const more = rows.length > query.limit;
   const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
-  const more = rows.length > query.limit && last;
-  const nextCursor = more
-    ? encodeCursor(search ? [last.rank, last.createdAt.toISOString(), last.id] : [last.timelineAt.toISOString(), last.id])
-    : null;
-  return { images: page.map(({ rank: _rank, ...image }): Image => image), nextCursor };
+  if (query.before) page.reverse();
+  const [first, last] = [page[0], page.at(-1)];
+  const timelineKey = (row: { timelineAt: Date; id: string }) => encodeCursor([row.timelineAt.toISOString(), row.id]);
+  const olderRemain = query.before ? page.length > 0 : more;
+  const nextCursor = olderRemain && last ? (search ? encodeCursor([last.rank, last.createdAt.toISOString(), last.id]) : timelineKey(last)) : null;
+  return { images: page.map(({ rank: _rank, ...image }): Image => image), nextCursor, prevCursor: search ? null : prevCursor(query, more, first && timelineKey(first), fromEnd) };
+}
+
+/**
+ * Where the images newer than a timeline page begin, for a before page; null when none are. A
+ * before page knows from its extra row; a month's page points at the month's end without
+ * looking (a before page from there is empty when nothing is newer); the newest page has none.
+ */
+function prevCursor(query: ListQuery, more: boolean, first: string | undefined, fromEnd: string | undefined | "") {
+  if (query.before) return more ? (first ?? null) : null;
+  if (query.cursor) return first ?? query.cursor;
+  // The nil uuid sorts first: every image at the month's end instant or later is newer.
+  if (query.from) return fromEnd ? encodeCursor([fromEnd, "00000000-0000-0000-0000-000000000000"]) : null;
+  return null;
+}
+
+function newerInTimeline(cursor: string) {
+  const [timelineAt, id] = decodeCursor(cursor, ["string", "string"]) as [string, string];
+  checkCursorParts(timelineAt, id);
+  return sql`(${images.timelineAt}, ${images.id}) > (${timelineAt}::timestamp, ${id}::uuid)`;
 }
 
 /** timeline_at has no zone: the cursor's ISO "…Z" is read as that wall-clock time (Postgres ignores a zone given for a timestamp). */

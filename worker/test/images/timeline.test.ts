@@ -5,7 +5,7 @@ import { exifToolTags } from "../image-check";
 import { type ImageBody, uploadOk } from "../image-helpers";
 import { exifTiff, makeJpegWithMetadata, makePng } from "../images";
 
-type Page = { images: ImageBody[]; next_cursor: string | null };
+type Page = { images: ImageBody[]; next_cursor: string | null; prev_cursor: string | null };
 
 /** A JPEG whose EXIF says it was taken at `original` ("2024:05:06 07:08:09"), with an offset when given. */
 const photoTakenAt = (original: string, offsetOriginal?: string) =>
@@ -91,6 +91,68 @@ describe("the timeline", () => {
     expect((await list(accessToken, "?from=9999-12")).images).toHaveLength(dates.length + 1);
   });
 
+  it("pages back up from a month with prev_cursor and before, newest first, meeting the newest page without gaps or repeats", async () => {
+    const { accessToken } = await newSignedInUser();
+    const other = await newSignedInUser();
+    const dates = ["2024:06:01 00:00:00", "2024:06:01 00:00:00", "2024:05:31 23:59:59", "2024:05:10 09:00:00", "2024:04:30 12:00:00", "2024:04:02 12:00:00", "2023:05:20 12:00:00"];
+    const stored: ImageBody[] = [];
+    for (const date of dates) stored.push(await uploadOk(accessToken, { bytes: photoTakenAt(date) }));
+    stored.push(await uploadOk(accessToken, { bytes: await makePng(8, 8, [7, 7, 7]) })); // today: the newest
+    // Another user's images in the same months must never show up, whichever way the pages go.
+    for (const date of ["2024:06:01 00:00:00", "2024:05:20 10:00:00", "2024:04:10 10:00:00"]) await uploadOk(other.accessToken, { bytes: photoTakenAt(date) });
+    const expected = timelineOrder(stored);
+    const aprilStart = expected.indexOf(stored[4].id);
+    for (const limit of [1, 2, 3, 100]) {
+      const jump = await list(accessToken, `?limit=${limit}&from=2024-04`);
+      expect(jump.images[0].id).toBe(stored[4].id);
+      expect(jump.prev_cursor).not.toBeNull();
+      const newer: string[] = [];
+      let before = jump.prev_cursor;
+      while (before) {
+        const page = await list(accessToken, `?limit=${limit}&before=${before}`);
+        expect(page.images.length, `limit ${limit}`).toBeLessThanOrEqual(limit);
+        newer.unshift(...page.images.map((image) => image.id));
+        before = page.prev_cursor;
+      }
+      expect(newer, `limit ${limit}`).toEqual(expected.slice(0, aprilStart));
+      // And down again from the same jump, with next_cursor.
+      const older = [...jump.images];
+      for (let cursor = jump.next_cursor; cursor; ) {
+        const page: Page = await list(accessToken, `?limit=${limit}&cursor=${cursor}`);
+        older.push(...page.images);
+        cursor = page.next_cursor;
+      }
+      expect(older.map((image) => image.id), `limit ${limit}`).toEqual(expected.slice(aprilStart));
+    }
+    // A before page's own cursors go on both ways: back down to where it came from, and further up.
+    const [newest, second] = expected;
+    const middle = await list(accessToken, `?limit=2&cursor=${(await list(accessToken, "?limit=2")).next_cursor}`);
+    const up = await list(accessToken, `?limit=2&before=${middle.prev_cursor}`);
+    expect(up.images.map((image) => image.id)).toEqual([newest, second]);
+    expect(up.prev_cursor).toBeNull();
+    expect((await list(accessToken, `?limit=2&cursor=${up.next_cursor}`)).images.map((image) => image.id)).toEqual(middle.images.map((image) => image.id));
+    // The newest page has nothing before it; a month past every image points up to all of them.
+    expect((await list(accessToken, "?limit=2")).prev_cursor).toBeNull();
+    const empty = await list(accessToken, "?from=1950-01");
+    expect(empty.images).toEqual([]);
+    expect(empty.prev_cursor).not.toBeNull();
+    expect((await list(accessToken, `?limit=100&before=${empty.prev_cursor}`)).images.map((image) => image.id)).toEqual(expected);
+  });
+
+  it.each([
+    ["with a cursor", (c: string) => `?before=${c}&cursor=${c}`],
+    ["with from", (c: string) => `?before=${c}&from=2024-05`],
+    ["in a search", (c: string) => `?before=${c}&q=beach`],
+    ["malformed", () => "?before=bm90LWEtY3Vyc29y"],
+  ])("refuses before %s with 400", async (_, query) => {
+    const { accessToken } = await newSignedInUser();
+    await uploadOk(accessToken, { bytes: await makePng(8, 8, [6, 6, 6]) });
+    const jump = await list(accessToken, "?from=2020-01");
+    const res = await app(`/images${query(jump.prev_cursor ?? "")}`, { headers: bearer(accessToken) });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ field: expect.stringMatching(/before|cursor/) });
+  });
+
   it("lists the months with images and how many each holds, newest first", async () => {
     const { accessToken } = await newSignedInUser();
     for (const date of ["2024:05:01 10:00:00", "2024:05:31 10:00:00", "2022:01:15 10:00:00"]) await uploadOk(accessToken, { bytes: photoTakenAt(date) });
@@ -123,10 +185,16 @@ describe("the timeline", () => {
       testDb().execute(sql`explain select id from images where user_id = ${user.id} and deleted_at is null
         and (timeline_at, id) < (${new Date().toISOString()}::timestamp, ${crypto.randomUUID()}::uuid)
         order by timeline_at desc, id desc limit 51`),
+      // A before page (scrolling up after a jump) reads the same index backwards.
+      testDb().execute(sql`explain select id from images where user_id = ${user.id} and deleted_at is null
+        and (timeline_at, id) > (${new Date().toISOString()}::timestamp, ${crypto.randomUUID()}::uuid)
+        order by timeline_at asc, id asc limit 51`),
     ]);
-    const lines = plan[2].rows.map((row) => Object.values(row).join(" ")).join("\n");
-    expect(lines).toContain("images_user_timeline_idx");
-    expect(lines).not.toMatch(/\bSort\b/);
+    for (const result of plan.slice(2)) {
+      const lines = result.rows.map((row) => Object.values(row).join(" ")).join("\n");
+      expect(lines).toContain("images_user_timeline_idx");
+      expect(lines).not.toMatch(/\bSort\b/);
+    }
   });
 
   it.each([
