@@ -23,6 +23,13 @@ const byteCount = v.optional(
     v.pipe(v.string(), v.regex(/^\d{1,15}$/, "must be a whole number of bytes"), v.transform(Number)),
   ]),
 );
+/** How many parts the client will send, to have their URLs with the creation's answer (docs/api.md). */
+const partCount = v.optional(
+  v.union([
+    v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10_000)),
+    v.pipe(v.string(), v.regex(/^[1-9]\d{0,4}$/, "must be a whole number of parts"), v.transform(Number), v.maxValue(10_000)),
+  ]),
+);
 /** What the SPA read before stripping in the browser: the capture time as local wall time, its offset, what it removed. */
 const browserFacts = {
   taken_at: v.optional(v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/, "must be a local date-time like 2024-05-06T07:08:09"))),
@@ -35,7 +42,7 @@ const createInput = v.object({
   filename: v.pipe(v.string("must be a file name"), v.maxLength(1024, "must be at most 1,024 characters")),
   type: v.pipe(v.string("must be a MIME type"), v.maxLength(100)),
   size: byteCount,
-  metadata: v.optional(v.looseObject({ size: byteCount, keep_metadata: flag, no_ai: flag, ...browserFacts })),
+  metadata: v.optional(v.looseObject({ size: byteCount, part_count: partCount, keep_metadata: flag, no_ai: flag, ...browserFacts })),
 });
 
 const keyQuery = v.object({ key: v.pipe(v.string("key is required"), v.maxLength(300)) });
@@ -76,6 +83,7 @@ const companionRoutes = new Hono<AppEnv>()
       takenAt: input.metadata?.taken_at,
       takenAtOffsetMinutes: input.metadata?.taken_at_offset_minutes,
       strippedInBrowser: input.metadata?.stripped_in_browser,
+      partCount: input.metadata?.part_count,
     });
     return c.json(upload, 200);
   })

@@ -28,6 +28,9 @@ const directUploadTypes = ["image/jpeg", "image/png", "image/webp", "image/gif",
 /** A part URL is used at once (Uppy signs each part just before sending it); an hour covers a slow part. */
 const partUrlSeconds = 60 * 60;
 
+/** R2's smallest part but the last: a file has at most ceil(size / this) parts. */
+const minPartBytes = 5 * 1024 * 1024;
+
 export interface NewDirectUpload {
   filename: string;
   type: string;
@@ -38,6 +41,8 @@ export interface NewDirectUpload {
   takenAt?: string;
   takenAtOffsetMinutes?: number;
   strippedInBrowser?: string;
+  /** How many parts the client will send: their URLs come with the creation's answer, so it need not sign them one by one. */
+  partCount?: number;
 }
 
 /** The browser's capture time when it is one a photo may have (after 1900, not in the future); else none. */
@@ -98,7 +103,21 @@ export async function createDirectUpload(deps: Deps, caller: Caller, input: NewD
     await abortMultipartUpload(deps, key, s3UploadId).catch(() => undefined);
     throw invalidToken();
   }
-  return { key, uploadId: s3UploadId };
+  return { key, uploadId: s3UploadId, ...(await partUrlsAtCreation(deps, key, s3UploadId, input)) };
+}
+
+/**
+ * The part URLs a client asked for with `part_count` (the SPA), each what signing it would
+ * answer: a client that has them skips one request per part (D1). Never more than the declared
+ * size (or the limit) allows parts; a client that needs others signs them as usual. Uppy sends no
+ * part_count and ignores the field.
+ */
+async function partUrlsAtCreation(deps: Deps, key: string, s3UploadId: string, input: NewDirectUpload) {
+  if (!input.partCount) return {};
+  const count = Math.min(input.partCount, Math.ceil((input.size ?? deps.config.MAX_DIRECT_UPLOAD_BYTES) / minPartBytes), maxParts);
+  const numbers = Array.from({ length: count }, (_, i) => i + 1);
+  const urls = await Promise.all(numbers.map((n) => presignUploadPart(deps, key, s3UploadId, n, partUrlSeconds)));
+  return { part_urls: urls.map((url, i) => ({ PartNumber: numbers[i], url })), expires: partUrlSeconds };
 }
 
 /** What the routes naming an upload need of its row. */

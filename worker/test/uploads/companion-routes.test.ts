@@ -31,6 +31,23 @@ describe("direct uploads on Companion's S3 routes", () => {
     await eventually(async () => expect(await storedObjects(`incoming/${user.id}/`)).toEqual([]));
   });
 
+  it("answers the part URLs with the creation when asked for part_count, no more than the declared size allows, and they take the parts", async () => {
+    const { accessToken } = await newSignedInUser();
+    const via = { token: accessToken };
+    const bytes = await makePng(24, 16, teal);
+    const plain = await createUpload(via, { filename: "plain.png", type: "image/png", metadata: { size: bytes.length } });
+    expect(plain).not.toHaveProperty("part_urls");
+    const upload = await createUpload(via, { filename: "signed.png", type: "image/png", metadata: { size: bytes.length, part_count: "3" } });
+    const { part_urls: partUrls, expires } = upload as typeof upload & { part_urls: { PartNumber: number; url: string }[]; expires: number };
+    expect(partUrls.map((part) => part.PartNumber)).toEqual([1]);
+    expect(expires).toBe(3600);
+    const put = await fetch(partUrls[0].url, { method: "PUT", body: bytes });
+    expect(put.status).toBe(200);
+    const res = await completeUpload(via, upload, [{ PartNumber: 1, ETag: put.headers.get("etag") ?? "" }]);
+    expect(res.status).toBe(200);
+    expect(await uploadSettles(accessToken, (await res.json<{ location: string }>()).location)).toMatchObject({ status: "done" });
+  });
+
   it("works through a capability endpoint with no Authorization header, as Uppy sends its requests", async () => {
     const { accessToken } = await newSignedInUser();
     const endpoint = await capabilityEndpoint(accessToken);
