@@ -1,15 +1,11 @@
-import { createTableRelationsHelpers, type ExtractTablesWithRelations, extractTablesRelationalConfig, type RelationalSchemaConfig } from "drizzle-orm";
 import type { BatchItem, BatchResponse } from "drizzle-orm/batch";
 import { type NeonHttpClient, type NeonHttpQueryResultHKT, NeonHttpSession } from "drizzle-orm/neon-http/session";
 import { PgDatabase, PgDialect } from "drizzle-orm/pg-core";
 import { neonHttp } from "./neon-http";
-import * as schema from "./schema";
 
 const dialect = new PgDialect({ casing: "snake_case" });
-const tables = extractTablesRelationalConfig(schema, createTableRelationsHelpers);
-type Tables = ExtractTablesWithRelations<typeof schema>;
-// What drizzle() builds from `schema`, built once per isolate instead of once per request.
-const relations = { fullSchema: schema, schema: tables.tables as Tables, tableNamesMap: tables.tableNamesMap } satisfies RelationalSchemaConfig<Tables>;
+// No relational schema: nothing uses db.query, and building it brought drizzle's relations code into the bundle (F4).
+type NoSchema = Record<string, never>;
 
 /**
  * drizzle's neon-http session over our own fetch client (db/neon-http.ts) rather than
@@ -20,7 +16,7 @@ const relations = { fullSchema: schema, schema: tables.tables as Tables, tableNa
 export function createDb(databaseUrl: string, fetchEndpoint: string) {
   // The session calls the client as `(sql, params, options)`, the one signature neonHttp has.
   const client = neonHttp(databaseUrl, fetchEndpoint) as unknown as NeonHttpClient;
-  return new NeonHttpDb(new NeonHttpSession(client, dialect, relations));
+  return new NeonHttpDb(new NeonHttpSession(client, dialect, undefined));
 }
 
 /**
@@ -28,9 +24,9 @@ export function createDb(databaseUrl: string, fetchEndpoint: string) {
  * imports @neondatabase/serverless for its type parsers, and with it 145 KiB (minified) of
  * driver that db/neon-http.ts replaces, which came back into the bundle (F4) through that import.
  */
-class NeonHttpDb extends PgDatabase<NeonHttpQueryResultHKT, typeof schema> {
-  constructor(private readonly neonSession: NeonHttpSession<typeof schema, Tables>) {
-    super(dialect, neonSession, relations);
+class NeonHttpDb extends PgDatabase<NeonHttpQueryResultHKT> {
+  constructor(private readonly neonSession: NeonHttpSession<NoSchema, NoSchema>) {
+    super(dialect, neonSession, undefined);
   }
 
   /** Several queries in one HTTP request and one transaction (db/neon-http.ts), results in order. */
