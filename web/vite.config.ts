@@ -10,7 +10,11 @@ export default defineConfig({
     target: "es2022",
     modulePreload: { polyfill: false },
     rolldownOptions: {
+      // The album share page's viewer (the worker renders that page): its own entry, importing nothing of
+      // the app, at a fixed path the page's HTML names (worker/routes/shared-page-html.ts).
+      input: { index: `${import.meta.dirname}/index.html`, "share-viewer": `${import.meta.dirname}/src/share-viewer.ts` },
       output: {
+        entryFileNames: (chunk) => (chunk.name === "share-viewer" ? "share-viewer.js" : "assets/[name]-[hash].js"),
         // What every page needs, in one chunk beside the entry: left to itself Rolldown splits modules
         // the entry already loads into extra chunks (rolldown#10731), about 0.5 KiB gzip each.
         codeSplitting: {

@@ -46,7 +46,8 @@ export const sharedPage = new Hono<AppEnv>()
       thumbSrc: `${base}/images/${picture.id}?size=thumb&ticket=${opened.ticket}`,
       displaySrc: `${base}/images/${picture.id}?ticket=${opened.ticket}`,
     }));
-    return albumPage(opened.name, opened.total, pictures);
+    const preview = opened.preview && { ...opened.preview, src: `${base}/images/${opened.preview.id}?ticket=${opened.ticket}` };
+    return albumPage({ name: opened.name, total: opened.total, pictures, preview, ticketSeconds: opened.ticketSeconds });
   })
   /** An image link's page view loading its picture (a preview crawler's og:image fetch too): checked every time, counted with the page. */
   .get("/:token/image", async (c) => pictureResponse(c, await openSharedImage(c.var.deps, c.req.param("token"), c.req.query("ticket") ?? "")))

@@ -48,8 +48,8 @@ export async function openShare(deps: Deps, token: string) {
     return { kind: "image" as const, image, ticket: issueTicket(secret, opened.id, opened.views, imageTicketSeconds) };
   }
   if (!opened.albumId) return undefined;
-  // The album's name, size and newest pictures in one request, not three in a row.
-  const [[album], [counted], shown] = await deps.db.batch([
+  // The album's name, size, newest pictures and chosen cover in one request, not four in a row.
+  const [[album], [counted], shown, [chosenCover]] = await deps.db.batch([
     deps.db.select({ name: albums.name }).from(albums).where(eq(albums.id, opened.albumId)),
     deps.db
       .select({ count: sql<number>`count(*)::int` })
@@ -63,18 +63,32 @@ export async function openShare(deps: Deps, token: string) {
       .where(and(eq(albumImages.albumId, opened.albumId), inLibrary))
       .orderBy(desc(images.timelineAt), desc(images.id))
       .limit(sharedAlbumLimit),
+    // The owner's cover while it is still in the album and the library, as the API's album view keeps it.
+    deps.db
+      .select(imageColumns)
+      .from(albums)
+      .innerJoin(albumImages, and(eq(albumImages.albumId, albums.id), eq(albumImages.imageId, albums.coverImageId)))
+      .innerJoin(images, eq(images.id, albumImages.imageId))
+      .where(and(eq(albums.id, opened.albumId), inLibrary)),
   ]);
   if (!album) return undefined;
   const pictures = shown.flatMap((image) => {
     const thumb = shareThumbFor(image);
     return thumb ? [{ id: image.id, altText: image.altText, thumb }] : [];
   });
+  // The link preview: the chosen cover, else the first picture that may be shown.
+  const preview = [chosenCover, ...shown].flatMap((image) => {
+    const display = image && shareObjectFor(image);
+    return display ? [{ id: image.id, altText: image.altText, width: display.width, height: display.height }] : [];
+  })[0];
   return {
     kind: "album" as const,
     name: album.name,
     total: counted?.count ?? 0,
     pictures,
+    preview,
     ticket: issueTicket(secret, opened.id, opened.views, albumTicketSeconds),
+    ticketSeconds: albumTicketSeconds,
   };
 }
 

@@ -61,6 +61,16 @@ describe("share links", () => {
     if (type === "image/png") expect(await sha256Hex(new Uint8Array(await picture.arrayBuffer()))).toBe(image.sha256);
   });
 
+  it("names the app's icon and runs no script: an image link's page logs no missing favicon", async () => {
+    const { share } = await sharedImage();
+    const res = await visit(share.url);
+    expect(res.headers.get("content-security-policy")).not.toContain("script-src");
+    const html = await res.text();
+    expect(html).toContain('<link rel="icon" href="/favicon.svg" type="image/svg+xml">');
+    expect(html).not.toContain("<script");
+    expect((await app("/favicon.svg")).status).toBe(200);
+  });
+
   it("serves the page's image through the link, counted with the page: a preview fetching both is one view", async () => {
     const { owner, image, share } = await sharedImage({ expires_in: 3600, max_views: 2 });
     const og = ogImage(await (await visit(share.url)).text());
