@@ -1,5 +1,4 @@
-import { hmac } from "@noble/hashes/hmac.js";
-import { sha256 } from "@noble/hashes/sha2.js";
+import { hmacSha256 } from "./sha256";
 
 const encoder = new TextEncoder();
 
@@ -9,7 +8,7 @@ const encoder = new TextEncoder();
  * JSON array: ("a:b", "c") and ("a", "b:c") never collide.
  */
 export function keyedHash(secret: string, purpose: string, ...parts: string[]): Uint8Array {
-  return hmac(sha256, encoder.encode(secret), encoder.encode(JSON.stringify([purpose, ...parts])));
+  return hmacSha256(encoder.encode(secret), encoder.encode(JSON.stringify([purpose, ...parts])));
 }
 
 /** Compares two strings of one kind (hex, base64url) without leaking where they first differ. */

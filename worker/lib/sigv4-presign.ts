@@ -1,4 +1,4 @@
-import { bytesToHex } from "@noble/hashes/utils.js";
+import { bytesToHex } from "./sha256";
 
 /**
  * A presigned S3 GET URL (SigV4, query string, UNSIGNED-PAYLOAD, only `host` signed), byte for

@@ -1,8 +1,7 @@
-import { sha256 } from "@noble/hashes/sha2.js";
-import { bytesToHex } from "@noble/hashes/utils.js";
 import * as v from "valibot";
 import type { Config } from "../env";
 import { analysisAnswer, sanitizeAnswer, type AnalysisFields } from "../lib/ai-text";
+import { bytesToHex, sha256 } from "../lib/sha256";
 
 type GeminiConfig = Pick<Config, "GEMINI_API_KEY" | "GEMINI_BASE_URL" | "GEMINI_MODEL" | "GEMINI_TIMEOUT_MS">;
 

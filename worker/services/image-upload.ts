@@ -6,6 +6,7 @@ import { isUniqueViolation } from "../lib/db-errors";
 import { crc32 } from "../lib/crc32";
 import { AppError } from "../lib/errors";
 import { sanitizeFileName } from "../lib/file-name";
+import { bytesToHex } from "../lib/sha256";
 import { type InspectedImage, inspectImage } from "../images/inspect-stream";
 import type { ImageFormat } from "../images/sniff";
 import { stripMetadata } from "../images/strip-stream";
@@ -169,8 +170,7 @@ async function removeMetadata(bytes: Uint8Array, format: ImageFormat, keep: bool
 
 /** WebCrypto's native digest: several times faster than a JS SHA-256 on megabytes. */
 async function sha256Hex(bytes: Uint8Array) {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+  return bytesToHex(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)));
 }
 
 export async function findBySha256(deps: Pick<Deps, "db">, userId: string, digest: string) {

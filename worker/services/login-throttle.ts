@@ -1,10 +1,10 @@
-import { bytesToHex } from "@noble/hashes/utils.js";
 import { sql } from "drizzle-orm";
 import type { Deps } from "../deps";
 import { loginAccountThrottles, loginPlaceThrottles } from "../db/schema";
 import { placeOf } from "../lib/client-address";
 import { AppError } from "../lib/errors";
 import { keyedHash } from "../lib/keyed-hash";
+import { bytesToHex } from "../lib/sha256";
 
 type ThrottleDeps = Pick<Deps, "config" | "db">;
 

@@ -1,10 +1,9 @@
-import { sha256 } from "@noble/hashes/sha2.js";
-import { bytesToHex, hexToBytes, randomBytes } from "@noble/hashes/utils.js";
-import { sign, verify } from "hono/jwt";
+import { sign, verify } from "hono/utils/jwt/jwt";
 import { JwtTokenExpired } from "hono/utils/jwt/types";
 import { base64Url } from "../lib/base64url";
 import { AppError } from "../lib/errors";
 import { keyedHash } from "../lib/keyed-hash";
+import { bytesToHex, hexToBytes, sha256 } from "../lib/sha256";
 
 export const accessTokenTtlSeconds = 15 * 60;
 export const refreshTokenTtlSeconds = 30 * 24 * 60 * 60;
@@ -128,7 +127,7 @@ const invalidCapability = (expired: boolean) =>
 
 /** Opaque tokens (refresh tokens, share links): 32 random bytes for the client, only their SHA-256 in the database. */
 export function newOpaqueToken(): { token: string; hash: string } {
-  const token = base64Url(randomBytes(32));
+  const token = base64Url(crypto.getRandomValues(new Uint8Array(32)));
   return { token, hash: hashOpaqueToken(token) };
 }
 
