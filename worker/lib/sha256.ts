@@ -50,7 +50,9 @@ export function sha256(message: Uint8Array): Uint8Array {
   }
   const digest = new Uint8Array(32);
   const out = new DataView(digest.buffer);
-  h.forEach((word, i) => out.setUint32(i * 4, word));
+  h.forEach((word, i) => {
+    out.setUint32(i * 4, word);
+  });
   return digest;
 }
 
