@@ -1,7 +1,8 @@
 import { createSignal, For, Show } from "solid-js";
 import { formatBytes } from "../lib/format";
 import { dismissUpload, isActive, type Upload } from "../lib/upload-items";
-import { cancelUpload, retryUpload } from "../lib/upload-queue";
+import { cancelUpload } from "../lib/upload-outcomes";
+import { retryUpload } from "../lib/upload-queue";
 
 function statusText(upload: Upload): string {
   const { state, sent, message } = upload.progress();
@@ -19,7 +20,8 @@ function statusText(upload: Upload): string {
 export function UploadList(props: { uploads: Upload[]; hidden: boolean }) {
   return (
     <ul id="upload-files" class="uploads" aria-label="Uploaded files" hidden={props.hidden}>
-      <For each={props.uploads}>
+      {/* Rows only while shown: a batch of hundreds would otherwise render them all at every step. */}
+      <For each={props.hidden ? [] : props.uploads}>
         {(upload) => {
           const [unreadable, setUnreadable] = createSignal(false);
           const cancellable = () => ["waiting", "preparing", "uploading"].includes(upload.progress().state);
@@ -27,7 +29,7 @@ export function UploadList(props: { uploads: Upload[]; hidden: boolean }) {
             <li class="upload" data-state={upload.progress().state}>
               {/* A format this browser cannot show (HEIC in most) keeps the empty box, never a broken image. */}
               <Show when={upload.previewUrl && !unreadable()} fallback={<span class="upload-thumb" />}>
-                <img class="upload-thumb" src={upload.previewUrl} alt="" width="40" height="40" onError={() => setUnreadable(true)} />
+                <img class="upload-thumb" loading="lazy" src={upload.previewUrl} alt="" width="40" height="40" onError={() => setUnreadable(true)} />
               </Show>
               <div class="upload-info">
                 <span class="upload-name">{upload.name}</span>

@@ -1,7 +1,8 @@
 import { createSignal, Show } from "solid-js";
 import { type BatchState, createBatchSummary, formatBytePair, formatTimeLeft } from "../lib/upload-batch";
 import { closePanel } from "../lib/upload-items";
-import { cancelAll, pauseUploads, resumeUploads } from "../lib/upload-queue";
+import { cancelAll } from "../lib/upload-outcomes";
+import { pauseUploads, resumeUploads } from "../lib/upload-queue";
 import { currentUploads } from "../lib/uploads";
 import { UploadList } from "./upload-list";
 

@@ -30,8 +30,14 @@ export interface Upload {
 export interface Item {
   upload: Upload;
   record?: StoredUpload;
-  /** Kept in IndexedDB (saving can fail: a full disk, a private window). */
+  /** What is sent: the file as chosen, then (once the record is `prepared`) its copy without metadata. */
+  bytes: Blob;
+  /** A record of it is in IndexedDB, where another tab may find it (saving can fail: a full disk, a private window). */
   stored: boolean;
+  /** The bytes IndexedDB holds (upload-saving.ts): until they are the final ones, the stored record says only that the file was chosen. */
+  savedBytes?: Blob;
+  /** Called once the final bytes are saved, or cannot be. */
+  onSaved: (() => void)[];
   report: (progress: Progress) => void;
   setSize: (size: number) => void;
   controller?: AbortController;
@@ -56,14 +62,18 @@ export function rejection(file: File): string | undefined {
   return undefined;
 }
 
-export function track(record: StoredUpload | undefined, file: { name: string; size: number }, first: Progress, stored: boolean): Item {
+/** A file of the batch: chosen now (nothing stored yet), or found in IndexedDB (`stored`, with the bytes it holds). */
+export function track(record: StoredUpload | undefined, name: string, bytes: Blob, first: Progress, stored: boolean): Item {
   const [progress, report] = createSignal(first);
-  const [size, setSize] = createSignal(file.size);
+  const [size, setSize] = createSignal(bytes.size);
   const [retryable, setRetryable] = createSignal(false);
   const item: Item = {
-    upload: { key: record?.id ?? crypto.randomUUID(), name: file.name, size, progress, retryable, previewUrl: record && URL.createObjectURL(record.blob) },
+    upload: { key: record?.id ?? crypto.randomUUID(), name, size, progress, retryable, previewUrl: record && URL.createObjectURL(bytes) },
     record,
+    bytes,
     stored,
+    savedBytes: stored ? bytes : undefined,
+    onSaved: [],
     report: (next) => {
       setRetryable(next.state === "failed" && item.record !== undefined);
       report(next);

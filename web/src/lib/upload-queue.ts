@@ -1,71 +1,95 @@
 import { createEffect, createRoot, createSignal, on } from "solid-js";
-import { ApiError, getImage, type UploadOptions } from "./api";
+import type { UploadOptions } from "./api";
 import { abortUpload } from "./api-uploads";
-import { formatBytes } from "./format";
 import { currentUser, sessionEnd } from "./session";
 import { getSettings } from "./settings";
-import { acknowledgedBytes, followUpload, type Outcome, sendFile } from "./upload-send";
-import { dropUpload, dropUploadsOf, readUpload, saveUpload, storedUploads, type StoredUpload } from "./upload-store";
-import { closePanel, isFinished, type Item, items, forget, rejection, show, track, typeOf, type Upload } from "./upload-items";
-import { currentUploads as uploads, maxUploadBytes, setRecent } from "./uploads";
+import { fail, follow } from "./upload-outcomes";
+import { abandon, keep, keptWhole } from "./upload-saving";
+import { connection, connections, exclusively } from "./upload-slots";
+import { acknowledgedBytes, completeFile, prepareFile, type Sending, sendParts } from "./upload-send";
+import { dropUploadsOf, readBytes, readUpload, storedUploads, type StoredUpload } from "./upload-store";
+import { isActive, type Item, items, forget, rejection, show, track, typeOf, type Upload } from "./upload-items";
 
 /**
- * The upload queue: files go straight to the bucket in parts (upload-send.ts), three files at a
- * time, each kept in IndexedDB until it is done so a reload resumes it. Going offline or Pause
- * stops every transfer (a part in flight is sent again from its start); Cancel aborts the upload.
- * It loads with the first file chosen, or when a stored batch is found (uploads.ts).
+ * The upload queue: files go straight to the bucket in parts (upload-send.ts), each kept in
+ * IndexedDB until it is done so a reload resumes it. The link is kept busy as raw PUTs would
+ * keep it: `connections` files send a part each at once, while the next files are stripped,
+ * created and signed beforehand, and a file completes after giving its connection to the next.
+ * Going offline or Pause stops every transfer (a part in flight is sent again from its start);
+ * a pause outlasts a reload. Cancel aborts the upload. It loads with the first file chosen, or
+ * when a stored batch is found (uploads.ts).
  */
 
-const filesAtOnce = 3;
-/** Once the whole batch is in, a panel with nothing failed closes by itself after this long. */
-const closeAfterMs = 10_000;
-const stopped = { paused: "paused", offline: "offline", cancelled: "cancelled", signedOut: "signed out" } as const;
+/** Files prepared beyond those sending, ready for the next free connection. */
+const readyAhead = 3;
+const stopped = { paused: "paused", offline: "offline", signedOut: "signed out" } as const;
 
-let running = 0;
-const [paused, setPaused] = createSignal(false);
+/** Files between the start of their preparation and the end of their last part. */
+let underWay = 0;
+
+const pausedKey = (userId: string) => `uploads-paused:${userId}`;
+const storedPause = (userId: string | undefined) => {
+  try {
+    return userId !== undefined && localStorage.getItem(pausedKey(userId)) === "1";
+  } catch {
+    return false;
+  }
+};
+const [paused, setPaused] = createSignal(storedPause(currentUser()?.id));
 const [online, setOnline] = createSignal(navigator.onLine);
 export const isPaused = paused;
 export const isOnline = online;
 
-/** Files chosen or dropped: refused at once when they cannot be sent, else stored and queued. */
+function rememberPause(value: boolean) {
+  setPaused(value);
+  const user = currentUser();
+  try {
+    if (user && value) localStorage.setItem(pausedKey(user.id), "1");
+    else if (user) localStorage.removeItem(pausedKey(user.id));
+  } catch {
+    // Storage refused (a private window): the pause holds for this tab only.
+  }
+}
+
+/** Files chosen or dropped: refused at once when they cannot be sent, else queued at once and stored meanwhile. */
 export async function addFiles(files: File[], options: UploadOptions) {
   const user = currentUser();
   if (!user) return;
   // Stripping happens here, in the browser, so the choice must be known now: the account's, when not made.
-  const keep = options.keep_metadata ?? (await getSettings().then((settings) => settings.keep_metadata, () => false));
+  const keepMetadata = options.keep_metadata ?? (await getSettings().then((settings) => settings.keep_metadata, () => false));
+  // A new batch after one that ended paused (everything cancelled) starts at once.
+  if (!items.some((item) => isActive(item.upload))) rememberPause(false);
   const added = files.map((file, i) => {
     const problem = rejection(file);
-    if (problem) return track(undefined, file, { state: "failed", sent: 0, message: problem }, false);
+    if (problem) return track(undefined, file.name, file, { state: "failed", sent: 0, message: problem }, false);
     const record: StoredUpload = {
       id: crypto.randomUUID(),
       userId: user.id,
       addedAt: Date.now() + i,
       name: file.name,
       type: typeOf(file),
-      blob: file,
       prepared: false,
-      options: { keep_metadata: keep, no_ai: options.no_ai },
+      options: { keep_metadata: keepMetadata, no_ai: options.no_ai },
       parts: [],
     };
-    return track(record, file, { state: "waiting", sent: 0 }, true);
+    return track(record, file.name, file, { state: "waiting", sent: 0 }, false);
   });
   show(added);
-  await Promise.all(
-    added.map(async (item) => {
-      if (item.record) item.stored = await saveUpload(item.record).then(() => true, () => false);
-    }),
-  );
   pump();
+  for (const item of added) void keep(item);
 }
 
 /** What a closed tab or a reload left in IndexedDB: each file carries on from what the bucket has. */
 export async function resumeStored() {
   const user = currentUser();
   if (!user) return;
+  setPaused(storedPause(user.id));
+  const all = await storedUploads(user.id).catch(() => []);
+  // Read after the wait: a second call made meanwhile (the session's user set again) has shown its files by now.
   const known = new Set(items.map((item) => item.upload.key));
-  const records = (await storedUploads(user.id).catch(() => [])).filter((record) => !known.has(record.id));
-  const resumed = records.map((record) =>
-    track(record, { name: record.name, size: record.blob.size }, { state: record.location ? "processing" : "waiting", sent: record.location ? record.blob.size : acknowledgedBytes(record) }, true),
+  const stored = all.filter(({ record }) => !known.has(record.id));
+  const resumed = stored.map(({ record, bytes }) =>
+    track(record, record.name, bytes, { state: record.location ? "processing" : "waiting", sent: record.location ? bytes.size : acknowledgedBytes(record, bytes.size) }, true),
   );
   show(resumed);
   for (const item of resumed) if (item.record?.location) void follow(item, item.record.location);
@@ -73,126 +97,106 @@ export async function resumeStored() {
 }
 
 function pump() {
-  while (!paused() && online() && running < filesAtOnce) {
-    const item = items.find((i) => i.upload.progress().state === "waiting");
+  while (!paused() && online() && underWay < connections + readyAhead) {
+    const item = items.find((i) => i.upload.progress().state === "waiting" && !i.controller);
     if (!item) return;
     void run(item);
   }
 }
 
-/** One tab at a time sends a file: a second tab open on the same batch leaves to the first what it holds. */
-async function exclusively(id: string, work: () => Promise<void>): Promise<boolean> {
-  if (!("locks" in navigator)) return work().then(() => true);
-  return await navigator.locks.request(`upload:${id}`, { ifAvailable: true }, async (lock) => {
-    if (!lock) return false;
-    await work();
-    return true;
-  });
+/**
+ * Another tab may have sent, completed or prepared the file meanwhile: what it stored wins over
+ * what this tab holds. What this tab wrote itself may be behind it (IndexedDB keeps only what
+ * matches the stored bytes, upload-saving.ts), and is not taken back.
+ */
+async function reread(item: Item) {
+  if (!item.stored) return;
+  const latest = await readUpload(item.upload.key);
+  const ours = item.record;
+  if (!latest) {
+    item.record = undefined;
+    return;
+  }
+  const ahead = latest.location !== undefined || (latest.uploadId !== undefined && latest.uploadId !== ours?.uploadId) || (latest.prepared && !ours?.prepared);
+  if (!ahead) return;
+  if (latest.prepared) {
+    const bytes = await readBytes(item.upload.key);
+    if (!bytes) {
+      item.record = undefined;
+      return;
+    }
+    item.bytes = bytes;
+    item.savedBytes = bytes;
+    item.setSize(bytes.size);
+  }
+  item.record = latest;
 }
 
 async function run(item: Item) {
-  running++;
+  underWay++;
+  let underWayEnded = false;
+  const endUnderWay = () => {
+    if (underWayEnded) return;
+    underWayEnded = true;
+    underWay--;
+    pump();
+  };
   const controller = new AbortController();
   item.controller = controller;
   item.report({ ...item.upload.progress(), state: "preparing" });
   try {
     const mine = await exclusively(item.upload.key, async () => {
-      // Another tab may have sent it meanwhile: the stored record is the truth.
-      if (item.stored) item.record = (await readUpload(item.upload.key)) ?? undefined;
-      if (item.record) await sendFile(sending(item), controller.signal);
+      await reread(item);
+      if (!item.record) return;
+      const sending = sendingOf(item);
+      const plan = await prepareFile(sending, controller.signal);
+      if (plan.missing.length > 0) {
+        const giveBack = await connection(controller.signal);
+        try {
+          await sendParts(sending, plan, controller.signal);
+        } finally {
+          giveBack();
+        }
+      }
+      endUnderWay();
+      await completeFile(sending, controller.signal);
     });
     if (!mine || !item.record) return forget(item);
     if (item.record.location) void follow(item, item.record.location);
   } catch (error) {
     if (!controller.signal.aborted) return fail(item, error);
     if (controller.signal.reason === stopped.paused || controller.signal.reason === stopped.offline) {
-      item.report({ state: "waiting", sent: item.record ? acknowledgedBytes(item.record) : 0 });
+      item.report({ state: "waiting", sent: item.record ? acknowledgedBytes(item.record, item.bytes.size) : 0 });
     }
   } finally {
     if (item.controller === controller) item.controller = undefined;
-    running--;
-    pump();
+    endUnderWay();
   }
 }
 
-function sending(item: Item) {
+function sendingOf(item: Item): Sending {
   return {
     record: () => item.record as StoredUpload,
-    update: async (patch: Partial<StoredUpload>) => {
+    bytes: () => item.bytes,
+    update: (patch, bytes) => {
       // Cancelled while the upload was being created: nothing else knows of it to abort it.
       if (!item.record) return void (patch.key && patch.uploadId && abortUpload(patch.key, patch.uploadId).catch(() => undefined));
       item.record = { ...item.record, ...patch };
-      item.setSize(item.record.blob.size);
-      if (item.stored) await saveUpload(item.record).catch(() => undefined);
+      if (bytes) {
+        item.bytes = bytes;
+        item.setSize(bytes.size);
+      }
+      void keep(item);
     },
-    report: (state: "preparing" | "uploading" | "processing", sent: number) => item.report({ state, sent }),
+    kept: () => keptWhole(item),
+    report: (state, sent) => item.report({ state, sent }),
   };
-}
-
-/** The upload's failure, as the one who chose the file reads it; the server's message when it sent one. */
-const refusals: Record<string, string> = {
-  unsupported_type: "Not a supported image: use JPEG, PNG, WebP, GIF, AVIF or HEIC",
-  truncated_file: "The file is cut off before its end",
-  corrupt_file: "The file is corrupt: its structure does not add up",
-  metadata_unreadable: "Its metadata could not be removed, so it was not kept",
-  file_too_large: `Too large; the limit is ${formatBytes(maxUploadBytes)}`,
-};
-
-async function fail(item: Item, error: unknown) {
-  const retry = !(error instanceof ApiError) || error.status >= 500;
-  const reason = error instanceof ApiError ? error.message : `The upload kept failing (${error instanceof Error ? error.message : "unknown error"}); retry`;
-  item.report({ state: "failed", sent: 0, message: reason });
-  // A refusal is final; what failed on the way stays stored, for Retry or the next visit.
-  if (!retry) await settle(item);
-}
-
-async function follow(item: Item, location: string) {
-  const controller = new AbortController();
-  item.controller = controller;
-  const outcome: Outcome | undefined = await followUpload(location, controller.signal).catch(() => undefined);
-  if (!outcome) return;
-  if (outcome.status === "done") {
-    const image = await getImage(outcome.imageId).catch(() => undefined);
-    if (image) setRecent((images) => [image, ...images.filter((i) => i.id !== image.id)]);
-    item.report({ state: "done", sent: item.upload.size(), image, message: outcome.duplicate ? "Already in your gallery" : undefined });
-  } else if (outcome.status === "failed") {
-    item.report({ state: "failed", sent: 0, message: refusals[outcome.code] ?? "The image could not be processed; upload it again" });
-  } else {
-    item.report({ state: "cancelled", sent: 0, message: "Cancelled" });
-  }
-  await settle(item);
-}
-
-/** The file's journey is over: its record goes, and the panel closes by itself once the batch is all in. */
-async function settle(item: Item) {
-  const record = item.record;
-  item.record = undefined;
-  item.report(item.upload.progress());
-  if (record) await dropUpload(record.id).catch(() => undefined);
-  const all = uploads();
-  if (all.every(isFinished) && all.every((u) => u.progress().state !== "failed")) {
-    setTimeout(() => uploads() === all && closePanel(), closeAfterMs);
-  }
-}
-
-export function cancelUpload(upload: Upload) {
-  const item = items.find((i) => i.upload === upload);
-  if (!item || !["waiting", "preparing", "uploading"].includes(upload.progress().state)) return;
-  item.controller?.abort(stopped.cancelled);
-  item.report({ state: "cancelled", sent: 0, message: "Cancelled" });
-  const record = item.record;
-  if (record?.key && record.uploadId) void abortUpload(record.key, record.uploadId).catch(() => undefined);
-  void settle(item);
-}
-
-export function cancelAll() {
-  for (const upload of uploads()) cancelUpload(upload);
 }
 
 export function retryUpload(upload: Upload) {
   const item = items.find((i) => i.upload === upload);
   if (!item?.record || upload.progress().state !== "failed") return;
-  item.report({ state: "waiting", sent: acknowledgedBytes(item.record) });
+  item.report({ state: "waiting", sent: acknowledgedBytes(item.record, item.bytes.size) });
   pump();
 }
 
@@ -201,12 +205,12 @@ function stopAll(reason: string) {
 }
 
 export function pauseUploads() {
-  setPaused(true);
+  rememberPause(true);
   stopAll(stopped.paused);
 }
 
 export function resumeUploads() {
-  setPaused(false);
+  rememberPause(false);
   pump();
 }
 
@@ -225,7 +229,11 @@ createRoot(() =>
     on(currentUser, (user, before) => {
       if (!before || user?.id === before.id) return;
       for (const item of items) item.controller?.abort(stopped.signedOut);
-      for (const item of [...items]) forget(item);
+      for (const item of [...items]) {
+        abandon(item);
+        forget(item);
+      }
+      setPaused(storedPause(user?.id));
       if (sessionEnd() === "signed_out") void dropUploadsOf(before.id).catch(() => undefined);
     }),
   ),
