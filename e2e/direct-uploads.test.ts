@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import type { Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import sharp from "sharp";
 import { openPage, registerUser, signInThroughApi, uploadThroughApi } from "./support/app";
 import { bluePortrait, redLandscape } from "./support/images";
@@ -105,13 +105,45 @@ test("with Keep location & camera data ticked, a photo goes up as it is and its 
   }
 });
 
-test("a page closed halfway through a batch carries on when opened again: every file arrives once, and no part the bucket had is sent again", async () => {
+/**
+ * The most part PUTs of one upload that a page of the context had under way at once (its XHRs,
+ * counted in the page from send to the response's end): what a closed page can lose of each file.
+ */
+async function countPartsInFlightPerFile(context: BrowserContext) {
+  await context.addInitScript(() => {
+    const counter = window as unknown as { mostPartsOfOneFile: number };
+    counter.mostPartsOfOneFile = 0;
+    const inFlight = new Map<string, number>();
+    const urls = new WeakMap<XMLHttpRequest, string>();
+    const open = XMLHttpRequest.prototype.open;
+    const send = XMLHttpRequest.prototype.send;
+    XMLHttpRequest.prototype.open = function (this: XMLHttpRequest, method: string, url: string | URL, ...rest: unknown[]) {
+      urls.set(this, String(url));
+      return (open as (...args: unknown[]) => void).call(this, method, url, ...rest);
+    };
+    XMLHttpRequest.prototype.send = function (this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
+      const upload = new URL(urls.get(this) ?? "", location.href).searchParams.get("uploadId");
+      if (upload) {
+        inFlight.set(upload, (inFlight.get(upload) ?? 0) + 1);
+        counter.mostPartsOfOneFile = Math.max(counter.mostPartsOfOneFile, inFlight.get(upload) ?? 0);
+        // readystatechange to DONE comes before load, whose handler may start the next part at once.
+        this.addEventListener("readystatechange", () => this.readyState === XMLHttpRequest.DONE && inFlight.set(upload, (inFlight.get(upload) ?? 1) - 1));
+      }
+      return send.call(this, body);
+    };
+  });
+  return (page: Page) => page.evaluate(() => (window as unknown as { mostPartsOfOneFile: number }).mostPartsOfOneFile);
+}
+
+test("a page closed halfway through a batch carries on when opened again: every file arrives once, no part the bucket had is sent again, and at most one part of each file goes twice", async () => {
   const { page, baseUrl, problems, close } = await openPage({ width: 1280, height: 800 });
   try {
     const files = [await grainPng("big-1.png", 2100, 1900), await grainPng("big-2.png", 2100, 1900), redLandscape(), bluePortrait(), await grainPng("medium.png", 900, 800)];
     const user = await registerUser(baseUrl);
-    await signInThroughForm(page, user);
     const context = page.context();
+    // Before the first navigation, so the page counts from its start.
+    const mostPartsOfOneFile = await countPartsInFlightPerFile(context);
+    await signInThroughForm(page, user);
     const puts = recordPartPuts(context);
     // 3 + 3 + 1 + 1 + 1 parts; the first 4 go through, the rest wait in the browser until the page is gone.
     const gate = await holdPartPuts(context, 4);
@@ -120,6 +152,10 @@ test("a page closed halfway through a batch carries on when opened again: every 
       () => puts.acknowledged.size >= 4 && gate.held.length > 0,
       () => `${puts.acknowledged.size} parts acknowledged, ${gate.held.length} held`,
     );
+    // What the close cuts off: never two parts of one file.
+    const cut = gate.held.map((route) => new URL(route.request().url()).searchParams.get("uploadId"));
+    assert.equal(new Set(cut).size, cut.length, `parts of one file were under way together: ${cut.join(", ")}`);
+    assert.equal(await mostPartsOfOneFile(page), 1, "a file had more than one part under way");
     await page.close();
     await gate.release();
 
@@ -142,6 +178,59 @@ test("a page closed halfway through a batch carries on when opened again: every 
     // None went again once the bucket had it (a PUT cut off by the close goes again, from its start).
     assert.deepEqual(puts.sentAgain, [], "parts the bucket had acknowledged were sent again");
     assert.ok([...puts.acknowledged.values()].every((count) => count === 1));
+    const twice = puts.requested.filter((part, i) => puts.requested.indexOf(part) !== i).map((part) => part.split("#")[0]);
+    assert.equal(new Set(twice).size, twice.length, `a file sent more than one part again: ${twice.join(", ")}`);
+    assert.equal(await mostPartsOfOneFile(reopened), 1, "a file had more than one part under way after the reopening");
+    assertNoProblems(problems);
+  } finally {
+    await close();
+  }
+});
+
+test("a paused batch stays paused through a reload, and goes on when resumed", async () => {
+  const { page, baseUrl, problems, close } = await openPage({ width: 1280, height: 800 });
+  try {
+    const files = [await grainPng("paused-1.png", 2100, 1900), redLandscape(), bluePortrait()];
+    const user = await registerUser(baseUrl);
+    await signInThroughForm(page, user);
+    const context = page.context();
+    const puts = recordPartPuts(context);
+    const gate = await holdPartPuts(context);
+    await page.locator("#upload-input").setInputFiles(files);
+    await eventually(() => gate.held.length >= 2, () => `${gate.held.length} PUTs held`);
+    await panel(page).getByRole("button", { name: "Pause" }).click();
+    await panelIn(page, "paused");
+    await gate.dropHeld();
+    await gate.release();
+    // The batch is kept in IndexedDB in the background: all three files are there before the reload.
+    await page.waitForFunction(
+      () =>
+        new Promise<boolean>((resolve) => {
+          const open = indexedDB.open("uploads");
+          open.onupgradeneeded = () => open.transaction?.abort();
+          open.onerror = () => resolve(false);
+          open.onsuccess = () => {
+            const count = open.result.transaction("files").objectStore("files").count();
+            count.onsuccess = () => resolve(count.result === 3);
+            open.result.close();
+          };
+        }),
+    );
+
+    await page.reload();
+    await panelIn(page, "paused");
+    assert.match(await headline(page), /^Paused · 0 of 3/);
+    await page.getByRole("button", { name: "Show files" }).click();
+    await page.waitForFunction(() => document.querySelectorAll(".upload-status").length === 3);
+    assert.deepEqual(await page.locator(".upload-status").allTextContents(), ["Waiting", "Waiting", "Waiting"]);
+    const requestedWhilePaused = puts.requested.length;
+
+    await panel(page).getByRole("button", { name: "Resume" }).click();
+    await page.waitForFunction(() => document.querySelector('.upload-panel[data-state="done"] [role=status]')?.textContent === "3 uploaded");
+    assert.ok(puts.requested.length > requestedWhilePaused, "nothing was sent after Resume");
+    const names = (await listedImages(baseUrl, await signInThroughApi(baseUrl, user))).map((image) => image.file_name).sort();
+    assert.deepEqual(names, files.map((file) => file.name).sort());
+    assert.deepEqual(puts.sentAgain, []);
     assertNoProblems(problems);
   } finally {
     await close();
