@@ -88,7 +88,7 @@ async function assertJustifiedTiles(page: Page) {
     assert.match(tile.src, /size=thumb&ticket=/);
     assert.ok(Math.abs(tile.width / tile.height - tile.shape) < 0.03, `a ${tile.shape.toFixed(2)} photo drawn ${tile.width}×${tile.height}`);
   }
-  const rows = [...Map.groupBy(tiles, (tile) => tile.y).values()];
+  const rows = [...new Set(tiles.map((tile) => tile.y))].map((y) => tiles.filter((tile) => tile.y === y));
   for (const [i, row] of rows.entries()) {
     const heights = row.map((tile) => tile.height);
     assert.ok(Math.max(...heights) - Math.min(...heights) <= 1, `row ${i}: heights ${heights}`);
