@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono } from "./routes/hono-app";
 import { requestId } from "hono/request-id";
 import type { AppEnv } from "./app-env";
 import { errorResponse } from "./middleware/error-response";

@@ -1,4 +1,5 @@
-import { type Context, Hono } from "hono";
+import type { Context } from "hono";
+import { Hono } from "./hono-app";
 import { except } from "hono/combine";
 import { createMiddleware } from "hono/factory";
 import * as v from "valibot";

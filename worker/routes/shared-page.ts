@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono } from "./hono-app";
 import type { AppEnv } from "../app-env";
 import { AppError } from "../lib/errors";
 import { getObjectStream } from "../services/object-store";

@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono } from "./hono-app";
 import * as v from "valibot";
 import type { AppEnv } from "../app-env";
 import { summarise } from "../lib/item-results";
