@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { sign } from "hono/jwt";
+import { sign } from "hono/utils/jwt/jwt";
 import { describe, expect, it } from "vitest";
 import { app, bearer, json, newSignedInUser, signIn } from "../helpers";
 
