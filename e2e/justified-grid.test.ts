@@ -82,8 +82,26 @@ test("on a 360×780 phone at 3× the grid keeps each photo's shape in justified 
       else assert.ok(tile.width > tile.height, `${tile.name} (landscape) is ${tile.width}×${tile.height}`);
     }
     await assertJustifiedRows(page);
-    await assertNoHorizontalScroll(page);
     await screenshot(page, "phone-justified-grid");
+
+    // Two fingers spread over the grid make its rows taller (and the page does not zoom).
+    const before = (await tiles(page))[0].height;
+    const list = await page.locator("ul.justified").first().boundingBox();
+    assert.ok(list);
+    const [x, y] = [list.x + list.width / 2, list.y + 40];
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("Emulation.setTouchEmulationEnabled", { enabled: true, maxTouchPoints: 2 });
+    const fingers = (spread: number) => [
+      { id: 0, x: x - spread, y },
+      { id: 1, x: x + spread, y },
+    ];
+    await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: fingers(30) });
+    for (const spread of [40, 50, 60]) await cdp.send("Input.dispatchTouchEvent", { type: "touchMove", touchPoints: fingers(spread) });
+    await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
+    assert.equal(await page.getByRole("slider", { name: "Photo size" }).inputValue(), "2");
+    assert.ok((await tiles(page))[0].height > before * 1.5, `pinched: ${before} → ${(await tiles(page))[0].height}`);
+    assert.equal(await page.evaluate(() => visualViewport?.scale), 1);
+    await assertNoHorizontalScroll(page);
     assertNoProblems(problems);
   } finally {
     await close();
@@ -119,7 +137,13 @@ test("at 1280×800 tiles keep their shapes before their thumbs arrive, days spli
     assert.deepEqual(await tiles(page), loaded);
     await page.unroute("**/*.thumb.webp*");
 
+    // A trackpad pinch (a wheel with ctrlKey) over the grid resizes the rows.
     const slider = page.getByRole("slider", { name: "Photo size" });
+    await page.locator("ul.justified").first().hover();
+    await page.keyboard.down("Control");
+    await page.mouse.wheel(0, -20);
+    await page.keyboard.up("Control");
+    await page.waitForFunction(() => Number((document.querySelector(".row-size input") as HTMLInputElement).value) > 1);
     await slider.fill("1.5");
     const bigger = await tile(page, "tall.png");
     // Rows stretch to fill the width, so the factor is about 1.5, not exactly.
