@@ -55,6 +55,7 @@ async function asVisitor<T extends { url: string }>(viewport: { width: number; h
   page.on("console", (message) => {
     if (message.type() === "error" || message.type() === "warning") consoleMessages.push(`${message.type()}: ${message.text()}`);
   });
+  await page.clock.install();
   await page.addInitScript(() => {
     const seen: string[] = [];
     (window as unknown as { violations: string[] }).violations = seen;
@@ -180,6 +181,31 @@ for (const viewport of [
     });
   });
 }
+
+test("once the pictures' ticket has run out, the viewer asks for nothing more and offers a reload, which reopens the picture as one more view", async () => {
+  await asVisitor({ width: 1280, height: 800 }, sharedAlbum, async (page, { views }) => {
+    await page.getByRole("heading", { name: "Sunday walk" }).waitFor();
+    await assertJustifiedTiles(page);
+    await page.locator(".pictures li:first-child a").click();
+    await assertShowing(page, 1);
+    const asked: string[] = [];
+    page.on("request", (request) => {
+      if (new URL(request.url()).pathname.startsWith("/s/")) asked.push(request.url());
+    });
+    // The album's ticket lasts 15 minutes; the page stops a little before, as the server would refuse.
+    await page.clock.fastForward("15:00");
+    const notice = page.getByRole("dialog", { name: "Picture viewer" }).getByRole("alert");
+    await notice.getByText(/links have run out/).waitFor();
+    await page.keyboard.press("ArrowRight");
+    await page.locator(".viewer .counter").getByText("2 / 4", { exact: true }).waitFor();
+    assert.deepEqual(asked, [], "no picture is asked for with a spent ticket");
+    assert.equal(await views(), 1);
+    await notice.getByRole("button", { name: "Reload" }).click();
+    await page.waitForLoadState("load");
+    await assertShowing(page, 2);
+    assert.equal(await views(), 2);
+  });
+});
 
 test("a visitor of an image link at 360×780 sees the picture with the app's icon and no console error", async () => {
   const shareImage = async (baseUrl: string) => {

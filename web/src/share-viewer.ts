@@ -20,8 +20,8 @@ function startViewer(list: HTMLUListElement, dialog: HTMLDialogElement) {
   const stage = part<HTMLDivElement>(".stage");
   const counter = part<HTMLParagraphElement>(".counter");
   const [close, previous, next] = [".close", ".prev", ".next"].map((selector) => part<HTMLButtonElement>(selector));
-  // A margin for the time the page took to arrive and a picture takes to be asked for.
-  const deadline = Date.now() - performance.now() + (Number(list.dataset.ticketSeconds) - 15) * 1000;
+  // A module runs once the page is parsed: the margin covers its arrival and a picture's request.
+  const deadline = Date.now() + (Number(list.dataset.ticketSeconds) - 15) * 1000;
   const isExpired = () => Date.now() >= deadline;
   const idOf = (tile: HTMLAnchorElement) => new URL(tile.href).pathname.split("/").pop();
   const hashIndex = () => tiles.findIndex((tile) => `#${idOf(tile)}` === location.hash);
