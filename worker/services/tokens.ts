@@ -24,8 +24,9 @@ export interface AccessClaims {
  * it again for every token it signs or verifies (D1 in docs/performance.md). Only a secret or two
  * (during a rotation) is ever in use.
  */
-const hmacKeys = new Map<string, CryptoKey>();
-async function hmacKey(secret: string): Promise<CryptoKey> {
+type HmacKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
+const hmacKeys = new Map<string, HmacKey>();
+async function hmacKey(secret: string): Promise<HmacKey> {
   const cached = hmacKeys.get(secret);
   if (cached) return cached;
   const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
