@@ -63,8 +63,8 @@ test("a new user signs up, uploads two images, finds one by its description, ope
     await page.getByRole("link", { name: "Sharing, download and delete" }).click();
 
     await page.getByRole("button", { name: "Delete image" }).click();
-    const dialog = page.getByRole("dialog", { name: "Delete this image?" });
-    await dialog.getByRole("button", { name: "Delete" }).click();
+    const dialog = page.getByRole("dialog", { name: "Move this image to the trash?" });
+    await dialog.getByRole("button", { name: "Move to trash" }).click();
     await page.waitForURL(`${baseUrl}/`);
     await waitForCards(page, 1);
     assert.equal(await page.locator("li.card .card-name").textContent(), "red-landscape.png");

@@ -42,11 +42,11 @@ test("with the keyboard only, a user signs in, uploads through the file input an
     await tabTo(page, "button.danger");
     await assertFocusVisible(page);
     await page.keyboard.press("Enter");
-    await page.getByRole("dialog", { name: "Delete this image?" }).waitFor();
+    await page.getByRole("dialog", { name: "Move this image to the trash?" }).waitFor();
     // The dialog starts on Cancel, so Enter alone never deletes.
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Cancel");
     await page.keyboard.press("Tab");
-    assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Delete");
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Move to trash");
     await page.keyboard.press("Space");
 
     await page.waitForURL(`${baseUrl}/`);

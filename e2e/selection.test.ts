@@ -65,8 +65,8 @@ test("with the pointer: click and shift-click select, a bulk AI switch, an album
     const gone = await fetch(`${baseUrl}/images/${cId}`, { method: "DELETE", headers: { authorization: `Bearer ${token}` } });
     assert.equal(gone.status, 204);
     await page.getByRole("button", { name: "Delete", exact: true }).click();
-    await page.getByRole("dialog", { name: "Delete 2 images?" }).getByRole("button", { name: "Delete" }).click();
-    await summary(page).getByText(/^1 image deleted, 1 failed: c\.png \(.+\)$/).waitFor();
+    await page.getByRole("dialog", { name: "Move 2 images to the trash?" }).getByRole("button", { name: "Move to trash" }).click();
+    await summary(page).getByText(/^1 image moved to the trash, 1 failed: c\.png \(.+\)$/).waitFor();
     await page.getByText("1 selected").waitFor();
     await page.waitForFunction(() => ![...document.querySelectorAll("li.card .card-name")].some((name) => name.textContent === "d.png"));
   }));
@@ -99,12 +99,12 @@ test("with the keyboard: Space, Enter, shift+arrows, shift+Space, Ctrl+A and Esc
     const deleteButton = page.getByRole("button", { name: "Delete", exact: true });
     await deleteButton.focus();
     await page.keyboard.press("Enter");
-    const dialog = page.getByRole("dialog", { name: "Delete 2 images?" });
+    const dialog = page.getByRole("dialog", { name: "Move 2 images to the trash?" });
     await dialog.waitFor();
     await page.keyboard.press("Tab");
-    assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Delete");
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Move to trash");
     await page.keyboard.press("Enter");
-    await summary(page).getByText("2 images deleted.").waitFor();
+    await summary(page).getByText("2 images moved to the trash.").waitFor();
     await waitForCards(page, 2);
   }));
 

@@ -36,6 +36,8 @@ export default function BulkActions(props: { images: Accessor<ImageView[]> }) {
 
   async function run(action: BulkAction, albumName = "") {
     const ids = [...selectedIds()];
+    // Named now: by the time the answer comes, the list may no longer hold what it moved to the trash.
+    const names = new Map(ids.map((id) => [id, nameOf(id)]));
     setBusy(true);
     setSummary("");
     try {
@@ -47,7 +49,7 @@ export default function BulkActions(props: { images: Accessor<ImageView[]> }) {
           forget(id);
           forgetUpload(id);
         }
-        if (trashed.length) offerUndo({ ids: trashed, what: trashed.length === 1 ? `“${nameOf(trashed[0])}”` : plural(trashed.length, "image") });
+        if (trashed.length) offerUndo({ ids: trashed, what: trashed.length === 1 ? `“${names.get(trashed[0]) ?? nameOf(trashed[0])}”` : plural(trashed.length, "image") });
       }
       const why = failed.map((result) => `${nameOf(result.id)} (${"message" in result ? result.message : "failed"})`).join(", ");
       setSummary(`${plural(outcome.summary.succeeded, "image")} ${doneWord(action, albumName)}${failed.length ? `, ${failed.length} failed: ${why}` : "."}`);

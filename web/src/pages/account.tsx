@@ -47,12 +47,20 @@ export function Account() {
         <section class="account-card" aria-labelledby="privacy-heading">
           <h2 id="privacy-heading">Privacy</h2>
           <PrivacySettings />
+          <p class="hint">
+            Deleting a photo moves it to the <a href="/bin">trash</a>, where only you see it: out of your library, albums and share
+            links at once, restorable for 30 days, then deleted for good. To delete it for good now, use “Delete forever” or “Empty
+            trash” there.
+          </p>
         </section>
 
         <section class="account-card" aria-labelledby="data-heading">
           <h2 id="data-heading">Your data</h2>
           <div class="settings">
-            <p>Download everything stored about you and your images as one JSON file (its image links work for 15 minutes).</p>
+            <p>
+              Download everything stored about you and your images as one JSON file (its image links work for 15 minutes). Photos in the
+              trash are not included: restore them first.
+            </p>
             <button type="button" disabled={exporting.pending} onClick={() => void download().catch(() => undefined)}>
               {exporting.pending ? "Preparing…" : "Download my data"}
             </button>
@@ -110,7 +118,7 @@ export function Account() {
               setConfirming(true);
             }}
           >
-            <p>Your account and every image in it are deleted for good.</p>
+            <p>Your account and every image in it, those in the trash too, are deleted for good.</p>
             <Field
               ref={password}
               name="password"
