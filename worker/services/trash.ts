@@ -15,7 +15,7 @@ type TrashDeps = Pick<Deps, "config" | "db" | "s3">;
 
 const dayMs = 24 * 60 * 60 * 1000;
 
-export const purgeAt = (deletedAt: Date, trashDays: number) => new Date(deletedAt.getTime() + trashDays * dayMs);
+const purgeAt = (deletedAt: Date, trashDays: number) => new Date(deletedAt.getTime() + trashDays * dayMs);
 
 /** The user's trash, most recently deleted first, keyset-paged on (deleted_at, id). */
 export async function listTrash(deps: TrashDeps, userId: string, query: { limit: number; cursor?: string }) {
