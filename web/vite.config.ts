@@ -19,7 +19,7 @@ export default defineConfig({
         // the entry already loads into extra chunks (rolldown#10731), about 0.5 KiB gzip each; live-images.ts,
         // which the tiles and several lazy pages share, was one (596 bytes, 0.2 KiB of first load as a chunk).
         codeSplitting: {
-          groups: [{ name: "app", test: /node_modules[\\/](solid-js|hono|@solidjs)[\\/]|vite[\\/]preload-helper|web[\\/]src[\\/]lib[\\/](api|session|live-images)\.ts$/ }],
+          groups: [{ name: "app", test: /node_modules[\\/](solid-js|hono|@solidjs)[\\/]|vite[\\/]preload-helper|web[\\/]src[\\/]lib[\\/](api|session|months|live-images)\.ts$/ }],
         },
       },
     },

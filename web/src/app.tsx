@@ -11,6 +11,8 @@ export function App(props: RouteSectionProps) {
     on(
       () => [location.pathname, isViewerState(location.state)] as const,
       ([path, inViewer], before) => {
+        // Only a new page or the viewer opening or closing: a new query (?month=) or history state on the same page is not one.
+        if (before && before[0] === path && before[1] === inViewer) return;
         // Typing in the search box navigates too; the caret must stay there.
         if (document.activeElement?.closest("[role=search]")) return;
         // The viewer manages focus itself, and closing it (up to the gallery or the album under it) returns to the tile, where the page was scrolled.

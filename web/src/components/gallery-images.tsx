@@ -1,4 +1,4 @@
-import { createAsync, revalidate } from "@solidjs/router";
+import { createAsync, revalidate, useSearchParams } from "@solidjs/router";
 import { createEffect, createMemo, createSignal, lazy, on, onCleanup, onMount, Show } from "solid-js";
 import { createImageList } from "../lib/image-list";
 import { getTimeline, type GalleryFilter } from "../lib/images";
@@ -7,11 +7,12 @@ import { onSelectionKey } from "../lib/selection-keys";
 import { recentUploads } from "../lib/uploads";
 import { showInViewer } from "../lib/viewer-list";
 import { ImageGrid, MoreImages } from "./image-grid";
-import { MonthJump, Timeline } from "./timeline";
+import { Timeline } from "./timeline";
 
 // The selection bar (and its album picker) loads with the first selection: the first load stays under 30 KiB.
 const BulkActions = lazy(() => import("./bulk-actions"));
 const RowSize = lazy(() => import("./row-size"));
+const MonthNav = lazy(() => import("./month-nav"));
 
 /**
  * The gallery's images: by date (timeline) unless searching, which keeps its best-match order
@@ -19,7 +20,9 @@ const RowSize = lazy(() => import("./row-size"));
  * same list.
  */
 export function GalleryImages(props: { filter: GalleryFilter }) {
-  const list = createImageList(() => props.filter);
+  // A reload of ?month=2019-10 starts the list there (MonthNav keeps the URL and the list in step afterwards).
+  const [params] = useSearchParams<{ month?: string }>();
+  const list = createImageList(() => props.filter, /^\d{4}-(0[1-9]|1[0-2])$/.test(params.month ?? "") ? params.month : "");
   const byDate = () => !props.filter.q && !props.filter.tag;
   const months = createAsync(() => getTimeline().catch(() => undefined));
   // Another search or tag shows other images: a selection of ones no longer shown would surprise.
@@ -29,7 +32,9 @@ export function GalleryImages(props: { filter: GalleryFilter }) {
   const total = () => (byDate() ? months()?.reduce((sum, month) => sum + month.count, 0) : undefined);
   const offset = createMemo(() => {
     const from = list.from();
-    return from ? (months() ?? []).filter((month) => month.month > from).reduce((sum, month) => sum + month.count, 0) : 0;
+    if (!from) return 0;
+    const newerLoaded = list.images().filter((image) => image.timeline_date.slice(0, 7) > from).length;
+    return (months() ?? []).filter((month) => month.month > from).reduce((sum, month) => sum + month.count, 0) - newerLoaded;
   });
   showInViewer({ list, total, offset });
   const order = () => list.images().map((image) => image.id);
@@ -53,9 +58,7 @@ export function GalleryImages(props: { filter: GalleryFilter }) {
   return (
     <>
       <div class="grid-tools">
-        <Show when={byDate() && (months()?.length ?? 0) > 1}>
-          <MonthJump list={list} months={months() ?? []} />
-        </Show>
+        <Show when={byDate() && months()}>{(shown) => <MonthNav list={list} months={shown()} />}</Show>
         <RowSize />
       </div>
       <Show when={byDate() && list.images().length > 0} fallback={<ImageGrid filter={props.filter} list={list} selectable opensViewer />}>

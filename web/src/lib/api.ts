@@ -141,15 +141,16 @@ export async function exportAccount() {
   return { name: attachmentName(res, "image-service-export.json"), blob: await res.blob() };
 }
 
-export async function listImages(filter: { q?: string; tag?: string; cursor?: string; limit?: number; from?: string; favorite?: boolean }) {
-  const { q, tag, cursor, limit, from, favorite } = filter;
+export async function listImages(filter: { q?: string; tag?: string; cursor?: string; before?: string; limit?: number; from?: string; favorite?: boolean }) {
+  const { q, tag, cursor, before, limit, from, favorite } = filter;
   const res = await client.images.$get({
     query: {
       q: q || undefined,
       tag: tag || undefined,
       cursor: cursor || undefined,
+      before: before || undefined,
       limit: limit?.toString(),
-      from: (!cursor && from) || undefined,
+      from: (!cursor && !before && from) || undefined,
       favorite: favorite ? "true" : undefined,
     },
   });

@@ -8,6 +8,7 @@ interface PageRequest {
   filter: GalleryFilter;
   from: string;
   cursor: string;
+  before: string;
 }
 
 export interface ImageList {
@@ -19,6 +20,10 @@ export interface ImageList {
   /** The month the listing starts at ("" for the newest): a jump in the timeline. */
   from: Accessor<string>;
   startAt: (month: string) => void;
+  /** After a jump, newer images exist above the first one loaded (scrolling up loads them). */
+  hasNewer: Accessor<boolean>;
+  loadingNewer: Accessor<boolean>;
+  loadNewer: () => void;
 }
 
 /**
@@ -38,20 +43,36 @@ const byTimeline = (a: ImageView, b: ImageView) => {
  * (in date order without a search, on top with one: search has its own order); a page that
  * also holds them does not repeat them.
  */
-export function createImageList(filter: Accessor<GalleryFilter>): ImageList {
+export function createImageList(filter: Accessor<GalleryFilter>, startMonth = ""): ImageList {
   // A new filter (or a jump) starts again from its first page; a request keeps the filter its cursor belongs to.
-  const [requests, setRequests] = createSignal<PageRequest[]>([]);
-  createComputed(on(filter, (current) => setRequests([{ filter: current, from: "", cursor: "" }])));
-  const pages = mapArray(requests, (request) => createAsync(() => getImagePage(request.filter, request.cursor, request.from)));
-  const lastPage = () => pages().at(-1)?.();
+  // Pages run both ways from there: `older` from the start down (cursor), `newer` up from it (before), nearest first.
+  const [older, setOlder] = createSignal<PageRequest[]>([]);
+  const [newer, setNewer] = createSignal<PageRequest[]>([]);
+  const startAt = (month: string) => {
+    setNewer([]);
+    setOlder([{ filter: filter(), from: month, cursor: "", before: "" }]);
+  };
+  let initial = startMonth;
+  createComputed(on(filter, () => startAt(initial)));
+  initial = "";
+  const load = (request: PageRequest) => createAsync(() => getImagePage(request.filter, request.cursor, request.from, request.before));
+  const olderPages = mapArray(older, load);
+  const newerPages = mapArray(newer, load);
+  const lastPage = () => olderPages().at(-1)?.();
   const loading = () => lastPage() === undefined;
-  const from = () => requests()[0]?.from ?? "";
+  const newest = () => (newer().length ? newerPages().at(-1)?.() : olderPages()[0]?.());
+  const loadingNewer = () => newer().length > 0 && newest() === undefined;
+  const hasNewer = () => Boolean(newest()?.prev_cursor);
+  const from = () => older()[0]?.from ?? "";
 
   const images = createMemo(() => {
-    const loaded = pages().flatMap((page) => page()?.images ?? []);
+    const loaded = [...newerPages()].reverse().flatMap((page) => page()?.images ?? []);
+    loaded.push(...olderPages().flatMap((page) => page()?.images ?? []));
     const searching = Boolean(filter().q);
     const oldestLoaded = loaded.at(-1)?.timeline_date ?? "";
-    const recent = searching || filter().tag || filter().favorite || from() ? [] : recentUploads().filter((image) => !lastPage()?.next_cursor || image.timeline_date >= oldestLoaded);
+    // Below the newest page (a jump not yet scrolled up to the top), this visit's uploads wait for it.
+    const atTop = !from() || (!loadingNewer() && !hasNewer() && newest() !== undefined);
+    const recent = searching || filter().tag || filter().favorite || !atTop ? [] : recentUploads().filter((image) => !lastPage()?.next_cursor || image.timeline_date >= oldestLoaded);
     const seen = new Set<string>();
     const shown: ImageView[] = [];
     for (const image of [...recent, ...loaded]) {
@@ -64,16 +85,14 @@ export function createImageList(filter: Accessor<GalleryFilter>): ImageList {
 
   const loadMore = () => {
     const next = lastPage()?.next_cursor;
-    const last = requests().at(-1);
-    if (next && last && last.cursor !== next) setRequests([...requests(), { ...last, cursor: next }]);
+    const last = older().at(-1);
+    if (next && last && last.cursor !== next) setOlder([...older(), { ...last, cursor: next }]);
+  };
+  const loadNewer = () => {
+    const before = newest()?.prev_cursor;
+    const last = newer().at(-1);
+    if (before && last?.before !== before) setNewer([...newer(), { filter: filter(), from: "", cursor: "", before }]);
   };
 
-  return {
-    images,
-    loading,
-    hasMore: () => Boolean(lastPage()?.next_cursor),
-    loadMore,
-    from,
-    startAt: (month) => setRequests([{ filter: filter(), from: month, cursor: "" }]),
-  };
+  return { images, loading, hasMore: () => Boolean(lastPage()?.next_cursor), loadMore, from, startAt, hasNewer, loadingNewer, loadNewer };
 }

@@ -12,10 +12,13 @@ export interface GalleryFilter {
 
 const pageSize = 24;
 
-/** One keyset page; `from` (a month, "2024-05") starts the listing there, for a jump in the timeline. */
+/**
+ * One keyset page; `from` (a month, "2024-05") starts the listing there, for a jump in the
+ * timeline, and `before` (a page's prev_cursor) reads the page just newer than another.
+ */
 export const getImagePage = query(
-  (filter: GalleryFilter, cursor: string, from = "") =>
-    fetchImages(() => api.listImages({ ...filter, cursor, from, limit: pageSize }), (page) => page.images),
+  (filter: GalleryFilter, cursor: string, from = "", before = "") =>
+    fetchImages(() => api.listImages({ ...filter, cursor, from, before, limit: pageSize }), (page) => page.images),
   "images",
 );
 
