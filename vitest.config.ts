@@ -1,6 +1,5 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { unstable_readConfig } from "wrangler";
 
 /**
  * wrangler.toml's queue consumers with no batch window: deployed, a consumer waits up to
@@ -14,23 +13,27 @@ interface QueueConsumer {
   retry_delay?: number;
   dead_letter_queue?: string;
 }
-const consumers: QueueConsumer[] = unstable_readConfig({ config: "./wrangler.toml" }).queues.consumers ?? [];
-const queueConsumers = Object.fromEntries(
-  consumers.map((consumer) => [
-    consumer.queue,
-    {
-      maxBatchSize: consumer.max_batch_size,
-      maxBatchTimeout: 0,
-      maxRetries: consumer.max_retries,
-      retryDelay: consumer.retry_delay,
-      deadLetterQueue: consumer.dead_letter_queue,
-    },
-  ]),
-);
+// Read when the pool starts, not when this module loads: knip loads this module too, and wrangler fails to load there.
+async function queueConsumers() {
+  const { unstable_readConfig } = await import("wrangler");
+  const consumers = (unstable_readConfig({ config: "./wrangler.toml" }).queues.consumers ?? []) as QueueConsumer[];
+  return Object.fromEntries(
+    consumers.map((consumer) => [
+      consumer.queue,
+      {
+        maxBatchSize: consumer.max_batch_size,
+        maxBatchTimeout: 0,
+        maxRetries: consumer.max_retries,
+        retryDelay: consumer.retry_delay,
+        deadLetterQueue: consumer.dead_letter_queue,
+      },
+    ]),
+  );
+}
 
 export default defineConfig({
   plugins: [
-    cloudflareTest(({ inject }) => ({
+    cloudflareTest(async ({ inject }) => ({
       wrangler: { configPath: "./wrangler.toml" },
       // workerd --verbose (the plugin's default) logs every failed outbound fetch as an "uncaught
       // exception" even when the worker catches it, five lines per fault the stand-ins inject. Errors
@@ -38,7 +41,7 @@ export default defineConfig({
       // plugin rethrows rejected waitUntil promises.
       verbose: false,
       // A short Gemini timeout keeps the timeout-fault tests quick.
-      miniflare: { bindings: { ...inject("workerVars"), GEMINI_TIMEOUT_MS: "2000" }, queueConsumers },
+      miniflare: { bindings: { ...inject("workerVars"), GEMINI_TIMEOUT_MS: "2000" }, queueConsumers: await queueConsumers() },
     })),
   ],
   test: {
