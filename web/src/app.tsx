@@ -11,7 +11,7 @@ export function App(props: RouteSectionProps) {
     on(
       () => [location.pathname, isViewerState(location.state)] as const,
       ([path, inViewer], before) => {
-        // Only a new page or the viewer opening or closing: a new query (?month=) or history state on the same page is not one.
+        // Only a new page or the viewer opening or closing: another history state on the same page (a place the timeline saved) is not one.
         if (before && before[0] === path && before[1] === inViewer) return;
         // Typing in the search box navigates too; the caret must stay there.
         if (document.activeElement?.closest("[role=search]")) return;
