@@ -6,6 +6,7 @@ import { getConfig } from "../../env";
 import { finishUnfinishedTrashMoves, purgeExpiredTrash } from "../../services/trash";
 import { app, bearer, json, newSignedInUser, testDb, testDeps } from "../helpers";
 import { getImage, type ImageBody, storedObjects, upload, uploadOk } from "../image-helpers";
+import { uploadDirect, uploadSettles } from "../direct-upload-helpers";
 import { quadrantPng, renditionsReach } from "../rendition-helpers";
 
 type TrashBody = { images: (ImageBody & { deleted_at: string; purge_at: string })[]; next_cursor: string | null };
@@ -204,6 +205,21 @@ describe("trash", () => {
     expect(res.status).toBe(409);
     expect(await res.json()).toMatchObject({ code: "duplicate_in_library" });
     expect((await trash(accessToken)).images.map((image) => image.id)).toEqual([first.id]);
+  });
+
+  it("a direct upload of bytes whose copy is in the trash makes a new image, not a duplicate of the trashed one", async () => {
+    const { accessToken } = await newSignedInUser();
+    const file = { bytes: await quadrantPng(24, 24), name: "again.png", type: "image/png" };
+    const first = await uploadSettles(accessToken, (await uploadDirect({ token: accessToken }, file)).completed.location);
+    expect((await remove(accessToken, first.image_id ?? "")).status).toBe(204);
+
+    const second = await uploadSettles(accessToken, (await uploadDirect({ token: accessToken }, file)).completed.location);
+    expect(second).toMatchObject({ status: "done", duplicate: false });
+    expect(second.image_id).not.toBe(first.image_id);
+    expect(await listedIds(accessToken)).toEqual([second.image_id]);
+    // And a third is a duplicate of the one in the library.
+    const third = await uploadSettles(accessToken, (await uploadDirect({ token: accessToken }, file)).completed.location);
+    expect(third).toMatchObject({ status: "done", duplicate: true, image_id: second.image_id });
   });
 
   it("a trashed image leaves search, the timeline, its albums (count and cover) and its share links, and comes back with a restore", async () => {
