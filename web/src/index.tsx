@@ -6,10 +6,11 @@ import { RequireSession } from "./components/require-session";
 import { restoreSession } from "./lib/api";
 import { NotFound } from "./pages/not-found";
 import { Photos } from "./pages/photos";
-import { SignIn } from "./pages/sign-in";
 import "./styles.css";
 
 // Pages a signed-in visit rarely starts on load when first opened: the gallery's first load stays under 30 KiB.
+// Sign-in too: a returning visitor's session is restored without it.
+const SignIn = lazy(() => import("./pages/sign-in").then((page) => ({ default: page.SignIn })));
 const SignUp = lazy(() => import("./pages/sign-up").then((page) => ({ default: page.SignUp })));
 const Account = lazy(() => import("./pages/account").then((page) => ({ default: page.Account })));
 const Albums = lazy(() => import("./pages/albums"));
