@@ -29,8 +29,9 @@ const isSavedWhole = (item: Item) => item.record?.prepared === true && item.save
 
 /** The record as it may be stored, given which bytes are. */
 function storable(item: Item, record: StoredUpload): StoredUpload | undefined {
+  // Completed: only its processing is left to follow, which needs no bytes.
+  if (record.location || isSavedWhole(item)) return record;
   if (!item.savedBytes) return undefined;
-  if (isSavedWhole(item)) return record;
   const { id, userId, addedAt, name, type, options } = record;
   return { id, userId, addedAt, name, type, options, prepared: false, parts: [] };
 }
@@ -40,7 +41,7 @@ export function keep(item: Item): Promise<void> {
   const record = item.record;
   if (!record || abandoned.has(item)) return Promise.resolve();
   if (isSavedWhole(item)) for (const done of item.onSaved.splice(0)) done();
-  else if (item.savedBytes !== item.bytes && !unsaveable.has(item) && !toWrite.includes(item) && writing !== item) {
+  else if (!record.location && item.savedBytes !== item.bytes && !unsaveable.has(item) && !toWrite.includes(item) && writing !== item) {
     toWrite.push(item);
     void writeBytes();
   }
@@ -57,7 +58,7 @@ export function keep(item: Item): Promise<void> {
 /** Resolves once the item's final bytes and its record are stored, or cannot be. */
 export function keptWhole(item: Item): Promise<void> {
   const record = keep(item);
-  if (isSavedWhole(item) || (!toWrite.includes(item) && writing !== item)) return record;
+  if (item.record?.location || isSavedWhole(item) || (!toWrite.includes(item) && writing !== item)) return record;
   return new Promise<void>((resolve) => item.onSaved.push(resolve)).then(() => keep(item));
 }
 
@@ -69,7 +70,7 @@ async function writeBytes() {
   try {
     for (let item = nextToWrite(); item; item = nextToWrite()) {
       toWrite.splice(toWrite.indexOf(item), 1);
-      if (!item.record || item.savedBytes === item.bytes) continue;
+      if (!item.record || item.record.location || item.savedBytes === item.bytes) continue;
       writing = item;
       const bytes = item.bytes;
       const written = await saveBytes(item.upload.key, bytes).then(

@@ -158,12 +158,15 @@ export async function sendParts(sending: Sending, plan: Plan, signal: AbortSigna
   }
 }
 
-/** Completes the upload once every part arrived (and the file and its record are stored, so a reload cannot send it twice). */
+/**
+ * Completes the upload once every part arrived, without waiting for the file's bytes to be stored:
+ * once completed, they are never needed again (a reload before the answer is stored lists the
+ * parts, is told the upload is complete, and completes it again, which answers the same).
+ */
 export async function completeFile(sending: Sending, signal: AbortSignal) {
   if (sending.record().location) return;
   const { key = "", uploadId = "", parts } = sending.record();
   sending.report("processing", sending.bytes().size);
-  await sending.kept();
   const sorted = [...parts].sort((a, b) => a.PartNumber - b.PartNumber);
   const done = await retrying(() => api.completeUpload(key, uploadId, sorted), signal);
   sending.update({ location: done.location });

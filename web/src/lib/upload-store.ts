@@ -118,7 +118,7 @@ export const readUpload = async (id: string) =>
 export const readBytes = async (id: string) =>
   (await inTransaction([blobs], "readonly", (transaction) => transaction.objectStore(blobs).get(id) as IDBRequest<Blob | undefined>)).result;
 
-/** This account's files as stored, in the order they were chosen, each with its bytes (a record whose bytes were never written is left out). */
+/** This account's files as stored, in the order they were chosen, each with its bytes (none once completed; a record whose bytes were never written is left out). */
 export async function storedUploads(userId: string): Promise<{ record: StoredUpload; bytes: Blob }[]> {
   const [all, keys, values] = await inTransaction([records, blobs], "readonly", (transaction) => [
     transaction.objectStore(records).getAll() as IDBRequest<StoredUpload[]>,
@@ -127,9 +127,9 @@ export async function storedUploads(userId: string): Promise<{ record: StoredUpl
   ]);
   const bytesOf = new Map(keys.result.map((key, i) => [String(key), values.result[i]]));
   return all.result
-    .filter((record) => record.userId === userId && bytesOf.has(record.id))
+    .filter((record) => record.userId === userId && (bytesOf.has(record.id) || record.location !== undefined))
     .sort((a, b) => a.addedAt - b.addedAt)
-    .map((record) => ({ record, bytes: bytesOf.get(record.id) as Blob }));
+    .map((record) => ({ record, bytes: bytesOf.get(record.id) ?? new Blob() }));
 }
 
 /** Signing out on purpose leaves none of this account's files behind in the browser. */
