@@ -14,9 +14,9 @@ import { waitForPipeline } from "../sql";
 import { partCount, partOf, putPart } from "../upload-protocol";
 import { startUplinkProxy } from "../uplink-proxy";
 
-/** The SPA's uploader as it stands in the tree: three files at once (web/src/lib/upload-queue.ts), two parts of each (upload-send.ts). */
+/** The SPA's uploader as it stands in the tree: three files at once, one part of each at a time (web/src/lib/upload-queue.ts, upload-send.ts). */
 const filesAtOnce = 3;
-const partsAtOnce = 2;
+const partsAtOnce = 1;
 
 /** One file ready to go: its upload created and every part's URL signed. */
 interface PreparedFile {
@@ -26,7 +26,7 @@ interface PreparedFile {
 
 /**
  * The baseline: the same files as raw presigned UploadPart PUTs, straight to the bucket, with the
- * SPA's parallelism (files three at a time, each file's parts two at a time) over one shared
+ * SPA's parallelism (files three at a time, each file's parts one after the other) over one shared
  * 50 Mbit/s uplink (bench/paced.ts, the model the proxy paces the browser with). Every upload is created and every URL signed
  * before the clock starts, so only the bytes and the bucket's answers are timed. Answers the
  * milliseconds from the first byte to the last part's answer.
