@@ -4,6 +4,7 @@ import { finishUnfinishedTrashMoves } from "../../services/trash";
 import { app, bearer, json, newSignedInUser, testDeps } from "../helpers";
 import { analysisReaches, dbFault, getImage, type ImageBody, s3Fault, storedObjects, uploadOk } from "../image-helpers";
 import { makePng } from "../images";
+import { renditionsReach } from "../rendition-helpers";
 
 type Outcome = { results: { id: string; status: "ok" | "failed"; code?: string; message?: string }[]; summary: { succeeded: number; failed: number } };
 
@@ -85,6 +86,8 @@ describe("POST /images/bulk", () => {
   it("sends images back to the AI a few at a time: the first ones at once, the rest by the sweep", async () => {
     const { user, accessToken } = await newSignedInUser();
     const made = await images(accessToken, 5, { noAi: true });
+    // A renditions job still to run would send the analysis itself once no_ai is off, racing the sweep below.
+    for (const image of made) await renditionsReach(accessToken, image.id, ["done"]);
     const { body } = await bulk(accessToken, { action: "set_no_ai", no_ai: false, ids: made.map((image) => image.id) });
     expect(body.summary).toEqual({ succeeded: 5, failed: 0 });
     for (const image of made.slice(0, 3)) await analysisReaches(accessToken, image.id, ["done"]);
