@@ -4,7 +4,7 @@ import type { Page } from "playwright-core";
 import { albumThroughApi, openPage, registerUser, signInThroughApi, uploadThroughApi } from "./support/app";
 import { gradientPng } from "./support/images";
 import { assertNoHorizontalScroll, assertNoProblems, tabTo } from "./support/page-checks";
-import { screenshot } from "./support/screenshots";
+import { publishForDocs, screenshot } from "./support/screenshots";
 
 /** A 3:4 portrait, a landscape, a square and a panorama: four shapes for the rows and the viewer. */
 const photos = () => [
@@ -155,7 +155,8 @@ for (const viewport of [
       await assertShowing(page, 3);
       await page.keyboard.press("ArrowLeft");
       await assertShowing(page, 2);
-      await screenshot(page, `share-viewer-${viewport.width}`);
+      const shot = await screenshot(page, `share-viewer-${viewport.width}`);
+      if (viewport.width === 1280) await publishForDocs(shot, "share-viewer");
       await page.keyboard.press("Escape");
       await page.waitForFunction(() => !document.querySelector("dialog.viewer")?.hasAttribute("open"));
       assert.equal(new URL(page.url()).hash, "");
