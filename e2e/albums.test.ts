@@ -109,7 +109,7 @@ test("with the keyboard only on a 360 px phone, a user creates, renames, covers,
     const user = await registerUser(baseUrl);
     await signInWithTwoImages(page, user);
 
-    await tabTo(page, "a.nav-link");
+    await tabTo(page, "a.nav-link[href=\"/a\"]");
     await assertFocusVisible(page);
     await page.keyboard.press("Enter");
     await page.getByRole("heading", { name: "Albums", exact: true }).waitFor();
@@ -152,7 +152,7 @@ test("with the keyboard only on a 360 px phone, a user creates, renames, covers,
       await assertNoHorizontalScroll(shared);
     });
 
-    await tabTo(page, ".share-list button", 60);
+    await tabTo(page, ".share-list button[aria-label^=Revoke]", 60);
     await page.keyboard.press("Enter");
     await page.getByRole("dialog", { name: "Revoke this link?" }).waitFor();
     await tabTo(page, "dialog .danger", 5);
